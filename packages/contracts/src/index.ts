@@ -1,0 +1,26 @@
+export {
+  BUSINESS_SERVICES,
+  PLATFORM_SERVICES,
+  SERVICE_PORTS,
+  SERVICE_URL_ENV,
+  DEPENDENCY_GRAPH,
+  dependenciesOf,
+  dependentsOf,
+  isBusinessService,
+  resolveServiceName,
+} from './services.ts';
+export type { BusinessService, PlatformService, ServiceName, GraphNode } from './services.ts';
+export {
+  FAULT_TYPES,
+  FAULT_LIMITS,
+  faultTypesFor,
+  FailureState,
+  HealthResponse,
+  InjectQuery,
+  InjectResponse,
+  ResetResponse,
+  ErrorResponse,
+} from './chaos.ts';
+export type { FaultType } from './chaos.ts';
+export { LOG_LEVELS, LogLine } from './logs.ts';
+export type { LogLevel } from './logs.ts';
