@@ -7,7 +7,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LogLine = Type.Object(
   {
     service: Type.String(),
-    level: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l))),
+    level: Type.Unsafe<LogLevel>({ type: 'string', enum: [...LOG_LEVELS] }),
     message: Type.String(),
     timestamp: Type.String(),
     trace_id: Type.Optional(Type.String()),

@@ -1,0 +1,73 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { FAULT_TYPES } from '@archaics/contracts';
+
+/** Latency buckets (seconds): fine below 100 ms, coarse up to the longest injected timeout. */
+export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20];
+
+/** Outcome label of `upstream_requests_total`. */
+export type UpstreamOutcome = 'success' | 'client_error' | 'error' | 'timeout' | 'unreachable' | 'circuit_open' | 'bad_data';
+
+/** The SPEC §6 metrics of one service, on a registry of its own. */
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'service' | 'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'service' | 'method' | 'route' | 'status'>;
+  readonly upstreamRequests: Counter<'service' | 'upstream' | 'outcome'>;
+  readonly upstreamDuration: Histogram<'service' | 'upstream'>;
+  readonly chaosActive: Gauge<'service' | 'type'>;
+  readonly chaosInjections: Counter<'service' | 'type'>;
+  readonly service: string;
+}
+
+/** Creates the registry with SPEC §6 metrics and the process defaults (CPU, memory, event-loop lag). */
+export function createMetrics(service: string, options: { defaults?: boolean } = {}): ServiceMetrics {
+  const registry = new Registry();
+  if (options.defaults !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+  const metrics: ServiceMetrics = {
+    registry,
+    service,
+    httpRequests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests handled, by route and status.',
+      labelNames: ['service', 'method', 'route', 'status'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time to handle an HTTP request, injected delays included.',
+      labelNames: ['service', 'method', 'route', 'status'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    upstreamRequests: new Counter({
+      name: 'upstream_requests_total',
+      help: 'Calls to dependencies, by upstream and outcome.',
+      labelNames: ['service', 'upstream', 'outcome'],
+      registers: [registry],
+    }),
+    upstreamDuration: new Histogram({
+      name: 'upstream_request_duration_seconds',
+      help: 'Duration of dependency calls, retries included.',
+      labelNames: ['service', 'upstream'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    chaosActive: new Gauge({
+      name: 'chaos_failure_active',
+      help: '1 while a fault of this type is injected.',
+      labelNames: ['service', 'type'],
+      registers: [registry],
+    }),
+    chaosInjections: new Counter({
+      name: 'chaos_injections_total',
+      help: 'Faults injected since start.',
+      labelNames: ['service', 'type'],
+      registers: [registry],
+    }),
+  };
+  for (const type of FAULT_TYPES) {
+    metrics.chaosActive.set({ service, type }, 0);
+    metrics.chaosInjections.inc({ service, type }, 0);
+  }
+  return metrics;
+}
