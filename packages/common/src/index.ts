@@ -26,3 +26,5 @@ export { createServer, renderError } from './server/create-server.ts';
 export type { ServerOptions, ServiceContext } from './server/create-server.ts';
 export { runService } from './server/run-service.ts';
 export { bearerToken, checkBearer } from './server/auth-token.ts';
+export { captureLogger } from './testing/log-capture.ts';
+export type { CapturedLogger } from './testing/log-capture.ts';

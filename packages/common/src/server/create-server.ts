@@ -150,6 +150,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       return reply.code(500).send({ error: 'injected_error', service });
     } else if (fault.type === 'crash') {
       chaos.crash();
+      // Only reached when exit is faked (tests): drop the connection as a dead process would.
+      reply.hijack();
+      reply.raw.destroy();
       return reply;
     }
     return undefined;

@@ -1,0 +1,33 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { CpuBurner } from './cpu-burner.ts';
+
+async function cpuSecondsDuring(ms: number): Promise<number> {
+  const before = process.cpuUsage();
+  await sleep(ms);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1e6;
+}
+
+describe(CpuBurner.name, () => {
+  it('burns more CPU at a higher intensity and nothing after stop', async () => {
+    const burner = new CpuBurner(1);
+    try {
+      burner.start(2);
+      await sleep(200);
+      const low = await cpuSecondsDuring(1000);
+      burner.start(8);
+      await sleep(200);
+      const high = await cpuSecondsDuring(1000);
+      burner.stop();
+      await sleep(200);
+      const idle = await cpuSecondsDuring(500);
+      expect(burner.running).toBe(false);
+      // intensity 2 ≈ 0.2 core, 8 ≈ 0.8 core: the ratio is robust to a noisy machine.
+      expect(high).toBeGreaterThan(low * 2);
+      expect(idle).toBeLessThan(high / 4);
+    } finally {
+      burner.stop();
+    }
+  });
+});

@@ -1,0 +1,27 @@
+import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '../logging/logger.ts';
+
+/** A logger whose lines are kept in memory, parsed, for tests. */
+export interface CapturedLogger {
+  logger: Logger;
+  /** Raw lines written so far. */
+  readonly lines: string[];
+  /** Lines parsed as JSON. */
+  records(): Array<Record<string, unknown>>;
+}
+
+/** Creates a {@link CapturedLogger} for a service (level debug unless given). */
+export function captureLogger(service: string, level = 'debug'): CapturedLogger {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(line);
+      callback();
+    },
+  });
+  return {
+    logger: createLogger({ service, level, destination }),
+    lines,
+    records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
