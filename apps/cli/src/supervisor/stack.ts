@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import { SERVICE_PORTS, SERVICE_URL_ENV } from '@archaics/contracts';
+import type { Env } from '@archaics/common';
+
+/** The repository root: services are started from here (their `--import tsx` resolves here). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** One process of the stack, as data: later issues append telemetry, detector, operator, dashboard. */
+export interface ProcessSpec {
+  readonly name: string;
+  /** Folder of the process, relative to the repository root (or absolute). */
+  readonly dir: string;
+  /** Entry module, relative to `dir`; run with `node --import tsx`. */
+  readonly entry: string;
+  /** Canonical port; the port offset is added to it. */
+  readonly port: number;
+  /** Extra environment for this process only (wins over everything else). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Path answering 200 when the process is ready; default `/health`. */
+  readonly healthPath?: string;
+  /** Variable through which the other processes find this one (e.g. `AUTH_SERVICE_URL`). */
+  readonly urlEnv?: string;
+}
+
+export const DEFAULT_STACK: readonly ProcessSpec[] = Object.freeze([
+  { name: 'auth-service', dir: 'services/auth', entry: 'src/main.ts', port: SERVICE_PORTS['auth-service'], env: {}, urlEnv: SERVICE_URL_ENV['auth-service'] },
+  { name: 'db-service', dir: 'services/db', entry: 'src/main.ts', port: SERVICE_PORTS['db-service'], env: {}, urlEnv: SERVICE_URL_ENV['db-service'] },
+  { name: 'product-service', dir: 'services/product', entry: 'src/main.ts', port: SERVICE_PORTS['product-service'], env: {}, urlEnv: SERVICE_URL_ENV['product-service'] },
+  { name: 'payment-service', dir: 'services/payment', entry: 'src/main.ts', port: SERVICE_PORTS['payment-service'], env: {}, urlEnv: SERVICE_URL_ENV['payment-service'] },
+]);
+
+/** Canonical port of the supervisor's control interface (before the offset). */
+export const DEFAULT_CONTROL_PORT = 8099;
+
+/** A spec with its port offset applied. */
+export interface ResolvedProcess {
+  readonly spec: ProcessSpec;
+  readonly name: string;
+  readonly port: number;
+  readonly url: string;
+  readonly healthUrl: string;
+  /** Absolute path of the entry module. */
+  readonly entryPath: string;
+}
+
+export function resolveStack(specs: readonly ProcessSpec[], portOffset: number, repoRoot: string = REPO_ROOT): ResolvedProcess[] {
+  const seenNames = new Set<string>();
+  const seenPorts = new Set<number>();
+  return specs.map((spec) => {
+    const port = spec.port + portOffset;
+    if (seenNames.has(spec.name)) throw new Error(`stack: service "${spec.name}" is listed twice`);
+    if (seenPorts.has(port)) throw new Error(`stack: port ${port} is used by two services`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new Error(`stack: port of ${spec.name} is ${port} (${spec.port} + offset ${portOffset}), outside 1..65535`);
+    }
+    seenNames.add(spec.name);
+    seenPorts.add(port);
+    const url = `http://127.0.0.1:${port}`;
+    const dir = isAbsolute(spec.dir) ? spec.dir : resolve(repoRoot, spec.dir);
+    return { spec, name: spec.name, port, url, healthUrl: `${url}${spec.healthPath ?? '/health'}`, entryPath: resolve(dir, spec.entry) };
+  });
+}
+
+export interface ChildEnvInput {
+  readonly baseEnv: Env;
+  readonly home: string;
+  readonly chaosToken: string;
+  readonly stack: readonly ResolvedProcess[];
+}
+
+/**
+ * The environment of one child: the parent's, then the stack's wiring (service URLs only
+ * when the user has not set them), then what is fixed per process, then the spec's own.
+ */
+export function childEnv(process: ResolvedProcess, input: ChildEnvInput): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(input.baseEnv)) if (value !== undefined) env[key] = value;
+  for (const other of input.stack) {
+    const name = other.spec.urlEnv;
+    if (name && !input.baseEnv[name]?.trim()) env[name] = other.url;
+  }
+  Object.assign(env, {
+    PORT: String(process.port),
+    HOST: '127.0.0.1',
+    ARCHAICS_HOME: input.home,
+    CHAOS_TOKEN: input.chaosToken,
+    ARCHAICS_SUPERVISED: '1',
+  });
+  Object.assign(env, process.spec.env);
+  return env;
+}
+
+/** Reads a stack definition (a JSON array of {@link ProcessSpec}); used by `up --stack`. */
+export function loadStackFile(path: string): ProcessSpec[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`stack file ${path}: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(value) || value.length === 0) throw new Error(`stack file ${path}: expected a non-empty JSON array`);
+  return value.map((item: unknown, index) => {
+    const where = `stack file ${path}, entry ${index}`;
+    if (typeof item !== 'object' || item === null) throw new Error(`${where}: expected an object`);
+    const spec = item as Record<string, unknown>;
+    for (const key of ['name', 'dir', 'entry'] as const) {
+      if (typeof spec[key] !== 'string' || spec[key] === '') throw new Error(`${where}: "${key}" must be a non-empty string`);
+    }
+    if (!Number.isInteger(spec.port)) throw new Error(`${where}: "port" must be an integer`);
+    const env = spec.env ?? {};
+    if (typeof env !== 'object' || env === null || Object.values(env).some((v) => typeof v !== 'string')) {
+      throw new Error(`${where}: "env" must be an object of strings`);
+    }
+    for (const key of ['healthPath', 'urlEnv'] as const) {
+      if (spec[key] !== undefined && typeof spec[key] !== 'string') throw new Error(`${where}: "${key}" must be a string`);
+    }
+    return {
+      name: spec.name as string,
+      dir: spec.dir as string,
+      entry: spec.entry as string,
+      port: spec.port as number,
+      env: env as Record<string, string>,
+      ...(spec.healthPath === undefined ? {} : { healthPath: spec.healthPath as string }),
+      ...(spec.urlEnv === undefined ? {} : { urlEnv: spec.urlEnv as string }),
+    };
+  });
+}
