@@ -109,6 +109,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: false,
+    // Ids such as db's user_id may be up to 128 characters.
+    routerOptions: { maxParamLength: 256 },
+    // Errors raised before routing (bad URL encoding, too-long params) get the same body as the rest.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = renderError(error);
+      void (reply as FastifyReply).code(status).send(body);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('archaics', { service, version, logger, metrics, tracing, chaos });
@@ -291,7 +298,7 @@ export function renderError(error: FastifyError | AppError | Error): {
       FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
       FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
     };
-    const code = (fastifyError.code && codes[fastifyError.code]) ?? (status === 413 ? 'payload_too_large' : 'bad_request');
+    const code = (fastifyError.code && codes[fastifyError.code]) ?? (status === 413 ? 'payload_too_large' : status === 414 ? 'uri_too_long' : 'bad_request');
     return { status, body: { error: code, detail: error.message }, headers: {} };
   }
   return { status: 500, body: { error: 'internal_error' }, headers: {} };

@@ -1,0 +1,64 @@
+import { Type } from '@sinclair/typebox';
+import { MAX_LINE_QUANTITY } from '../domain/cart.ts';
+
+export const BAD_DATA_NOTE =
+  'While a bad_data fault is injected, some records of this answer are corrupted on purpose (see the fault table of SPEC §2).';
+
+export const UserId = Type.String({ minLength: 1, maxLength: 128, description: 'the owner of the cart (the JWT subject)' });
+export const ProductId = Type.String({ minLength: 1, maxLength: 64, examples: ['p1'] });
+
+/** A product as the catalogue holds it. */
+export const Product = Type.Object({
+  id: Type.String({ examples: ['p1'] }),
+  name: Type.String({ examples: ['Laptop'] }),
+  description: Type.String(),
+  price: Type.Number({ description: 'USD, two decimals', examples: [999.99] }),
+});
+
+/** A product as it leaves the service: the same shape, loosened so corrupted fields go out unchanged. */
+export const ProductRecord = Type.Object(
+  {
+    id: Type.Optional(Type.String({ description: 'missing in a corrupted record' })),
+    name: Type.Union([Type.String(), Type.Null()], { description: 'null in a corrupted record' }),
+    description: Type.String(),
+    price: Type.Union([Type.Number(), Type.String()], {
+      description: 'USD with two decimals; negative or a string such as "N/A" in a corrupted record',
+    }),
+  },
+  { description: `A product {id, name, description, price}. ${BAD_DATA_NOTE}` },
+);
+
+export const CartItem = Type.Object({
+  product_id: Type.String(),
+  quantity: Type.Integer({ minimum: 1, maximum: MAX_LINE_QUANTITY }),
+});
+
+export const CartItemRecord = Type.Object(
+  {
+    product_id: Type.Optional(Type.String({ description: 'missing in a corrupted record' })),
+    quantity: Type.Union([Type.Integer(), Type.String()], {
+      description: '1..999; negative or a string such as "N/A" in a corrupted record',
+    }),
+  },
+  { description: `A cart line. ${BAD_DATA_NOTE}` },
+);
+
+export const Cart = Type.Object({ user_id: Type.String(), items: Type.Array(CartItem) });
+export const CartRecord = Type.Object({ user_id: Type.String(), items: Type.Array(CartItemRecord) });
+
+export const AddToCartBody = Type.Object(
+  {
+    user_id: UserId,
+    product_id: ProductId,
+    quantity: Type.Integer({ minimum: 1, maximum: 99 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ClearCartBody = Type.Object({ user_id: UserId }, { additionalProperties: false });
+
+export const ClearedCart = Type.Object({
+  user_id: Type.String(),
+  items: Type.Array(CartItem, { maxItems: 0 }),
+  cleared: Type.Integer({ minimum: 0, description: 'number of lines removed' }),
+});

@@ -1,0 +1,48 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { captureLogger, createMetrics, type CapturedLogger, type Env } from '@archaics/common';
+import { buildApp, type DbAppDeps } from '../app.ts';
+import { loadConfig, type DbConfig } from '../config.ts';
+
+export const CHAOS_TOKEN = 'db-test-chaos-token';
+export const chaosHeaders = { authorization: `Bearer ${CHAOS_TOKEN}` };
+
+/** A deterministic random source (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  log: CapturedLogger;
+  config: DbConfig;
+}
+
+/** A db-service on an in-memory SQLite (unless `DB_PATH` is given), with captured logs and a fake exit. */
+export async function buildTestApp(env: Env = {}, deps: DbAppDeps = {}): Promise<TestApp> {
+  const log = captureLogger('db-service');
+  const config = loadConfig({ ARCHAICS_HOME: join(tmpdir(), 'archaics-db-test'), CHAOS_TOKEN, DB_PATH: ':memory:', ...env });
+  const app = await buildApp(config, {
+    logger: log.logger,
+    random: seededRandom(42),
+    exit: () => undefined,
+    metrics: createMetrics('db-service', { defaults: false }),
+    ...deps,
+  });
+  await app.ready();
+  return { app, log, config };
+}
+
+/** Injects a fault through the real control endpoint. */
+export async function injectFault(app: FastifyInstance, query: string): Promise<void> {
+  const res = await app.inject({ method: 'POST', url: `/inject-failure?${query}`, headers: chaosHeaders });
+  if (res.statusCode !== 200) throw new Error(`inject-failure ${query}: ${res.statusCode} ${res.body}`);
+}
