@@ -22,9 +22,15 @@ export type {
   UpstreamFailureKind,
 } from './http/dependency-client.ts';
 export { upstreamFailureError } from './http/upstream-errors.ts';
+export { AuthClient } from './http/auth.client.ts';
+export type { AuthenticatedUser } from './http/auth.client.ts';
+export { authenticator } from './server/authenticate.ts';
+export type { Authenticator } from './server/authenticate.ts';
 export { createServer, renderError } from './server/create-server.ts';
 export type { ServerOptions, ServiceContext } from './server/create-server.ts';
 export { runService } from './server/run-service.ts';
 export { bearerToken, checkBearer } from './server/auth-token.ts';
 export { captureLogger } from './testing/log-capture.ts';
 export type { CapturedLogger } from './testing/log-capture.ts';
+export { FakeUpstream, unreachableUrl } from './testing/fake-upstream.ts';
+export type { FakeAnswer, FakeFault, RecordedRequest } from './testing/fake-upstream.ts';

@@ -24,3 +24,12 @@ export {
 export type { FaultType } from './chaos.ts';
 export { LOG_LEVELS, LogLine } from './logs.ts';
 export type { LogLevel } from './logs.ts';
+export {
+  checkProduct,
+  checkCartItem,
+  checkProducts,
+  checkCartItems,
+  cartItemsOf,
+  describeIssues,
+} from './records.ts';
+export type { Product, CartItem, RecordIssue, Checked } from './records.ts';

@@ -155,10 +155,13 @@ export class DependencyClient {
     }
   }
 
-  /** Records a response whose content could not be used (e.g. corrupted records). */
+  /**
+   * Records an answer whose records were invalid (the call itself counted as a success in
+   * `upstream_requests_total`); counted in `upstream_bad_data_total`.
+   */
   recordBadData(): void {
     const { service, upstream, metrics } = this.options;
-    metrics.upstreamRequests.inc({ service, upstream, outcome: 'bad_data' });
+    metrics.upstreamBadData.inc({ service, upstream });
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,7 @@ export interface ServiceMetrics {
   readonly httpDuration: Histogram<'service' | 'method' | 'route' | 'status'>;
   readonly upstreamRequests: Counter<'service' | 'upstream' | 'outcome'>;
   readonly upstreamDuration: Histogram<'service' | 'upstream'>;
+  readonly upstreamBadData: Counter<'service' | 'upstream'>;
   readonly chaosActive: Gauge<'service' | 'type'>;
   readonly chaosInjections: Counter<'service' | 'type'>;
   readonly service: string;
@@ -50,6 +51,12 @@ export function createMetrics(service: string, options: { defaults?: boolean } =
       help: 'Duration of dependency calls, retries included.',
       labelNames: ['service', 'upstream'],
       buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    upstreamBadData: new Counter({
+      name: 'upstream_bad_data_total',
+      help: 'Dependency answers that arrived but carried invalid records (dropped or refused by the caller).',
+      labelNames: ['service', 'upstream'],
       registers: [registry],
     }),
     chaosActive: new Gauge({

@@ -191,7 +191,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     const { status, body, headers } = renderError(error);
-    if (status >= 500) request.log.error({ err: error }, `Unhandled error: ${error.message}`);
+    // Deliberate answers (AppError, UpstreamFailure) were logged where they were decided.
+    if (status >= 500 && !(error instanceof AppError) && !(error instanceof UpstreamFailure)) {
+      request.log.error({ err: error }, `Unhandled error: ${error.message}`);
+    }
     void reply.headers(headers);
     return reply.code(status).send(body);
   });

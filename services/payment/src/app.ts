@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { DependencyClient, createServer, stateDir, type ServerOptions, type UpstreamConfig } from '@archaics/common';
+import { faultTypesFor } from '@archaics/contracts';
+import type { FastifyInstance } from 'fastify';
+import type Stripe from 'stripe';
+import { AuthClient } from '@archaics/common';
+import type { CheckoutGateway } from './clients/checkout-gateway.ts';
+import { DbClient } from './clients/db.client.ts';
+import { SimulatedGateway } from './clients/simulated.client.ts';
+import { StripeGateway, createStripeSdk } from './clients/stripe.client.ts';
+import type { PaymentConfig } from './config.ts';
+import { CheckoutService } from './domain/checkout.service.ts';
+import { PaymentRepository } from './repositories/payment.repository.ts';
+import { authenticator } from '@archaics/common';
+import { registerCheckoutRoute } from './routes/checkout.route.ts';
+import { registerSimulatedCheckoutRoute } from './routes/simulated-checkout.route.ts';
+import { registerWebhookRoute } from './routes/webhook.route.ts';
+
+/** What tests (and the bench) may pass in instead of the defaults. */
+export type PaymentDeps = Partial<Pick<ServerOptions, 'logger' | 'tracing' | 'metrics' | 'exit' | 'random' | 'cpu'>> & {
+  /** A Stripe SDK instance (stripe mode); built from the config when absent. */
+  stripe?: Stripe;
+  now?: () => Date;
+};
+
+/** Builds payment-service: checkout of the bearer's cart, simulated or through Stripe. */
+export async function buildApp(config: PaymentConfig, deps: PaymentDeps = {}): Promise<FastifyInstance> {
+  const { stripe, now, ...serverDeps } = deps;
+  const app = await createServer({
+    service: config.service,
+    version: config.version,
+    chaosToken: config.chaosToken,
+    faultTypes: faultTypesFor('payment-service'),
+    logLevel: config.logLevel,
+    otlpEndpoint: config.otlpEndpoint,
+    sampleRatio: config.sampleRatio,
+    description: 'archaics payment-service: checkout of the cart (Bearer token checked by auth-service, cart in db-service, payment by Stripe or simulated).',
+    ...serverDeps,
+  });
+  const { service, logger, metrics, tracing } = app.archaics;
+  const dependency = (upstream: string, upstreamConfig: UpstreamConfig): DependencyClient =>
+    new DependencyClient({ service, upstream, baseUrl: upstreamConfig.url, timeoutMs: upstreamConfig.timeoutMs, logger, metrics, tracing });
+  const auth = new AuthClient(dependency('auth-service', config.auth), logger);
+  const db = new DbClient(dependency('db-service', config.db), logger);
+  const repository = PaymentRepository.open(config.dbPath ?? join(stateDir(config.home, 'data'), 'payment.sqlite'));
+  const gateway: CheckoutGateway = config.stripe
+    ? new StripeGateway({ stripe: stripe ?? createStripeSdk(config.stripe), timeoutMs: config.stripe.timeoutMs, service, logger, metrics, tracing })
+    : new SimulatedGateway(config.publicUrl);
+  const checkout = new CheckoutService({
+    db,
+    gateway,
+    repository,
+    logger,
+    successUrl: config.successUrl,
+    cancelUrl: config.cancelUrl,
+    ...(now ? { now } : {}),
+  });
+  const authenticate = authenticator(auth);
+
+  registerCheckoutRoute(app, { authenticate, checkout });
+  registerSimulatedCheckoutRoute(app, { repository });
+  await registerWebhookRoute(app, { checkout, webhookSecret: config.webhookSecret });
+
+  logger.info(`checkout mode: ${gateway.mode}`);
+  if (gateway.mode === 'stripe' && config.webhookSecret === undefined) {
+    logger.warn('STRIPE_WEBHOOK_SECRET is not set: carts will not be cleared after Stripe payments');
+  }
+  app.addHook('onClose', async () => {
+    await Promise.all([auth.close(), db.close()]);
+    repository.close();
+  });
+  return app;
+}

@@ -1,0 +1,40 @@
+import { DependencyClient, createServer, type ServerOptions, type UpstreamConfig } from '@archaics/common';
+import { faultTypesFor } from '@archaics/contracts';
+import type { FastifyInstance } from 'fastify';
+import { AuthClient } from '@archaics/common';
+import { DbClient } from './clients/db.client.ts';
+import type { ProductConfig } from './config.ts';
+import { authenticator } from '@archaics/common';
+import { registerCartRoutes } from './routes/cart.route.ts';
+import { registerProductRoutes } from './routes/products.route.ts';
+
+/** What tests (and the bench) may pass in instead of the defaults. */
+export type ProductDeps = Partial<Pick<ServerOptions, 'logger' | 'tracing' | 'metrics' | 'exit' | 'random' | 'cpu'>>;
+
+/** Builds product-service: catalogue and cart for the bearer's user, backed by auth-service and db-service. */
+export async function buildApp(config: ProductConfig, deps: ProductDeps = {}): Promise<FastifyInstance> {
+  const app = await createServer({
+    service: config.service,
+    version: config.version,
+    chaosToken: config.chaosToken,
+    faultTypes: faultTypesFor('product-service'),
+    logLevel: config.logLevel,
+    otlpEndpoint: config.otlpEndpoint,
+    sampleRatio: config.sampleRatio,
+    description: 'archaics product-service: the catalogue and the cart (Bearer token checked by auth-service, data in db-service).',
+    ...deps,
+  });
+  const { service, logger, metrics, tracing } = app.archaics;
+  const dependency = (upstream: string, upstreamConfig: UpstreamConfig): DependencyClient =>
+    new DependencyClient({ service, upstream, baseUrl: upstreamConfig.url, timeoutMs: upstreamConfig.timeoutMs, logger, metrics, tracing });
+  const auth = new AuthClient(dependency('auth-service', config.auth), logger);
+  const db = new DbClient(dependency('db-service', config.db), logger);
+  const authenticate = authenticator(auth);
+
+  registerProductRoutes(app, { authenticate, db });
+  registerCartRoutes(app, { authenticate, db });
+  app.addHook('onClose', async () => {
+    await Promise.all([auth.close(), db.close()]);
+  });
+  return app;
+}
