@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from './support/test-stack.ts';
+
+// Runs the README's commands verbatim (every ```bash block marked <!-- run -->, in order)
+// against a stack on the canonical ports, from a folder whose .archaics/ is the stack's state.
+const run = promisify(execFile);
+const README = join(import.meta.dirname, '..', 'README.md');
+
+function runnableBlocks(markdown: string): string[] {
+  const blocks: string[] = [];
+  const pattern = /<!-- run -->\n```bash\n([\s\S]*?)```/g;
+  for (let m = pattern.exec(markdown); m; m = pattern.exec(markdown)) blocks.push(m[1] ?? '');
+  return blocks;
+}
+
+let stack: TestStack;
+let cwd: string;
+
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), 'archaics-readme-'));
+  stack = await startTestStack({ portOffset: 0, home: join(cwd, '.archaics') });
+}, 90_000);
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe('README', () => {
+  it('has the tour, the token line and the four walkthroughs marked runnable', () => {
+    expect(runnableBlocks(readFileSync(README, 'utf8'))).toHaveLength(6);
+  });
+
+  it('runs the guided tour and the four walkthroughs as written', async () => {
+    const script = runnableBlocks(readFileSync(README, 'utf8')).join('\n');
+    const { stdout } = await run('bash', ['-c', script], { cwd, timeout: 120_000, maxBuffer: 10 * 1024 * 1024 });
+    const sections = stdout.split(/\r?\n/);
+    // Tour: products listed, cart filled, checkout simulated.
+    expect(stdout).toMatch(/"id":"p1"/);
+    expect(stdout).toMatch(/"product_id":"p1"[^}]*"quantity":2/);
+    expect(stdout).toMatch(/"mode":"simulated"/);
+    // Walkthroughs 1-3: the documented statuses.
+    expect(stdout).toMatch(/HTTP\/1\.1 504[\s\S]*"error":"upstream_timeout","upstream":"db-service"/i);
+    expect(stdout).toMatch(/HTTP\/1\.1 503[\s\S]*"error":"auth_unavailable"/i);
+    expect(stdout).toMatch(/x-degraded: bad_data/i);
+    // Walkthrough 4: ten answers, each 200 or 504/503.
+    const loop = sections.filter((line) => /^request \d+ -> \d{3}$/.test(line));
+    expect(loop).toHaveLength(10);
+    for (const line of loop) expect(line).toMatch(/-> (200|503|504)$/);
+  }, 150_000);
+});
