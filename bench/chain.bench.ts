@@ -1,0 +1,376 @@
+// `npm run bench`: GET /products through the instrumented product → auth → db chain
+// (tracing at 100% with OTLP export, INFO logs, metrics, idle chaos hook) against a bare
+// node:http chain of the same three hops, same load tool, connections, warm-up and duration.
+// The bench reports; it never fails on a missed target.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProcessGroup, type RunningChild } from './lib/child-processes.ts';
+import {
+  HOPS,
+  HOST,
+  probe,
+  serviceEntryPoints,
+  snapshot,
+  startBareChain,
+  startInstrumentedChain,
+  type BenchPlace,
+  type Chain,
+  type ChainSnapshot,
+  type Hop,
+  type InstrumentedSettings,
+} from './lib/chains.ts';
+import { isMainThreadProfile, summariseProfile } from './lib/cpu-profile.ts';
+import { freePort } from './lib/free-port.ts';
+import { runLoad, stopLoad, type LoadResult } from './lib/load-runner.ts';
+import {
+  SPANS_PER_REQUEST,
+  renderMarkdown,
+  summarise,
+  type ProfileResult,
+  type Row,
+  type RowGroup,
+} from './lib/chain-report.ts';
+import { fixed } from './lib/markdown-table.ts';
+import type { SinkStats } from './lib/otlp-sink.server.ts';
+
+const TOP_FUNCTIONS = 6;
+/** Pause around each measured run so batched exports of the run land in its window. */
+const SETTLE_MS = 1_500;
+
+function envInt(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    process.stderr.write(`bench: ${name} must be an integer in ${min}..${max} (got "${raw}")\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const settings = {
+  durationS: envInt('BENCH_DURATION_S', 10, 1, 600),
+  warmupS: envInt('BENCH_WARMUP_S', 3, 0, 120),
+  connections: envInt('BENCH_CONNECTIONS', 32, 1, 1_024),
+  rounds: envInt('BENCH_ROUNDS', 2, 1, 10),
+  extras: process.env.BENCH_EXTRAS !== '0',
+  profile: process.env.BENCH_EXTRAS !== '0' && process.env.BENCH_PROFILE !== '0',
+  keepTmp: process.env.BENCH_KEEP_TMP === '1',
+};
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const group = new ProcessGroup();
+const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+
+/** The bench's temporary folder (state, logs, profiles); removed at the end unless BENCH_KEEP_TMP=1. */
+let scratch: string | undefined;
+let sinkUrl = '';
+let sink: RunningChild | undefined;
+async function sinkStats(): Promise<SinkStats> {
+  const response = await fetch(`${sinkUrl}/stats`, { signal: AbortSignal.timeout(5_000) });
+  return (await response.json()) as SinkStats;
+}
+
+async function measure(chain: Chain, hop: Hop, path: string, rowChain: string, rowGroup: RowGroup, round: number | null): Promise<Row> {
+  const url = `${chain.urls[hop]}${path}`;
+  const needsAuth = hop !== 'db';
+  log(`${rowChain}${round === null ? '' : ` (round ${round})`}: ${settings.warmupS}s warm-up + ${settings.durationS}s on ${url}`);
+  let before: ChainSnapshot | undefined;
+  let after: ChainSnapshot | undefined;
+  let sinkBefore: SinkStats | undefined;
+  let sinkAfter: SinkStats | undefined;
+  const load = await runLoad(
+    {
+      url,
+      connections: settings.connections,
+      durationS: settings.durationS,
+      warmupS: settings.warmupS,
+      ...(needsAuth ? { headers: { authorization: chain.authorization } } : {}),
+    },
+    {
+      beforeMeasure: async () => {
+        await sleep(SETTLE_MS);
+        sinkBefore = await sinkStats();
+        before = snapshot(chain, sink ? [sink] : []);
+      },
+      afterMeasure: async () => {
+        await sleep(SETTLE_MS);
+        after = snapshot(chain, sink ? [sink] : []);
+        sinkAfter = await sinkStats();
+      },
+    },
+  );
+  if (!before || !after || !sinkBefore || !sinkAfter) throw new Error('measurement hooks did not run');
+  const perRequest = (seconds: number): number => (load.requests > 0 ? (seconds * 1e6) / load.requests : Number.NaN);
+  const cpu = {} as Record<Hop, number>;
+  for (const h of HOPS) cpu[h] = perRequest(after.cpuS[h] - before.cpuS[h]);
+  const oursS = HOPS.reduce((sum, h) => sum + after!.cpuS[h] - before!.cpuS[h], 0) +
+    (after.loadGenCpuS - before.loadGenCpuS) + (after.helperCpuS - before.helperCpuS);
+  const otherCores = Math.max(0, (after.systemBusyS - before.systemBusyS - oursS) / (after.atS - before.atS));
+  const row: Row = {
+    chain: rowChain,
+    group: rowGroup,
+    kind: chain.kind,
+    round,
+    target: `${hop} GET ${path}`,
+    load,
+    cpuUsPerRequest: {
+      ...cpu,
+      services: cpu.product + cpu.auth + cpu.db,
+      loadGenerator: perRequest(after.loadGenCpuS - before.loadGenCpuS),
+    },
+    sinkCpuUsPerRequest: perRequest(after.helperCpuS - before.helperCpuS),
+    otherCores,
+    logBytes: Math.max(0, after.logBytes - before.logBytes),
+    otlp:
+      chain.kind === 'instrumented'
+        ? {
+            requests: sinkAfter.requests - sinkBefore.requests,
+            bytes: sinkAfter.bytes - sinkBefore.bytes,
+            spans: sinkAfter.spans - sinkBefore.spans,
+            // A chain request makes 5 spans; a direct call to one service makes its server span.
+            expectedSpans: load.requests * (hop === 'product' ? SPANS_PER_REQUEST : 1),
+          }
+        : null,
+  };
+  log(
+    `  → ${fixed(load.rps)} req/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, ` +
+      `errors ${load.errors}, non-2xx ${load.non2xx}, other load ${fixed(otherCores, 2)} cores`,
+  );
+  return row;
+}
+
+async function checkChain(chain: Chain): Promise<void> {
+  const answer = await probe(`${chain.urls.product}/products`, chain.authorization);
+  if (answer.status !== 200) {
+    throw new Error(`${chain.label} GET /products answered ${answer.status} before the load: ${answer.text.slice(0, 400)}`);
+  }
+  let count = -1;
+  try {
+    const body: unknown = JSON.parse(answer.text);
+    if (Array.isArray(body)) count = body.length;
+  } catch {
+    // reported below
+  }
+  if (count !== 5) throw new Error(`${chain.label} GET /products did not answer the five products: ${answer.text.slice(0, 400)}`);
+}
+
+function machine(): Record<string, string | number> {
+  const cpuList = cpus();
+  return {
+    cpu: cpuList[0]?.model.trim() ?? 'unknown',
+    cores: cpuList.length,
+    memory_gib: Number((totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    date: new Date().toISOString(),
+  };
+}
+
+/** One more instrumented chain under `--cpu-prof`: warm-up, measured run, stop; self time by package. */
+async function profileChain(place: BenchPlace, scripts: Record<Hop, string>, base: InstrumentedSettings, chaosToken: string): Promise<ProfileResult> {
+  const dir = join(place.logDir, '..', 'profiles');
+  const dirOf = (hop: Hop): string => join(dir, hop);
+  for (const hop of HOPS) mkdirSync(dirOf(hop), { recursive: true });
+  const profiled = { ...base, cpuProfileDir: dir };
+  let chain: Chain | undefined = await startInstrumentedChain(place, 'profiled', scripts, profiled, chaosToken);
+  try {
+    await checkChain(chain);
+    log(`profiled instrumented chain: ${settings.warmupS}s warm-up + ${settings.durationS}s under --cpu-prof`);
+    let measureStart = 0;
+    const load = await runLoad(
+      {
+        url: `${chain.urls.product}/products`,
+        headers: { authorization: chain.authorization },
+        connections: settings.connections,
+        durationS: settings.durationS,
+        warmupS: settings.warmupS,
+      },
+      { beforeMeasure: async () => void (measureStart = performance.now()) },
+    );
+    const windowMs = performance.now() - measureStart;
+    await chain.stop(10_000);
+    chain = undefined;
+    const byHop = {} as Record<Hop, Record<string, number>>;
+    const topFunctions = {} as Record<Hop, Array<[string, number]>>;
+    for (const hop of HOPS) {
+      const file = readdirSync(dirOf(hop)).find(isMainThreadProfile);
+      if (!file) throw new Error(`no main-thread CPU profile was written by the ${hop} process`);
+      const summary = summariseProfile(join(dirOf(hop), file), windowMs);
+      byHop[hop] = Object.fromEntries(summary.buckets);
+      topFunctions[hop] = [...summary.functions.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_FUNCTIONS);
+    }
+    log(`  → ${fixed(load.rps)} req/s under the profiler`);
+    return { rps: load.rps, windowMs, byHop, topFunctions };
+  } finally {
+    if (chain) await chain.stop(10_000);
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const info = machine();
+  scratch = mkdtempSync(join(tmpdir(), 'archaics-bench-'));
+  const home = join(scratch, 'home');
+  const logDir = join(scratch, 'logs');
+  mkdirSync(home, { recursive: true });
+  mkdirSync(logDir, { recursive: true });
+  const place: BenchPlace = { root, home, logDir, group };
+  const chaosToken = randomBytes(24).toString('hex');
+  const notes: string[] = [];
+  const rows: Row[] = [];
+  log(`state in ${home}, logs in ${logDir}`);
+
+  const sinkPort = await freePort(HOST);
+  sinkUrl = `http://${HOST}:${sinkPort}`;
+  sink = await group.start({
+    name: 'otlp-sink',
+    script: join(root, 'bench', 'lib', 'otlp-sink.server.ts'),
+    env: { PORT: String(sinkPort), HOST },
+    logDir,
+    healthUrl: `${sinkUrl}/health`,
+    cwd: root,
+  });
+
+  const fullSettings: InstrumentedSettings = { otlpEndpoint: sinkUrl, logLevel: 'info' };
+  const bare = await startBareChain(place);
+  await checkChain(bare);
+
+  let instrumented: Chain | undefined;
+  const entry = serviceEntryPoints(root);
+  if (!entry.ok) {
+    notes.push(`instrumented chain not measured: ${entry.missing} does not exist yet.`);
+    log(notes[notes.length - 1]!);
+  } else {
+    try {
+      instrumented = await startInstrumentedChain(place, 'instrumented', entry.scripts, fullSettings, chaosToken);
+      await checkChain(instrumented);
+    } catch (error) {
+      notes.push(`instrumented chain not measured: ${(error as Error).message}`);
+      log(notes[notes.length - 1]!);
+      if (instrumented) await instrumented.stop();
+      instrumented = undefined;
+    }
+  }
+
+  for (let round = 1; round <= settings.rounds; round++) {
+    rows.push(await measure(bare, 'product', '/products', 'bare', 'chain', round));
+    if (instrumented) rows.push(await measure(instrumented, 'product', '/products', 'instrumented', 'chain', round));
+  }
+
+  if (settings.extras) {
+    rows.push(await measure(bare, 'db', '/products', 'bare db alone', 'hop', null));
+    if (instrumented) rows.push(await measure(instrumented, 'db', '/products', 'instrumented db alone', 'hop', null));
+    rows.push(await measure(bare, 'auth', '/validate', 'bare auth alone', 'hop', null));
+    if (instrumented) rows.push(await measure(instrumented, 'auth', '/validate', 'instrumented auth alone', 'hop', null));
+  }
+  await bare.stop();
+  if (instrumented) await instrumented.stop();
+
+  if (settings.extras && instrumented && entry.ok) {
+    const variants: Array<{ label: string; settings: InstrumentedSettings }> = [
+      { label: 'instrumented, export off', settings: { otlpEndpoint: undefined, logLevel: 'info' } },
+      { label: 'instrumented, export off, LOG_LEVEL=warn', settings: { otlpEndpoint: undefined, logLevel: 'warn' } },
+      {
+        label: 'instrumented, sampling 0, export off, warn',
+        settings: { otlpEndpoint: undefined, logLevel: 'warn', sampleRatio: 0 },
+      },
+    ];
+    for (const [index, variant] of variants.entries()) {
+      let chain: Chain | undefined;
+      try {
+        chain = await startInstrumentedChain(place, `variant${index + 1}`, entry.scripts, variant.settings, chaosToken);
+        await checkChain(chain);
+        rows.push(await measure(chain, 'product', '/products', variant.label, 'variant', null));
+      } catch (error) {
+        notes.push(`${variant.label} not measured: ${(error as Error).message}`);
+        log(notes[notes.length - 1]!);
+      } finally {
+        if (chain) await chain.stop();
+      }
+    }
+  }
+
+  let profile: ProfileResult | null = null;
+  if (settings.profile && instrumented && entry.ok) {
+    try {
+      profile = await profileChain(place, entry.scripts, fullSettings, chaosToken);
+    } catch (error) {
+      notes.push(`CPU profile not taken: ${(error as Error).message}`);
+      log(notes[notes.length - 1]!);
+    }
+  }
+
+  const final = await sinkStats();
+  if (instrumented && final.requests === 0) notes.push('the OTLP sink received no export request: tracing export did not happen.');
+  if (final.protobufRequests > 0) notes.push(`${final.protobufRequests} export requests were protobuf (spans not counted for those).`);
+
+  const summary = summarise(rows);
+  const markdown = renderMarkdown(rows, summary, { machine: info, settings, notes, profile });
+  process.stdout.write(`\n${markdown}\n`);
+
+  if (summary.instrumented) {
+    const day = String(info.date).slice(0, 10);
+    const dir = join(root, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const base = join(dir, `chain-${day}`);
+    writeFileSync(`${base}.md`, markdown);
+    writeFileSync(
+      `${base}.json`,
+      `${JSON.stringify(
+        {
+          machine: info,
+          settings: { ...settings, settle_ms: SETTLE_MS, spans_per_request: SPANS_PER_REQUEST, load_tool: 'autocannon 8' },
+          targets: summary.targets,
+          summary,
+          rows,
+          otlp_sink_total: final,
+          cpu_profile: profile,
+          notes,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    log(`results written to ${base}.md and ${base}.json`);
+  } else {
+    log('instrumented chain not measured: results not written to bench/results');
+  }
+
+  await group.stopAll();
+  removeScratch();
+}
+
+function removeScratch(): void {
+  if (!scratch) return;
+  if (settings.keepTmp) log(`kept ${scratch}`);
+  else rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
+}
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping the load and the child processes`);
+  stopLoad();
+  await group.stopAll();
+  removeScratch();
+  process.exit(130);
+}
+process.once('SIGINT', (signal) => void shutdown(signal));
+process.once('SIGTERM', (signal) => void shutdown(signal));
+process.once('exit', () => group.killAllNow());
+
+main().catch(async (error: unknown) => {
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  stopLoad();
+  await group.stopAll();
+  if (scratch) log(`state and logs kept for diagnosis in ${scratch}`);
+  process.exitCode = 1;
+});

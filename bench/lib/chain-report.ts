@@ -1,0 +1,350 @@
+// The chain bench's report: rows, summary against the issue's targets, and the readings of
+// where the time goes, rendered as markdown.
+import { cpus } from 'node:os';
+import { HOPS, type Hop } from './chains.ts';
+import type { LoadResult } from './load-runner.ts';
+import { fixed, formatBytes, markdownTable, median, type Align, type Cell } from './markdown-table.ts';
+
+export const TARGET_RPS_RATIO = 0.4;
+export const TARGET_P99_MS = 25;
+/** Spans per chain request: product server + 2 client spans + auth server + db server. */
+export const SPANS_PER_REQUEST = 5;
+
+export type RowGroup = 'chain' | 'hop' | 'variant';
+
+/** One measured run. */
+export interface Row {
+  chain: string;
+  group: RowGroup;
+  kind: 'bare' | 'instrumented';
+  round: number | null;
+  target: string;
+  load: LoadResult;
+  /** CPU microseconds per completed request, per process and for the load generator. */
+  cpuUsPerRequest: Record<Hop, number> & { services: number; loadGenerator: number };
+  /** CPU microseconds per request of the OTLP sink (the bench's own helper). */
+  sinkCpuUsPerRequest: number;
+  /** Cores kept busy by processes that are not part of the bench during the run (noise). */
+  otherCores: number;
+  logBytes: number;
+  otlp: { requests: number; bytes: number; spans: number; expectedSpans: number } | null;
+}
+
+/** Self time per bucket (ms) of each instrumented process during a profiled run. */
+export interface ProfileResult {
+  rps: number;
+  windowMs: number;
+  byHop: Record<Hop, Record<string, number>>;
+  /** The functions with the most self time, per process (ms). */
+  topFunctions: Record<Hop, Array<[string, number]>>;
+}
+
+const RESULT_HEADER = ['chain', 'run', 'target', 'req/s', 'vs bare', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors / non-2xx'];
+const RESULT_ALIGN: Align[] = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
+
+function runLabel(row: Row): string {
+  return row.round === null ? '1' : String(row.round);
+}
+
+function resultRow(row: Row, bareRps: number): Cell[] {
+  const l = row.load;
+  return [
+    row.chain,
+    runLabel(row),
+    row.target,
+    fixed(l.rps),
+    row.group !== 'hop' && Number.isFinite(bareRps) && bareRps > 0 ? `${fixed((100 * l.rps) / bareRps)}%` : '',
+    fixed(l.latencyMs.p50, 1),
+    fixed(l.latencyMs.p90, 1),
+    fixed(l.latencyMs.p99, 1),
+    fixed(l.latencyMs.max, 1),
+    `${l.errors} / ${l.non2xx}`,
+  ];
+}
+
+function costRow(row: Row): Cell[] {
+  const c = row.cpuUsPerRequest;
+  return [
+    row.chain,
+    runLabel(row),
+    row.target,
+    fixed(c.product),
+    fixed(c.auth),
+    fixed(c.db),
+    fixed(c.services),
+    fixed(c.loadGenerator),
+    fixed(row.load.requests > 0 ? row.logBytes / row.load.requests : Number.NaN),
+    row.otlp ? String(row.otlp.requests) : '',
+    row.otlp ? formatBytes(row.otlp.bytes) : '',
+    row.otlp ? `${row.otlp.spans} / ${row.otlp.expectedSpans}` : '',
+    fixed(row.otherCores, 2),
+  ];
+}
+
+export interface Summary {
+  bare: { runs: number; bestRps: number; medianRps: number; medianP99: number };
+  instrumented: { runs: number; bestRps: number; medianRps: number; medianP99: number; bestP99: number } | null;
+  ratioMedian: number;
+  ratioBest: number;
+  targets: { rpsRatio: { target: number; value: number; met: boolean }; p99: { targetMs: number; valueMs: number; met: boolean } } | null;
+}
+
+/** Best and median per chain, the ratio, and the targets met or not. */
+export function summarise(rows: Row[]): Summary {
+  const bare = rows.filter((r) => r.group === 'chain' && r.kind === 'bare');
+  const inst = rows.filter((r) => r.group === 'chain' && r.kind === 'instrumented');
+  const rps = (rs: Row[]): number[] => rs.map((r) => r.load.rps);
+  const p99 = (rs: Row[]): number[] => rs.map((r) => r.load.latencyMs.p99);
+  const bareSummary = {
+    runs: bare.length,
+    bestRps: Math.max(...rps(bare)),
+    medianRps: median(rps(bare)),
+    medianP99: median(p99(bare)),
+  };
+  if (inst.length === 0) {
+    return { bare: bareSummary, instrumented: null, ratioMedian: Number.NaN, ratioBest: Number.NaN, targets: null };
+  }
+  const instSummary = {
+    runs: inst.length,
+    bestRps: Math.max(...rps(inst)),
+    medianRps: median(rps(inst)),
+    medianP99: median(p99(inst)),
+    bestP99: Math.min(...p99(inst)),
+  };
+  const ratioMedian = instSummary.medianRps / bareSummary.medianRps;
+  return {
+    bare: bareSummary,
+    instrumented: instSummary,
+    ratioMedian,
+    ratioBest: instSummary.bestRps / bareSummary.bestRps,
+    targets: {
+      rpsRatio: { target: TARGET_RPS_RATIO, value: ratioMedian, met: ratioMedian >= TARGET_RPS_RATIO },
+      p99: { targetMs: TARGET_P99_MS, valueMs: instSummary.medianP99, met: instSummary.medianP99 <= TARGET_P99_MS },
+    },
+  };
+}
+
+function pct(a: number, b: number): string {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b === 0) return 'n/a';
+  const change = (100 * (a - b)) / b;
+  return `${change >= 0 ? '+' : ''}${fixed(change)}%`;
+}
+
+/** Sentences computed from the rows: what each piece of instrumentation costs. */
+function readings(rows: Row[], summary: Summary): string[] {
+  const lines: string[] = [];
+  const chainRows = (kind: 'bare' | 'instrumented'): Row[] => rows.filter((r) => r.group === 'chain' && r.kind === kind);
+  const medianOf = (rs: Row[], pick: (r: Row) => number): number => median(rs.map(pick));
+  const bare = chainRows('bare');
+  const inst = chainRows('instrumented');
+  if (inst.length > 0) {
+    const bareCpu = medianOf(bare, (r) => r.cpuUsPerRequest.services);
+    const instCpu = medianOf(inst, (r) => r.cpuUsPerRequest.services);
+    lines.push(
+      `Service CPU per request: bare ${fixed(bareCpu)} µs, instrumented ${fixed(instCpu)} µs (×${fixed(instCpu / bareCpu, 1)}); ` +
+        `split product/auth/db = ${fixed(medianOf(inst, (r) => r.cpuUsPerRequest.product))}/` +
+        `${fixed(medianOf(inst, (r) => r.cpuUsPerRequest.auth))}/${fixed(medianOf(inst, (r) => r.cpuUsPerRequest.db))} µs instrumented vs ` +
+        `${fixed(medianOf(bare, (r) => r.cpuUsPerRequest.product))}/${fixed(medianOf(bare, (r) => r.cpuUsPerRequest.auth))}/` +
+        `${fixed(medianOf(bare, (r) => r.cpuUsPerRequest.db))} µs bare.`,
+    );
+    const cores = cpus().length;
+    const busy = (rs: Row[]): { ours: number; other: number } => ({
+      ours: medianOf(rs, (r) => ((r.cpuUsPerRequest.services + r.cpuUsPerRequest.loadGenerator + r.sinkCpuUsPerRequest) * r.load.rps) / 1e6),
+      other: medianOf(rs, (r) => r.otherCores),
+    });
+    const busyBare = busy(bare);
+    const busyInst = busy(inst);
+    const saturated = (b: { ours: number; other: number }): string =>
+      b.ours + b.other >= 0.85 * cores ? 'saturated' : 'not saturated';
+    lines.push(
+      `Load generator (autocannon, same machine): ${fixed(medianOf(bare, (r) => r.cpuUsPerRequest.loadGenerator))} µs/request on the bare chain, ` +
+        `${fixed(medianOf(inst, (r) => r.cpuUsPerRequest.loadGenerator))} µs on the instrumented one. ` +
+        `The bench's processes kept ${fixed(busyInst.ours, 2)} cores busy during the instrumented runs and ${fixed(busyBare.ours, 2)} during the bare ones, ` +
+        `other processes ${fixed(busyInst.other, 2)} and ${fixed(busyBare.other, 2)}: the ${cores} cores were ${saturated(busyInst)} (instrumented) / ` +
+        `${saturated(busyBare)} (bare); when saturated, req/s ≈ the cores left over ÷ the CPU per request, so the req/s ratio follows the CPU-per-request ratio ` +
+        `(${fixed(
+          (100 * medianOf(bare, (r) => r.cpuUsPerRequest.services + r.cpuUsPerRequest.loadGenerator)) /
+            medianOf(inst, (r) => r.cpuUsPerRequest.services + r.cpuUsPerRequest.loadGenerator + r.sinkCpuUsPerRequest),
+        )}% here, load generator and OTLP sink included).`,
+    );
+    const logPerReq = medianOf(inst, (r) => r.logBytes / Math.max(1, r.load.requests));
+    const totalLog = inst.reduce((sum, r) => sum + r.logBytes, 0);
+    lines.push(`Logs (INFO): ${fixed(logPerReq)} bytes per chain request on stdout (files), ${formatBytes(totalLog)} in the instrumented chain runs.`);
+    const exported = inst.reduce((sum, r) => sum + (r.otlp?.spans ?? 0), 0);
+    const expected = inst.reduce((sum, r) => sum + (r.otlp?.expectedSpans ?? 0), 0);
+    const exportRequests = inst.reduce((sum, r) => sum + (r.otlp?.requests ?? 0), 0);
+    const exportBytes = inst.reduce((sum, r) => sum + (r.otlp?.bytes ?? 0), 0);
+    lines.push(
+      `Trace export: ${exportRequests} OTLP/HTTP requests (${formatBytes(exportBytes)}) reached the sink in the instrumented chain runs, ` +
+        `carrying ${exported} spans for ${expected} expected (${SPANS_PER_REQUEST} per request)` +
+        (expected > 0 && exported < expected * 0.95
+          ? ` — ${fixed(100 - (100 * exported) / expected)}% were not exported (the BatchSpanProcessor queue drops spans when export falls behind).`
+          : '.') +
+        ` The sink itself used ${fixed(medianOf(inst, (r) => r.sinkCpuUsPerRequest))} µs CPU per request.`,
+    );
+  }
+  const others = rows.map((r) => r.otherCores).filter(Number.isFinite);
+  if (others.length > 0) {
+    lines.push(
+      `Background: processes outside the bench kept ${fixed(median(others), 2)} cores busy (median over runs, max ${fixed(Math.max(...others), 2)}) ` +
+        `of ${cpus().length}; runs with a high value were slowed by the machine, not by the chain.`,
+    );
+  }
+  const hop = (kind: 'bare' | 'instrumented', target: string): Row | undefined =>
+    rows.find((r) => r.group === 'hop' && r.kind === kind && r.target.startsWith(target));
+  for (const target of ['db ', 'auth ']) {
+    const b = hop('bare', target);
+    const i = hop('instrumented', target);
+    if (b && i) {
+      lines.push(
+        `${target.trim()} alone: bare ${fixed(b.load.rps)} req/s at ${fixed(b.cpuUsPerRequest[target.trim() as Hop])} µs CPU/request, instrumented ` +
+          `${fixed(i.load.rps)} req/s at ${fixed(i.cpuUsPerRequest[target.trim() as Hop])} µs (${pct(i.load.rps, b.load.rps)} req/s).`,
+      );
+    }
+  }
+  const variants = rows.filter((r) => r.group === 'variant');
+  if (variants.length > 0 && summary.instrumented) {
+    const base = summary.instrumented.medianRps;
+    const baseCpu = medianOf(inst, (r) => r.cpuUsPerRequest.services);
+    for (const v of variants) {
+      lines.push(
+        `${v.chain}: ${fixed(v.load.rps)} req/s (${pct(v.load.rps, base)} vs full instrumentation), ` +
+          `${fixed(v.cpuUsPerRequest.services)} µs service CPU/request (${pct(v.cpuUsPerRequest.services, baseCpu)}), p99 ${fixed(v.load.latencyMs.p99, 1)} ms.`,
+      );
+    }
+  }
+  return lines;
+}
+
+const PROFILE_TOP = 14;
+
+function renderProfile(profile: ProfileResult): string[] {
+  const busy = (hop: Hop): number =>
+    Object.entries(profile.byHop[hop]).reduce((sum, [bucket, ms]) => (bucket === '(idle)' ? sum : sum + ms), 0);
+  const busyMs = { product: busy('product'), auth: busy('auth'), db: busy('db') };
+  const buckets = new Map<string, number>();
+  for (const hop of HOPS) {
+    for (const [bucket, ms] of Object.entries(profile.byHop[hop])) {
+      if (bucket !== '(idle)') buckets.set(bucket, (buckets.get(bucket) ?? 0) + ms);
+    }
+  }
+  const ranked = [...buckets.entries()].sort((a, b) => b[1] - a[1]);
+  const share = (hop: Hop, bucket: string): string => {
+    const ms = profile.byHop[hop][bucket] ?? 0;
+    return ms > 0 ? `${fixed((100 * ms) / busyMs[hop], 1)}%` : '';
+  };
+  const rows: Cell[][] = ranked.slice(0, PROFILE_TOP).map(([bucket, ms]) => [
+    bucket,
+    share('product', bucket),
+    share('auth', bucket),
+    share('db', bucket),
+    `${fixed((100 * ms) / (busyMs.product + busyMs.auth + busyMs.db), 1)}%`,
+  ]);
+  const rest = ranked.slice(PROFILE_TOP).reduce((sum, [, ms]) => sum + ms, 0);
+  if (rest > 0) rows.push(['(everything else)', '', '', '', `${fixed((100 * rest) / (busyMs.product + busyMs.auth + busyMs.db), 1)}%`]);
+  const idle = (hop: Hop): string => fixed((100 * (profile.byHop[hop]['(idle)'] ?? 0)) / profile.windowMs);
+  return [
+    '## CPU profile of the instrumented chain (self time by package)',
+    '',
+    `One more instrumented chain (same settings) under \`node --cpu-prof\`, samples of the ${fixed(profile.windowMs / 1000, 1)} s measured run only ` +
+      `(${fixed(profile.rps)} req/s under the profiler). Shares of each process's busy (non-idle) main-thread time; ` +
+      `idle share of the window: product ${idle('product')}%, auth ${idle('auth')}%, db ${idle('db')}%.`,
+    '',
+    markdownTable(['where (self time)', 'product', 'auth', 'db', 'all three'], rows, ['left', 'right', 'right', 'right', 'right']),
+    '',
+    '"node:X" is Node\'s own JavaScript (streams, http, net, crypto, async_hooks...); "(native...)" is code without a script ' +
+      '(socket and file writes — the syscall time lands there —, JSON, microtasks...); "(program)" is V8/libuv work outside JavaScript; ' +
+      'a package name is time spent in that dependency\'s own functions (not in what it calls).',
+    '',
+    'Top functions by self time (share of the process\'s busy time):',
+    '',
+    ...HOPS.map(
+      (hop) =>
+        `- ${hop}: ` +
+        profile.topFunctions[hop].map(([fn, ms]) => `\`${fn}\` ${fixed((100 * ms) / busyMs[hop], 1)}%`).join(', '),
+    ),
+    '',
+  ];
+}
+
+/** Everything the report shows besides the rows. */
+export interface ReportContext {
+  machine: Record<string, string | number>;
+  settings: { connections: number; warmupS: number; durationS: number; rounds: number };
+  notes: string[];
+  profile: ProfileResult | null;
+}
+
+/** The markdown report: results, summary against the targets, where the time goes, CPU profile. */
+export function renderMarkdown(rows: Row[], summary: Summary, context: ReportContext): string {
+  const { machine: info, settings, notes, profile } = context;
+  const bareMedian = summary.bare.medianRps;
+  const out: string[] = [];
+  out.push(`# Chain bench — ${String(info.date).slice(0, 10)}`, '');
+  out.push(
+    `Machine: ${info.cpu}, ${info.cores} cores, ${info.memory_gib} GiB, Node ${info.node}, ${info.platform}; run at ${info.date}.`,
+    `Load: autocannon, ${settings.connections} connections, ${settings.warmupS} s warm-up then ${settings.durationS} s measured per run, ` +
+      `${settings.rounds} round(s) of bare then instrumented; everything (load generator, services, OTLP sink) on this machine, 127.0.0.1.`,
+    'Instrumented: the real auth, db and product services (tracing at 100% with OTLP/HTTP export to the bench\'s sink, ' +
+      'LOG_LEVEL=info with stdout to files, metrics, idle chaos hook, DB_PATH=:memory:). ' +
+      'Bare: bench/bare, three node:http processes (keep-alive agents, JSON parse and serialize, nothing else).',
+    '',
+    '## Results',
+    '',
+    markdownTable(RESULT_HEADER, rows.map((r) => resultRow(r, bareMedian)), RESULT_ALIGN),
+    '',
+    '"vs bare" is the run\'s req/s over the median of the bare chain runs. Latency from autocannon (ms resolution).',
+    '',
+    '## Summary',
+    '',
+  );
+  const summaryRows: Cell[][] = [
+    ['bare', summary.bare.runs, fixed(summary.bare.bestRps), fixed(summary.bare.medianRps), fixed(summary.bare.medianP99, 1)],
+  ];
+  if (summary.instrumented) {
+    summaryRows.push([
+      'instrumented',
+      summary.instrumented.runs,
+      fixed(summary.instrumented.bestRps),
+      fixed(summary.instrumented.medianRps),
+      fixed(summary.instrumented.medianP99, 1),
+    ]);
+  }
+  out.push(
+    markdownTable(['chain', 'runs', 'best req/s', 'median req/s', 'median p99 ms'], summaryRows, ['left', 'right', 'right', 'right', 'right']),
+    '',
+  );
+  if (summary.targets) {
+    const t = summary.targets;
+    out.push(
+      `Instrumented / bare req/s: ${fixed(100 * summary.ratioMedian)}% (medians), ${fixed(100 * summary.ratioBest)}% (bests).`,
+      '',
+      '| target (from the issue) | measured (median) | |',
+      '|---|---:|---|',
+      `| instrumented ≥ ${fixed(100 * t.rpsRatio.target)}% of bare req/s | ${fixed(100 * t.rpsRatio.value)}% | ${t.rpsRatio.met ? 'met' : 'NOT met'} |`,
+      `| instrumented p99 ≤ ${t.p99.targetMs} ms | ${fixed(t.p99.valueMs, 1)} ms | ${t.p99.met ? 'met' : 'NOT met'} |`,
+      '',
+    );
+  } else {
+    out.push('The instrumented chain was not measured (see the notes).', '');
+  }
+  out.push(
+    '## Where the time goes',
+    '',
+    markdownTable(
+      ['chain', 'run', 'target', 'CPU µs/req product', 'auth', 'db', 'services', 'load gen', 'log B/req', 'OTLP reqs', 'OTLP bytes', 'spans got / expected', 'other load (cores)'],
+      rows.map(costRow),
+      ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    '',
+    'CPU is user+system time of each process over the measured window (from /proc, 10 ms resolution) divided by the requests completed; ' +
+      '"load gen" is the bench process itself (autocannon). Exports are counted by the bench\'s OTLP sink in the same window (+1.5 s to flush). ' +
+      '"other load" is the CPU the rest of the machine used meanwhile (/proc/stat minus the bench\'s processes), in cores.',
+    '',
+    ...readings(rows, summary).map((line) => `- ${line}`),
+    '',
+  );
+  if (profile) out.push(...renderProfile(profile));
+  if (notes.length > 0) out.push('## Notes', '', ...notes.map((n) => `- ${n}`), '');
+  return out.join('\n');
+}
