@@ -7,6 +7,7 @@ import {
   handleWhen,
   retry,
   type CircuitBreakerPolicy,
+  type RetryPolicy,
 } from 'cockatiel';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
@@ -85,6 +86,8 @@ export class DependencyClient {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly timeoutMs: number;
   private readonly retries: number;
+  private readonly readRetry: RetryPolicy;
+  private readonly noRetry: RetryPolicy;
 
   constructor(private readonly options: DependencyClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 1000;
@@ -94,6 +97,12 @@ export class DependencyClient {
       keepAliveTimeout: 10_000,
       connect: { timeout: this.timeoutMs },
     });
+    // Reads are retried after a failed attempt, but not after the deadline has passed.
+    this.readRetry = retry(
+      handleWhen((error) => error instanceof AttemptFailure && error.kind !== 'timeout'),
+      { maxAttempts: this.retries, backoff: new ConstantBackoff(25) },
+    );
+    this.noRetry = retry(handleWhen(() => false), { maxAttempts: 0 });
     this.breaker = circuitBreaker(
       handleWhen((error) => error instanceof AttemptFailure),
       { halfOpenAfter: options.breakerHalfOpenMs ?? 5000, breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5) },
@@ -111,7 +120,10 @@ export class DependencyClient {
   async request<T = unknown>(req: DependencyRequest): Promise<DependencyResponse<T>> {
     const { service, upstream, tracing, metrics, logger } = this.options;
     const started = performance.now();
-    const deadline = AbortSignal.timeout(this.timeoutMs);
+    // A controller, not AbortSignal.timeout: its timer is cleared when the call ends.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const deadline = controller.signal;
     const idempotent = req.idempotent ?? req.method === 'GET';
     const span = tracing.tracer.startSpan(
       `${req.method} ${upstream}${req.path.split('?')[0]}`,
@@ -120,14 +132,11 @@ export class DependencyClient {
     );
     const spanContext = trace.setSpan(context.active(), span);
     const traceHeaders = tracing.outgoingHeaders(spanContext);
-    const policy = retry(
-      handleWhen((error) => idempotent && error instanceof AttemptFailure && error.kind !== 'timeout' && !deadline.aborted),
-      { maxAttempts: idempotent ? this.retries : 0, backoff: new ConstantBackoff(25) },
-    );
+    const policy = idempotent ? this.readRetry : this.noRetry;
     let outcome: UpstreamOutcome = 'success';
     try {
       const response = await this.breaker.execute(() =>
-        policy.execute(() => this.attempt<T>(req, traceHeaders, deadline)),
+        policy.execute(({ signal }) => this.attempt<T>(req, traceHeaders, deadline, signal)),
       );
       outcome = response.status >= 400 ? 'client_error' : 'success';
       span.setAttribute('http.response.status_code', response.status);
@@ -148,6 +157,7 @@ export class DependencyClient {
       );
       throw failure;
     } finally {
+      clearTimeout(timer);
       const seconds = (performance.now() - started) / 1000;
       metrics.upstreamRequests.inc({ service, upstream, outcome });
       metrics.upstreamDuration.observe({ service, upstream }, seconds);
@@ -172,8 +182,9 @@ export class DependencyClient {
     req: DependencyRequest,
     traceHeaders: Record<string, string>,
     deadline: AbortSignal,
+    cancelled: AbortSignal,
   ): Promise<Omit<DependencyResponse<T>, 'elapsedMs'>> {
-    if (deadline.aborted) throw new AttemptFailure('timeout');
+    if (deadline.aborted || cancelled.aborted) throw new AttemptFailure('timeout');
     const hasBody = req.body !== undefined;
     let response;
     try {

@@ -39,6 +39,16 @@ export class TokenService {
     this.now = options.now ?? Date.now;
   }
 
+  private readonly verified = new Map<string, { subject: TokenSubject; expiresAtMs: number }>();
+
+  private remember(token: string, subject: TokenSubject, expiresAtMs: number): void {
+    if (this.verified.size >= VERIFIED_CACHE_MAX) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, { subject, expiresAtMs });
+  }
+
   async issue(subject: TokenSubject): Promise<IssuedToken> {
     const issuedAt = Math.floor(this.now() / 1000);
     const accessToken = await new SignJWT({ email: subject.email })
@@ -52,8 +62,15 @@ export class TokenService {
     return { access_token: accessToken, token_type: 'bearer', expires_in: this.options.ttlS };
   }
 
-  /** Checks signature, algorithm, issuer, audience and expiry; throws {@link TokenRejected}. */
+  /**
+   * Checks signature, algorithm, issuer, audience and expiry; throws {@link TokenRejected}.
+   * Tokens that passed are remembered until they expire (bounded), since every product and
+   * payment request validates the same few tokens again.
+   */
   async verify(token: string): Promise<TokenSubject> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAtMs > this.now()) return known.subject;
+    if (known) this.verified.delete(token);
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -65,12 +82,16 @@ export class TokenService {
       if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.email !== 'string') {
         throw new TokenRejected('token lacks its subject or email claim');
       }
-      return { user_id: payload.sub, email: payload.email };
+      const subject = { user_id: payload.sub, email: payload.email };
+      this.remember(token, subject, (payload.exp ?? 0) * 1000);
+      return subject;
     } catch (error) {
       throw error instanceof TokenRejected ? error : new TokenRejected(describe(error));
     }
   }
 }
+
+const VERIFIED_CACHE_MAX = 10_000;
 
 function describe(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'token expired';
