@@ -70,4 +70,19 @@ describe('crash fault', () => {
     expect((await call(`${stack.url('product-service')}/products`, { token: user.jwt })).status).toBe(200);
     expect(pidOf('auth-service')).not.toBeNull();
   });
+
+  it('restarts payment-service and still answers a replayed Idempotency-Key with the same session', async () => {
+    const user = await newUser(stack);
+    await call(`${stack.url('product-service')}/cart/add`, { token: user.jwt, body: { product_id: 'p4', quantity: 1 } });
+    const headers = { 'idempotency-key': `order-${user.userId}` };
+    const first = await call(`${stack.url('payment-service')}/create-checkout-session`, { method: 'POST', token: user.jwt, headers });
+    expect(first.status).toBe(201);
+    const before = pidOf('payment-service');
+    await inject(stack, 'payment-service', 'type=crash');
+    await waitForRestart('payment-service', before);
+    const replay = await call(`${stack.url('payment-service')}/create-checkout-session`, { method: 'POST', token: user.jwt, headers });
+    expect(replay.status).toBe(201);
+    expect(replay.body.session_id).toBe(first.body.session_id);
+    expect(replay.body.amount_total).toBe(2999);
+  });
 });

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { DependencyClient, createServer, stateDir, type ServerOptions, type UpstreamConfig } from '@archaics/common';
+import { AuthClient, authenticator, createServer, DependencyClient, type ServerOptions, stateDir, type UpstreamConfig } from '@archaics/common';
 import { faultTypesFor } from '@archaics/contracts';
 import type { FastifyInstance } from 'fastify';
 import type Stripe from 'stripe';
-import { AuthClient } from '@archaics/common';
 import type { CheckoutGateway } from './clients/checkout-gateway.ts';
 import { DbClient } from './clients/db.client.ts';
 import { SimulatedGateway } from './clients/simulated.client.ts';
@@ -11,7 +10,6 @@ import { StripeGateway, createStripeSdk } from './clients/stripe.client.ts';
 import type { PaymentConfig } from './config.ts';
 import { CheckoutService } from './domain/checkout.service.ts';
 import { PaymentRepository } from './repositories/payment.repository.ts';
-import { authenticator } from '@archaics/common';
 import { registerCheckoutRoute } from './routes/checkout.route.ts';
 import { registerSimulatedCheckoutRoute } from './routes/simulated-checkout.route.ts';
 import { registerWebhookRoute } from './routes/webhook.route.ts';

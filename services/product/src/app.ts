@@ -1,10 +1,8 @@
-import { DependencyClient, createServer, type ServerOptions, type UpstreamConfig } from '@archaics/common';
+import { AuthClient, authenticator, createServer, DependencyClient, type ServerOptions, type UpstreamConfig } from '@archaics/common';
 import { faultTypesFor } from '@archaics/contracts';
 import type { FastifyInstance } from 'fastify';
-import { AuthClient } from '@archaics/common';
 import { DbClient } from './clients/db.client.ts';
 import type { ProductConfig } from './config.ts';
-import { authenticator } from '@archaics/common';
 import { registerCartRoutes } from './routes/cart.route.ts';
 import { registerProductRoutes } from './routes/products.route.ts';
 

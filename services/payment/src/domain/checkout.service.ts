@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type Logger } from '@archaics/common';
-import type { AuthenticatedUser } from '@archaics/common';
+import { AppError, type AuthenticatedUser, type Logger } from '@archaics/common';
 import type { CheckoutGateway } from '../clients/checkout-gateway.ts';
 import { badDataError, type DbClient } from '../clients/db.client.ts';
 import type { PaymentRepository, SessionRecord } from '../repositories/payment.repository.ts';

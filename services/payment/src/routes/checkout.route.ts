@@ -1,9 +1,8 @@
-import { badRequest } from '@archaics/common';
+import { type Authenticator, badRequest } from '@archaics/common';
 import { ErrorResponse } from '@archaics/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { CheckoutService } from '../domain/checkout.service.ts';
-import type { Authenticator } from '@archaics/common';
 import { CheckoutBody, CheckoutHeaders, CheckoutSession, upstreamErrors } from './schemas.ts';
 
 const DESCRIPTION = `Charges the token user's cart: simulated mode (no STRIPE_API_KEY, or sk_test_dummy) answers a

@@ -1,10 +1,9 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '@archaics/common';
+import { createLogger, type FakeUpstream } from '@archaics/common';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startFakeStripe, type FakeStripeState } from './fake-stripe.ts';
-import type { FakeUpstream } from '@archaics/common';
 import { startFakeAuth, startFakeDb, type FakeDbState } from './fake-services.ts';
 
 /** The short deadline failure tests give the upstream they break (healthy ones keep a roomy one). */

@@ -1,9 +1,8 @@
-import { ErrorResponse } from '@archaics/contracts';
+import { type CartItem, type Checked, ErrorResponse } from '@archaics/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { badDataError, type DbClient } from '../clients/db.client.ts';
 import { priceCart, type PricedCart } from '../domain/cart.ts';
-import type { CartItem, Checked } from '@archaics/contracts';
 import type { Authenticator } from '@archaics/common';
 import { AddToCartBody, ClearedCart, DEGRADED_NOTE, PricedCart as PricedCartSchema, upstreamErrors } from './schemas.ts';
 

@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '@archaics/common';
+import { createLogger, type FakeUpstream } from '@archaics/common';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import type { FakeUpstream } from '@archaics/common';
 import { startFakeAuth, startFakeDb, type FakeDbState } from './fake-services.ts';
 
 /** The short deadline failure tests give the upstream they break (healthy ones keep a roomy one). */

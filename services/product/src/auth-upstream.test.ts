@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE } from '../../test/support/fake-services.ts';
-import { unreachableUrl, type FakeFault } from '@archaics/common';
-import { SHORT_AUTH, TIMEOUT_MS, startProduct, type ProductHarness } from '../../test/support/harness.ts';
-import { AuthClient } from '@archaics/common';
+import { ALICE } from '../test/support/fake-services.ts';
+import { AuthClient, type FakeFault, unreachableUrl } from '@archaics/common';
+import { SHORT_AUTH, TIMEOUT_MS, startProduct, type ProductHarness } from '../test/support/harness.ts';
 
 let h: ProductHarness;
 afterEach(async () => h?.close());
