@@ -32,8 +32,8 @@ export async function runService(
   process.once('SIGTERM', () => close('SIGTERM'));
   process.once('SIGINT', () => close('SIGINT'));
   try {
+    // Fastify logs "Server listening at ..." itself.
     await app.listen({ host, port });
-    app.log.info(`${app.archaics.service} listening on http://${host}:${port}`);
   } catch (error) {
     app.log.error(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
     process.exit(1);
