@@ -67,3 +67,11 @@ export const ErrorResponse = Type.Object(
   { additionalProperties: true },
 );
 export type ErrorResponse = Static<typeof ErrorResponse>;
+
+/** Error answers every business route that calls another service may give (SPEC §2 "Dependency calls"). */
+export const upstreamErrors = {
+  401: ErrorResponse,
+  502: ErrorResponse,
+  503: ErrorResponse,
+  504: ErrorResponse,
+} as const;

@@ -20,6 +20,7 @@ export {
   InjectResponse,
   ResetResponse,
   ErrorResponse,
+  upstreamErrors,
 } from './chaos.ts';
 export type { FaultType } from './chaos.ts';
 export { LOG_LEVELS, LogLine } from './logs.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { faultTypesFor } from '@archaics/contracts';
-import { createServer, type CpuBurner, type Logger, type ServiceMetrics, type Tracing } from '@archaics/common';
+import { createServer, type ServerOptions } from '@archaics/common';
 import type { AuthConfig } from './config.ts';
 import { Authenticator } from './domain/authenticator.ts';
 import { FailureLimiter } from './domain/failure-limiter.ts';
@@ -13,51 +13,30 @@ import { registerSignupRoute } from './routes/signup.route.ts';
 import { registerValidateRoute } from './routes/validate.route.ts';
 
 /** What tests (and the bench) may replace. */
-export interface AuthAppDeps {
-  logger?: Logger;
-  /** Random source of the chaos draws. */
-  random?: () => number;
-  /** The crash fault's exit. */
-  exit?: (code: number) => void;
-  cpu?: CpuBurner;
-  tracing?: Tracing;
-  metrics?: ServiceMetrics;
+export type AuthAppDeps = Partial<Pick<ServerOptions, 'logger' | 'tracing' | 'metrics' | 'exit' | 'random' | 'cpu'>> & {
   /** Clock of the login limiter and of token issue and expiry (ms). */
   now?: () => number;
-}
+};
 
 /** Builds the auth-service (users, passwords, JWTs); the caller listens. */
 export async function buildApp(config: AuthConfig, deps: AuthAppDeps = {}): Promise<FastifyInstance> {
   const hasher = new PasswordHasher({ N: config.scryptN });
   await hasher.prepare();
+  const { now = Date.now, ...serverDeps } = deps;
   const db = openDatabase(config.dbPath);
-  let app: FastifyInstance;
-  try {
-    app = await createServer({
-      service: config.service,
-      version: config.version,
-      chaosToken: config.chaosToken,
-      faultTypes: faultTypesFor('auth-service'),
-      logLevel: config.logLevel,
-      otlpEndpoint: config.otlpEndpoint,
-      sampleRatio: config.sampleRatio,
-      description: 'archaics auth-service: users, password login and JWT access tokens',
-      ...(deps.logger ? { logger: deps.logger } : {}),
-      ...(deps.random ? { random: deps.random } : {}),
-      ...(deps.exit ? { exit: deps.exit } : {}),
-      ...(deps.cpu ? { cpu: deps.cpu } : {}),
-      ...(deps.tracing ? { tracing: deps.tracing } : {}),
-      ...(deps.metrics ? { metrics: deps.metrics } : {}),
-    });
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  app.addHook('onClose', async () => {
-    db.close();
+  const app = await createServer({
+    service: config.service,
+    version: config.version,
+    chaosToken: config.chaosToken,
+    faultTypes: faultTypesFor('auth-service'),
+    logLevel: config.logLevel,
+    otlpEndpoint: config.otlpEndpoint,
+    sampleRatio: config.sampleRatio,
+    description: 'archaics auth-service: users, password login and JWT access tokens',
+    ...serverDeps,
+    owns: [db],
   });
 
-  const now = deps.now ?? Date.now;
   const windowMs = config.loginWindowS * 1000;
   const tokens = new TokenService({ secret: config.jwtSecret, ttlS: config.jwtTtlS, now });
   const authenticator = new Authenticator({

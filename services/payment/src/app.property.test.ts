@@ -2,39 +2,20 @@ import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE } from '../test/support/fake-services.ts';
+import { ALICE, anyJson, authorizationHeader, contentTypeOf, headerText, hostileText, oversizedJson, payloadOf, requestBody } from '@archaics/common/testing';
 import { WEBHOOK_SECRET, startPayment, type PaymentHarness } from '../test/support/harness.ts';
 import { buildApp } from './app.ts';
 
-// What an HTTP client can put in a header: visible ASCII and latin-1.
-const headerChars = ' !"#$%&\'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~\u00a0\u00e9\u00ff'.split('');
-const headerValue = fc.string({ unit: fc.constantFrom(...headerChars), maxLength: 300 });
-const oddText = fc.oneof(
-  fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom("x' OR '1'='1", "'; DROP TABLE checkout_sessions;--", '../../etc/passwd', '%00', '\u202e\u0000\ud83d\ude00', 'a\r\nb'),
-);
-const anyJson = fc.oneof(fc.jsonValue(), fc.constant(null));
+const headerValue = headerText(300);
+const oddText = hostileText(["x' OR '1'='1", "'; DROP TABLE checkout_sessions;--", '../../etc/passwd', '%00', '\u202e\u0000\ud83d\ude00', 'a\r\nb']);
 const url = fc.oneof(fc.webUrl(), oddText, anyJson);
 const checkoutBody = fc.oneof(
   { weight: 3, arbitrary: fc.record({ success_url: url, cancel_url: url, amount: anyJson }, { requiredKeys: [] }) },
   { weight: 1, arbitrary: anyJson },
 );
-const bigBody = fc.integer({ min: 1, max: 4096 }).map((extra) => JSON.stringify({ success_url: `https://x/${'a'.repeat(64 * 1024 + extra)}` }));
-const payload = (json: fc.Arbitrary<unknown>) =>
-  fc.oneof(
-    { weight: 4, arbitrary: json.map((body) => ({ body: JSON.stringify(body), type: 'application/json' })) },
-    { weight: 1, arbitrary: oddText.map((text) => ({ body: text, type: 'application/json' })) },
-    { weight: 1, arbitrary: bigBody.map((body) => ({ body, type: 'application/json' })) },
-    { weight: 1, arbitrary: fc.tuple(oddText, headerValue).map(([body, type]) => ({ body, type })) },
-    { weight: 1, arbitrary: fc.constant(undefined) },
-  );
-const authorization = fc.oneof(
-  { weight: 5, arbitrary: fc.constant(ALICE.authorization) },
-  { weight: 1, arbitrary: fc.constant(undefined) },
-  { weight: 1, arbitrary: headerValue },
-  { weight: 1, arbitrary: headerValue.map((token) => `Bearer ${token}`) },
-);
+const bigBody = oversizedJson((length) => ({ success_url: `https://x/${'a'.repeat(length)}` }));
+const payload = (json: fc.Arbitrary<unknown>) => requestBody(json, { text: oddText, oversized: bigBody, contentType: headerValue });
+const authorization = authorizationHeader(ALICE.authorization, headerValue);
 const headers = fc.record(
   {
     'idempotency-key': fc.oneof(fc.constantFrom('k1', 'k2', 'order-9'), headerValue),
@@ -60,8 +41,6 @@ async function send(options: InjectOptions) {
   return res;
 }
 
-const withBody = (body: { body: string; type: string } | undefined) => (body === undefined ? {} : { payload: body.body });
-const typeOf = (body: { body: string; type: string } | undefined) => (body === undefined ? {} : { 'content-type': body.type });
 const RUNS = { numRuns: 150 };
 
 describe(`${buildApp.name} (properties)`, () => {
@@ -72,8 +51,8 @@ describe(`${buildApp.name} (properties)`, () => {
         const res = await send({
           method: 'POST',
           url: '/create-checkout-session',
-          headers: { ...extra, ...(auth === undefined ? {} : { authorization: auth }), ...typeOf(body) },
-          ...withBody(body),
+          headers: { ...extra, ...(auth === undefined ? {} : { authorization: auth }), ...contentTypeOf(body) },
+          ...payloadOf(body),
         });
         if (res.statusCode < 400) {
           expect(res.statusCode).toBe(201);
@@ -112,8 +91,8 @@ describe(`${buildApp.name} (properties)`, () => {
         const res = await send({
           method: 'POST',
           url: '/webhook/stripe',
-          headers: { ...typeOf(input.body), ...(signature ? { 'stripe-signature': signature } : {}) },
-          ...withBody(input.body),
+          headers: { ...contentTypeOf(input.body), ...(signature ? { 'stripe-signature': signature } : {}) },
+          ...payloadOf(input.body),
         });
         if (!input.sign) expect(res.statusCode).toBeGreaterThanOrEqual(400);
       }),

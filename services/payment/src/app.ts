@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { AuthClient, authenticator, createServer, DependencyClient, type ServerOptions, stateDir, type UpstreamConfig } from '@archaics/common';
+import { AuthClient, authenticator, createServer, DbServiceClient, type ServerOptions, stateDir, upstreamClient } from '@archaics/common';
 import { faultTypesFor } from '@archaics/contracts';
 import type { FastifyInstance } from 'fastify';
 import type Stripe from 'stripe';
 import type { CheckoutGateway } from './clients/checkout-gateway.ts';
-import { DbClient } from './clients/db.client.ts';
 import { SimulatedGateway } from './clients/simulated.client.ts';
 import { StripeGateway, createStripeSdk } from './clients/stripe.client.ts';
 import type { PaymentConfig } from './config.ts';
@@ -36,10 +35,8 @@ export async function buildApp(config: PaymentConfig, deps: PaymentDeps = {}): P
     ...serverDeps,
   });
   const { service, logger, metrics, tracing } = app.archaics;
-  const dependency = (upstream: string, upstreamConfig: UpstreamConfig): DependencyClient =>
-    new DependencyClient({ service, upstream, baseUrl: upstreamConfig.url, timeoutMs: upstreamConfig.timeoutMs, logger, metrics, tracing });
-  const auth = new AuthClient(dependency('auth-service', config.auth), logger);
-  const db = new DbClient(dependency('db-service', config.db), logger);
+  const auth = new AuthClient(upstreamClient(app.archaics, 'auth-service', config.auth), logger);
+  const db = new DbServiceClient(upstreamClient(app.archaics, 'db-service', config.db), logger, { invalidRecords: 'return' });
   const repository = PaymentRepository.open(config.dbPath ?? join(stateDir(config.home, 'data'), 'payment.sqlite'));
   const gateway: CheckoutGateway = config.stripe
     ? new StripeGateway({ stripe: stripe ?? createStripeSdk(config.stripe), timeoutMs: config.stripe.timeoutMs, service, logger, metrics, tracing })

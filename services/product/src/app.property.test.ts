@@ -1,19 +1,12 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE } from '../test/support/fake-services.ts';
+import { ALICE, anyJson, authorizationHeader, contentTypeOf, headerText, hostileText, oversizedJson, payloadOf, requestBody, type RawBody } from '@archaics/common/testing';
 import { startProduct, type ProductHarness } from '../test/support/harness.ts';
 import { buildApp } from './app.ts';
 
-// What an HTTP client can put in a header: visible ASCII and latin-1.
-const headerChars = ' !"#$%&\'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~\u00a0\u00e9\u00ff'.split('');
-const headerValue = fc.string({ unit: fc.constantFrom(...headerChars), maxLength: 80 });
-const oddText = fc.oneof(
-  fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom("p1' OR '1'='1", 'p1; DROP TABLE products;--', '../../etc/passwd', '%00', '\u202e\u0000\ud83d\ude00', 'p1\nX-Injected: 1'),
-);
-const anyJson = fc.oneof(fc.jsonValue(), fc.constant(null));
+const headerValue = headerText(80);
+const oddText = hostileText(["p1' OR '1'='1", 'p1; DROP TABLE products;--', '../../etc/passwd', '%00', '\u202e\u0000\ud83d\ude00', 'p1\nX-Injected: 1']);
 const wellFormedAdd = fc.record({ product_id: fc.constantFrom('p1', 'p3', 'p7'), quantity: fc.integer({ min: 0, max: 100 }) });
 const looseAdd = fc.record(
   {
@@ -28,21 +21,9 @@ const addBody = fc.oneof(
   { weight: 3, arbitrary: looseAdd },
   { weight: 1, arbitrary: anyJson },
 );
-const bigBody = fc.integer({ min: 1, max: 4096 }).map((extra) => JSON.stringify({ product_id: 'x'.repeat(64 * 1024 + extra), quantity: 1 }));
-const payload = (json: fc.Arbitrary<unknown>) =>
-  fc.oneof(
-    { weight: 4, arbitrary: json.map((body) => ({ body: JSON.stringify(body), type: 'application/json' })) },
-    { weight: 1, arbitrary: oddText.map((text) => ({ body: text, type: 'application/json' })) },
-    { weight: 1, arbitrary: bigBody.map((body) => ({ body, type: 'application/json' })) },
-    { weight: 1, arbitrary: fc.tuple(oddText, headerValue).map(([body, type]) => ({ body, type })) },
-    { weight: 1, arbitrary: fc.constant(undefined) },
-  );
-const authorization = fc.oneof(
-  { weight: 5, arbitrary: fc.constant(ALICE.authorization) },
-  { weight: 1, arbitrary: fc.constant(undefined) },
-  { weight: 1, arbitrary: headerValue },
-  { weight: 1, arbitrary: headerValue.map((token) => `Bearer ${token}`) },
-);
+const bigBody = oversizedJson((length) => ({ product_id: 'x'.repeat(length), quantity: 1 }));
+const payload = (json: fc.Arbitrary<unknown>) => requestBody(json, { text: oddText, oversized: bigBody, contentType: headerValue });
+const authorization = authorizationHeader(ALICE.authorization, headerValue);
 const extraHeaders = fc.record({ 'x-trace-id': headerValue, traceparent: headerValue, 'x-forwarded-for': headerValue }, { requiredKeys: [] });
 
 let h: ProductHarness;
@@ -51,16 +32,12 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-async function send(method: 'GET' | 'POST', url: string, auth: string | undefined, headers: Record<string, string>, body?: { body: string; type: string }) {
+async function send(method: 'GET' | 'POST', url: string, auth: string | undefined, headers: Record<string, string>, body?: RawBody) {
   const options: InjectOptions = {
     method,
     url,
-    headers: {
-      ...headers,
-      ...(auth === undefined ? {} : { authorization: auth }),
-      ...(body === undefined ? {} : { 'content-type': body.type }),
-    },
-    ...(body === undefined ? {} : { payload: body.body }),
+    headers: { ...headers, ...(auth === undefined ? {} : { authorization: auth }), ...contentTypeOf(body) },
+    ...payloadOf(body),
   };
   const res = await h.app.inject(options);
   expect(res.statusCode, `${method} ${url} -> ${res.statusCode} ${res.body.slice(0, 200)}`).toBeLessThan(500);

@@ -1,7 +1,6 @@
-import { AuthClient, authenticator, createServer, DependencyClient, type ServerOptions, type UpstreamConfig } from '@archaics/common';
+import { AuthClient, authenticator, createServer, DbServiceClient, type ServerOptions, upstreamClient } from '@archaics/common';
 import { faultTypesFor } from '@archaics/contracts';
 import type { FastifyInstance } from 'fastify';
-import { DbClient } from './clients/db.client.ts';
 import type { ProductConfig } from './config.ts';
 import { registerCartRoutes } from './routes/cart.route.ts';
 import { registerProductRoutes } from './routes/products.route.ts';
@@ -22,11 +21,9 @@ export async function buildApp(config: ProductConfig, deps: ProductDeps = {}): P
     description: 'archaics product-service: the catalogue and the cart (Bearer token checked by auth-service, data in db-service).',
     ...deps,
   });
-  const { service, logger, metrics, tracing } = app.archaics;
-  const dependency = (upstream: string, upstreamConfig: UpstreamConfig): DependencyClient =>
-    new DependencyClient({ service, upstream, baseUrl: upstreamConfig.url, timeoutMs: upstreamConfig.timeoutMs, logger, metrics, tracing });
-  const auth = new AuthClient(dependency('auth-service', config.auth), logger);
-  const db = new DbClient(dependency('db-service', config.db), logger);
+  const { logger } = app.archaics;
+  const auth = new AuthClient(upstreamClient(app.archaics, 'auth-service', config.auth), logger);
+  const db = new DbServiceClient(upstreamClient(app.archaics, 'db-service', config.db), logger, { invalidRecords: 'drop' });
   const authenticate = authenticator(auth);
 
   registerProductRoutes(app, { authenticate, db });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE } from '../test/support/fake-services.ts';
-import { AuthClient, type FakeFault, unreachableUrl } from '@archaics/common';
-import { SHORT_AUTH, TIMEOUT_MS, startProduct, type ProductHarness } from '../test/support/harness.ts';
+import { ALICE, SHORT_AUTH, TIMEOUT_MS, unreachableUrl, type FakeFault } from '@archaics/common/testing';
+import { AuthClient } from '@archaics/common';
+import { startProduct, type ProductHarness } from '../test/support/harness.ts';
 
 let h: ProductHarness;
 afterEach(async () => h?.close());
@@ -57,6 +57,6 @@ describe(AuthClient.name, () => {
     h = await startProduct(SHORT_AUTH);
     h.auth.fault = { kind: 'status', status: 500 };
     await h.app.inject({ url: '/products', headers: ALICE });
-    expect(JSON.stringify(h.logs.lines)).not.toContain('token-alice');
+    expect(JSON.stringify(h.logs.records())).not.toContain('token-alice');
   });
 });

@@ -1,22 +1,14 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempHomes, tempHome } from '../../test/fixtures/fake-stack.ts';
 import { LogSink } from './log-sink.ts';
 
-const dirs: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempHomes);
 
 describe(LogSink.name, () => {
   it('appends lines and rotates by size, keeping the newest files', () => {
-    const dir = tempDir('archaics-sink-');
+    const dir = tempHome('sink');
     const sink = new LogSink(join(dir, 'db-service.log'), { maxBytes: 100, keep: 2 });
     const lines = Array.from({ length: 20 }, (_, i) => `{"n":${String(i).padStart(2, '0')},"pad":"${'x'.repeat(20)}"}`); // 38 bytes with the newline: two fit in 100
     for (const line of lines) sink.append([line]);
@@ -30,7 +22,7 @@ describe(LogSink.name, () => {
   });
 
   it('rotates inside one batch and continues an existing file', () => {
-    const dir = tempDir('archaics-sink-');
+    const dir = tempHome('sink');
     new LogSink(join(dir, 'a.log'), { maxBytes: 30 }).append(['{"first":1}']);
     const sink = new LogSink(join(dir, 'a.log'), { maxBytes: 30 });
     sink.append(['{"second":2}', '{"third":3}']);

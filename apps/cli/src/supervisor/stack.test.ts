@@ -1,18 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempHomes, tempHome } from '../../test/fixtures/fake-stack.ts';
 import { DEFAULT_STACK, childEnv, loadStackFile, resolveStack } from './stack.ts';
 
-const dirs: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempHomes);
 
 describe(resolveStack.name, () => {
   it('adds the port offset to every service of the default stack', () => {
@@ -57,7 +49,7 @@ describe(childEnv.name, () => {
 
 describe(loadStackFile.name, () => {
   it('reads a JSON list of specs and names what is wrong in a bad one', () => {
-    const dir = tempDir('archaics-stack-');
+    const dir = tempHome('stack');
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify([{ name: 'a', dir: 'x', entry: 'main.ts', port: 1, env: { A: '1' } }]));
     expect(loadStackFile(good)).toEqual([{ name: 'a', dir: 'x', entry: 'main.ts', port: 1, env: { A: '1' } }]);

@@ -11,6 +11,7 @@ import {
 } from 'cockatiel';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
+import type { UpstreamConfig } from '../config/service-config.ts';
 import type { ServiceMetrics, UpstreamOutcome } from '../metrics/metrics.ts';
 import type { Tracing } from '../tracing/tracing.ts';
 
@@ -233,4 +234,17 @@ function describe(failure: UpstreamFailure): string {
     case 'bad_response':
       return 'answered with an unreadable body';
   }
+}
+
+/**
+ * The {@link DependencyClient} a service uses for `upstream`: the service's name, logger,
+ * metrics and tracing (e.g. `app.archaics`), the upstream's URL and deadline from its config.
+ */
+export function upstreamClient(
+  context: Pick<DependencyClientOptions, 'service' | 'logger' | 'metrics' | 'tracing'>,
+  upstream: string,
+  config: UpstreamConfig,
+): DependencyClient {
+  const { service, logger, metrics, tracing } = context;
+  return new DependencyClient({ service, upstream, baseUrl: config.url, timeoutMs: config.timeoutMs, logger, metrics, tracing });
 }

@@ -71,6 +71,11 @@ export interface ServerOptions {
   cpu?: CpuBurner;
   /** One-line description of the service for the OpenAPI document. */
   description?: string;
+  /**
+   * What the service opened before its server (e.g. its SQLite store): closed if the server
+   * cannot be created, and when it closes.
+   */
+  owns?: ReadonlyArray<{ close(): void }>;
 }
 
 export type ServiceServer = FastifyInstance & { withTypeProvider(): FastifyInstance };
@@ -85,6 +90,23 @@ const isControl = (request: FastifyRequest): boolean =>
  * /metrics, /docs, and one error handler. Routes are added by the caller.
  */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const owned = options.owns ?? [];
+  let app: FastifyInstance;
+  try {
+    app = await buildServer(options);
+  } catch (error) {
+    for (const resource of owned) resource.close();
+    throw error;
+  }
+  if (owned.length > 0) {
+    app.addHook('onClose', async () => {
+      for (const resource of owned) resource.close();
+    });
+  }
+  return app;
+}
+
+async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { service, version } = options;
   const logger = options.logger ?? createLogger({ service, level: options.logLevel ?? 'info' });
   const metrics = options.metrics ?? createMetrics(service);

@@ -9,6 +9,7 @@ export interface RecordedRequest {
   body: unknown;
 }
 
+/** What the fake upstream answers: a status and a JSON body (none when undefined). */
 export interface FakeAnswer {
   status: number;
   body?: unknown;

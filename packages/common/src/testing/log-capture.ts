@@ -8,6 +8,8 @@ export interface CapturedLogger {
   readonly lines: string[];
   /** Lines parsed as JSON. */
   records(): Array<Record<string, unknown>>;
+  /** The first parsed line that matches. */
+  find(predicate: (record: Record<string, unknown>) => boolean): Record<string, unknown> | undefined;
 }
 
 /** Creates a {@link CapturedLogger} for a service (level debug unless given). */
@@ -19,9 +21,11 @@ export function captureLogger(service: string, level = 'debug'): CapturedLogger 
       callback();
     },
   });
+  const records = (): Array<Record<string, unknown>> => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   return {
     logger: createLogger({ service, level, destination }),
     lines,
-    records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    records,
+    find: (predicate) => records().find(predicate),
   };
 }

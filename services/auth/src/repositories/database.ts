@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import { openSqlite } from '@archaics/common';
+import type Database from 'better-sqlite3';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
@@ -11,15 +12,5 @@ CREATE TABLE IF NOT EXISTS users (
 
 /** Opens the users store (WAL, synchronous=NORMAL, busy timeout) and creates its table. */
 export function openDatabase(path: string): Database.Database {
-  const db = new Database(path);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  return openSqlite(path, { prepare: (db) => db.exec(SCHEMA) });
 }

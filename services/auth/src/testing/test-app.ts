@@ -1,7 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { captureLogger, createMetrics, type CapturedLogger, type Env } from '@archaics/common';
+import { createMetrics, type Env } from '@archaics/common';
+import { captureLogger, type CapturedLogger } from '@archaics/common/testing';
 import { buildApp, type AuthAppDeps } from '../app.ts';
 import { loadConfig, type AuthConfig } from '../config.ts';
 

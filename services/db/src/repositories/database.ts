@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import { openSqlite } from '@archaics/common';
+import type Database from 'better-sqlite3';
 
 /** Seeded catalogue: inserted when missing at every start, never overwritten. */
 const SEED_PRODUCTS = [
@@ -30,22 +31,16 @@ CREATE TABLE IF NOT EXISTS cart_items (
  * process crash (the crash fault) and a restart; creates the tables and seeds products.
  */
 export function openDatabase(path: string): Database.Database {
-  const db = new Database(path);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
-    db.exec(SCHEMA);
-    const insert = db.prepare(
-      'INSERT OR IGNORE INTO products (id, name, description, price_cents) VALUES (@id, @name, @description, @price_cents)',
-    );
-    db.transaction(() => {
-      for (const product of SEED_PRODUCTS) insert.run(product);
-    })();
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  return openSqlite(path, {
+    prepare: (db) => {
+      db.pragma('foreign_keys = ON');
+      db.exec(SCHEMA);
+      const insert = db.prepare(
+        'INSERT OR IGNORE INTO products (id, name, description, price_cents) VALUES (@id, @name, @description, @price_cents)',
+      );
+      db.transaction(() => {
+        for (const product of SEED_PRODUCTS) insert.run(product);
+      })();
+    },
+  });
 }

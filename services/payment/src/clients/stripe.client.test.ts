@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE } from '../../test/support/fake-services.ts';
+import { ALICE, TIMEOUT_MS } from '@archaics/common/testing';
 import { stripeError } from '../../test/support/fake-stripe.ts';
-import { SHORT_STRIPE, STRIPE_KEY, TIMEOUT_MS, startPayment, type PaymentHarness } from '../../test/support/harness.ts';
+import { SHORT_STRIPE, STRIPE_KEY, startPayment, type PaymentHarness } from '../../test/support/harness.ts';
 import { stripeIdempotencyKey } from '../domain/idempotency.ts';
 import { StripeGateway } from './stripe.client.ts';
 
@@ -88,7 +88,7 @@ describe(StripeGateway.name, () => {
     const warn = h.logs.find((l) => l.level === 'WARN' && String(l.message).startsWith('stripe '));
     expect(warn?.message).toMatch(/^stripe .+ after \d+ms — upstream impact detected$/);
     expect(warn?.upstream).toMatchObject({ name: 'stripe', outcome });
-    expect(JSON.stringify(h.logs.lines)).not.toContain(STRIPE_KEY);
+    expect(JSON.stringify(h.logs.records())).not.toContain(STRIPE_KEY);
     expect(h.db.requestsTo('POST', '/cart/clear')).toHaveLength(0);
     expect(h.stripeState?.calls.length ?? 0).toBeLessThanOrEqual(1);
   });

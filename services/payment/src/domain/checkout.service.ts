@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type AuthenticatedUser, type Logger } from '@archaics/common';
+import { AppError, dbServiceBadData, type AuthenticatedUser, type DbServiceClient, type Logger } from '@archaics/common';
 import type { CheckoutGateway } from '../clients/checkout-gateway.ts';
-import { badDataError, type DbClient } from '../clients/db.client.ts';
 import type { PaymentRepository, SessionRecord } from '../repositories/payment.repository.ts';
 import { MAX_AMOUNT_CENTS, priceCheckout } from './checkout.ts';
 import { idempotencyScope, stripeIdempotencyKey, type StoredAnswer } from './idempotency.ts';
@@ -28,7 +27,7 @@ export interface CompletedSession {
 }
 
 export interface CheckoutServiceDeps {
-  db: DbClient;
+  db: DbServiceClient;
   gateway: CheckoutGateway;
   repository: PaymentRepository;
   logger: Logger;
@@ -111,7 +110,7 @@ export class CheckoutService {
     const priced = priceCheckout(cart, products);
     if (!priced.ok) {
       db.reportBadData('cart items', priced.issues, cart.received, 'refusing to charge');
-      throw badDataError(`refusing to charge a cart with invalid records (${describeIssues(priced.issues)})`);
+      throw dbServiceBadData(`refusing to charge a cart with invalid records (${describeIssues(priced.issues)})`);
     }
     if (priced.amountTotal > MAX_AMOUNT_CENTS) {
       throw new AppError(400, 'amount_too_large', `the cart totals ${priced.amountTotal} cents; at most ${MAX_AMOUNT_CENTS} can be charged`);

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '@archaics/common';
+import type Database from 'better-sqlite3';
 import type { CheckoutMode } from '../config.ts';
 import type { CheckoutLine } from '../domain/checkout.ts';
 import { IDEMPOTENCY_TTL_MS, type StoredAnswer } from '../domain/idempotency.ts';
@@ -21,19 +20,8 @@ export interface SessionRecord {
   completed_at: string | null;
 }
 
-interface SessionRow {
-  session_id: string;
-  user_id: string;
-  mode: CheckoutMode;
-  status: 'open' | 'complete';
-  amount_total: number;
-  currency: string;
-  url: string;
-  items: string;
-  cart_cleared: number;
-  created_at: string;
-  completed_at: string | null;
-}
+/** A session as SQLite holds it: items as JSON, cart_cleared as 0 or 1. */
+type SessionRow = Omit<SessionRecord, 'items' | 'cart_cleared'> & { items: string; cart_cleared: number };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS checkout_sessions (
@@ -75,12 +63,7 @@ export class PaymentRepository {
 
   /** Opens (creating if needed) the database at `path` (`:memory:` allowed). */
   static open(path: string, now: () => number = Date.now): PaymentRepository {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 2000');
-    db.exec(SCHEMA);
+    const db = openSqlite(path, { busyTimeoutMs: 2000, prepare: (store) => store.exec(SCHEMA) });
     const repository = new PaymentRepository(db, now);
     repository.pruneIdempotency();
     return repository;

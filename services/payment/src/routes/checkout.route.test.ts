@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE, BOB } from '../../test/support/fake-services.ts';
-import { unreachableUrl } from '@archaics/common';
-import { SHORT_DB, TIMEOUT_MS, startPayment, type PaymentHarness } from '../../test/support/harness.ts';
+import { ALICE, BOB, SHORT_DB, TIMEOUT_MS, unreachableUrl } from '@archaics/common/testing';
+import { startPayment, type PaymentHarness } from '../../test/support/harness.ts';
 import { registerCheckoutRoute } from './checkout.route.ts';
 
 let h: PaymentHarness;
@@ -201,7 +200,7 @@ describe(registerCheckoutRoute.name, () => {
     const res = await checkout();
     expect(res.statusCode).toBe(201);
     expect(clear.requestsTo('POST', '/cart/clear')).toHaveLength(2);
-    const errors = h.logs.lines.filter((l) => l.level === 'ERROR').map((l) => String(l.message));
+    const errors = h.logs.records().filter((l) => l.level === 'ERROR').map((l) => String(l.message));
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/^cart clear after checkout cs_sim_\S+ failed \(attempt 1 of 2\)/);
     expect(errors[1]).toContain('session kept with cart_cleared=false');

@@ -1,9 +1,9 @@
 import { type Authenticator, badRequest } from '@archaics/common';
-import { ErrorResponse } from '@archaics/contracts';
+import { ErrorResponse, upstreamErrors } from '@archaics/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { CheckoutService } from '../domain/checkout.service.ts';
-import { CheckoutBody, CheckoutHeaders, CheckoutSession, upstreamErrors } from './schemas.ts';
+import { CheckoutBody, CheckoutHeaders, CheckoutSession } from './schemas.ts';
 
 const DESCRIPTION = `Charges the token user's cart: simulated mode (no STRIPE_API_KEY, or sk_test_dummy) answers a
 session served by GET /simulated-checkout/{id} and clears the cart at once; stripe mode opens a Stripe Checkout

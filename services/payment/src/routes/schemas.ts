@@ -1,4 +1,3 @@
-import { ErrorResponse } from '@archaics/contracts';
 import { Type } from '@sinclair/typebox';
 
 const RedirectUrl = (what: string) =>
@@ -55,10 +54,3 @@ export const WebhookAnswer = Type.Object({
   received: Type.Literal(true),
   result: Type.Union([Type.Literal('cleared'), Type.Literal('duplicate'), Type.Literal('ignored')]),
 });
-
-export const upstreamErrors = {
-  401: ErrorResponse,
-  502: ErrorResponse,
-  503: ErrorResponse,
-  504: ErrorResponse,
-} as const;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE, BOB } from '../../test/support/fake-services.ts';
+import { ALICE, BOB } from '@archaics/common/testing';
 import { startProduct, type ProductHarness } from '../../test/support/harness.ts';
 import { registerCartRoutes } from './cart.route.ts';
 
@@ -87,7 +87,7 @@ describe(registerCartRoutes.name, () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-degraded']).toBe('bad_data');
     expect(res.json()).toMatchObject({ items: [{ product_id: 'p1', subtotal: 999.99 }], total: 999.99 });
-    const warnings = h.logs.lines.filter((l) => l.level === 'WARN').map((l) => String(l.message));
+    const warnings = h.logs.records().filter((l) => l.level === 'WARN').map((l) => String(l.message));
     expect(warnings).toContain(
       'db-service bad data: dropped 3 of 5 cart items (#1: product_id is missing; p3: quantity is not a positive integer; p4: quantity is not a number)',
     );

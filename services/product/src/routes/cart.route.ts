@@ -1,28 +1,27 @@
-import { type CartItem, type Checked, ErrorResponse } from '@archaics/contracts';
+import { type CartItem, type Checked, ErrorResponse, upstreamErrors } from '@archaics/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { badDataError, type DbClient } from '../clients/db.client.ts';
 import { priceCart, type PricedCart } from '../domain/cart.ts';
-import type { Authenticator } from '@archaics/common';
-import { AddToCartBody, ClearedCart, DEGRADED_NOTE, PricedCart as PricedCartSchema, upstreamErrors } from './schemas.ts';
+import { dbServiceBadData, type Authenticator, type DbServiceClient } from '@archaics/common';
+import { AddToCartBody, ClearedCart, DEGRADED_NOTE, PricedCart as PricedCartSchema } from './schemas.ts';
 
 /**
  * Prices checked cart items with the catalogue. Items dropped on the way (invalid
  * records, or products the catalogue no longer has valid) mark the answer degraded;
  * a cart whose every item was dropped is a 502.
  */
-async function priced(db: DbClient, userId: string, items: Checked<CartItem>, reply: FastifyReply): Promise<PricedCart> {
+async function priced(db: DbServiceClient, userId: string, items: Checked<CartItem>, reply: FastifyReply): Promise<PricedCart> {
   if (items.valid.length === 0) return { user_id: userId, items: [], total: 0 };
   const products = await db.listProducts();
   const { cart, issues } = priceCart(userId, items.valid, products.valid);
-  db.reportRefused('cart items (no valid product)', issues, items.received);
-  if (cart.items.length === 0) throw badDataError(`none of the ${items.received} cart items could be priced`);
+  db.reportDropped('cart items (no valid product)', issues, items.received);
+  if (cart.items.length === 0) throw dbServiceBadData(`none of the ${items.received} cart items could be priced`);
   if (items.issues.length > 0 || issues.length > 0) void reply.header('x-degraded', 'bad_data');
   return cart;
 }
 
 /** `POST /cart/add`, `GET /cart`, `POST /cart/clear` for the token's user. */
-export function registerCartRoutes(app: FastifyInstance, deps: { authenticate: Authenticator; db: DbClient }): void {
+export function registerCartRoutes(app: FastifyInstance, deps: { authenticate: Authenticator; db: DbServiceClient }): void {
   const { authenticate, db } = deps;
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
 

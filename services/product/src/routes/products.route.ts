@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { DbClient } from '../clients/db.client.ts';
-import type { Authenticator } from '@archaics/common';
-import { DEGRADED_NOTE, Product, upstreamErrors } from './schemas.ts';
+import type { Authenticator, DbServiceClient } from '@archaics/common';
+import { upstreamErrors } from '@archaics/contracts';
+import { DEGRADED_NOTE, Product } from './schemas.ts';
 
 /** `GET /products`: the catalogue, checked record by record. */
-export function registerProductRoutes(app: FastifyInstance, deps: { authenticate: Authenticator; db: DbClient }): void {
+export function registerProductRoutes(app: FastifyInstance, deps: { authenticate: Authenticator; db: DbServiceClient }): void {
   const { authenticate, db } = deps;
   app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/products',

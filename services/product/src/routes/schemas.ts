@@ -1,4 +1,3 @@
-import { ErrorResponse } from '@archaics/contracts';
 import { Type } from '@sinclair/typebox';
 
 export const Product = Type.Object({
@@ -35,14 +34,6 @@ export const ClearedCart = Type.Object({
   items: Type.Array(CartLine, { maxItems: 0 }),
   cleared: Type.Integer({ minimum: 0 }),
 });
-
-/** Error answers every business route may give (SPEC §2 "Dependency calls"). */
-export const upstreamErrors = {
-  401: ErrorResponse,
-  502: ErrorResponse,
-  503: ErrorResponse,
-  504: ErrorResponse,
-} as const;
 
 export const DEGRADED_NOTE =
   'Invalid db records are dropped and the answer carries `X-Degraded: bad_data`; when none is valid: 502 upstream_bad_data.';

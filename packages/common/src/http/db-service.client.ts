@@ -1,13 +1,4 @@
 import {
-  AppError,
-  UpstreamFailure,
-  notFound,
-  type DependencyClient,
-  type DependencyRequest,
-  type DependencyResponse,
-  type Logger,
-} from '@archaics/common';
-import {
   cartItemsOf,
   checkCartItems,
   checkProducts,
@@ -17,25 +8,42 @@ import {
   type Product,
   type RecordIssue,
 } from '@archaics/contracts';
+import { AppError, notFound } from '../errors/app-error.ts';
+import type { Logger } from '../logging/logger.ts';
+import { UpstreamFailure, type DependencyClient, type DependencyRequest, type DependencyResponse } from './dependency-client.ts';
 
 const UPSTREAM = 'db-service';
 
-/** 502 `upstream_bad_data`: nothing usable came back from db-service. */
-export const badDataError = (detail: string): AppError => new AppError(502, 'upstream_bad_data', detail, { upstream: UPSTREAM });
+/** 502 `upstream_bad_data` naming db-service: its answer cannot be used for this request. */
+export const dbServiceBadData = (detail: string): AppError => new AppError(502, 'upstream_bad_data', detail, { upstream: UPSTREAM });
 
 const unexpected = (what: string, response: DependencyResponse): AppError =>
   new AppError(502, 'upstream_error', `${UPSTREAM} answered ${what} with HTTP ${response.status}`, { upstream: UPSTREAM });
 
+/** How a {@link DbServiceClient} treats db-service answers that do not fully check. */
+export interface DbServiceClientOptions {
+  /**
+   * `drop` (a display can do without them): invalid records are dropped, logged (WARN) and
+   * counted as bad data; an answer with nothing usable left (no valid record, or a cart clear
+   * without a count) is a 502 `upstream_bad_data`.
+   * `return` (the caller judges, e.g. refuses to charge): records come back checked with their
+   * `issues`, and a cart clear counts as done whatever count it reports (0 when none).
+   */
+  invalidRecords: 'drop' | 'return';
+}
+
 /**
- * db-service calls for the catalogue and carts. Every record of an answer is checked:
- * invalid ones are dropped, logged (WARN) and counted as bad data; an answer with no
- * valid record left is a 502 `upstream_bad_data`. Transport failures propagate as
- * `UpstreamFailure` (the error handler answers 504/502/503).
+ * db-service calls (catalogue and carts). Every record of an answer is checked; what becomes
+ * of invalid ones is set by {@link DbServiceClientOptions.invalidRecords}. An answer of the wrong
+ * shape, or one that is not JSON, is a 502 `upstream_bad_data`; an unexpected status a 502
+ * `upstream_error`. Transport failures propagate as `UpstreamFailure` (the error handler answers
+ * 504/502/503).
  */
-export class DbClient {
+export class DbServiceClient {
   constructor(
     private readonly http: DependencyClient,
     private readonly logger: Logger,
+    private readonly options: DbServiceClientOptions,
   ) {}
 
   /** `GET /products`, checked. */
@@ -54,7 +62,7 @@ export class DbClient {
     return this.cartOf('cart fetch', response);
   }
 
-  /** `POST /cart/add` (never retried): the cart after the addition; unknown product 404. */
+  /** `POST /cart/add` (never retried): the cart after the addition; unknown product 404, refused item 400. */
   async addToCart(userId: string, productId: string, quantity: number): Promise<Checked<CartItem>> {
     const response = await this.call({
       method: 'POST',
@@ -72,20 +80,36 @@ export class DbClient {
     const response = await this.call({ method: 'POST', path: '/cart/clear', body: { user_id: userId } });
     if (response.status !== 200) throw unexpected('POST /cart/clear', response);
     const cleared = (response.body as { cleared?: unknown } | null)?.cleared;
-    if (typeof cleared !== 'number' || !Number.isSafeInteger(cleared) || cleared < 0) {
-      throw this.unusable('cart clear', 'cleared is not a count', response);
-    }
-    this.logger.debug(`${UPSTREAM} cart clear success: ${cleared} items in ${response.elapsedMs.toFixed(1)}ms`);
-    return cleared;
+    const isCount = typeof cleared === 'number' && Number.isSafeInteger(cleared) && cleared >= 0;
+    if (!isCount && this.options.invalidRecords === 'drop') throw this.unusable('cart clear', 'cleared is not a count', response);
+    const count = isCount ? cleared : 0;
+    this.logger.debug(`${UPSTREAM} cart clear success: ${count} items in ${response.elapsedMs.toFixed(1)}ms`);
+    return count;
   }
 
-  /** Counts and logs records refused after the fact (e.g. cart items whose product is unknown). */
-  reportRefused(what: string, issues: readonly RecordIssue[], received: number): void {
+  /**
+   * Counts (`upstream_bad_data_total`) and logs at WARN records dropped after the fact
+   * (e.g. cart items whose product is unknown): `db-service bad data: dropped N of M <what> (<issues>)`.
+   */
+  reportDropped(what: string, issues: readonly RecordIssue[], received: number): void {
     if (issues.length === 0) return;
     this.http.recordBadData();
     this.logger.warn(
       { upstream: { name: UPSTREAM, outcome: 'bad_data', dropped: issues.length, received } },
       `${UPSTREAM} bad data: dropped ${issues.length} of ${received} ${what} (${describeIssues(issues)})`,
+    );
+  }
+
+  /**
+   * Counts (`upstream_bad_data_total`) and logs at WARN records the caller refused, and what that
+   * meant: `db-service bad data: N of M <what> invalid (<issues>) — <consequence>`.
+   */
+  reportBadData(what: string, issues: readonly RecordIssue[], received: number, consequence: string): void {
+    if (issues.length === 0) return;
+    this.http.recordBadData();
+    this.logger.warn(
+      { upstream: { name: UPSTREAM, outcome: 'bad_data', refused: issues.length, received } },
+      `${UPSTREAM} bad data: ${issues.length} of ${received} ${what} invalid (${describeIssues(issues)}) — ${consequence}`,
     );
   }
 
@@ -99,7 +123,7 @@ export class DbClient {
       return await this.http.request(request);
     } catch (error) {
       if (error instanceof UpstreamFailure && error.kind === 'bad_response') {
-        throw badDataError(`${UPSTREAM} answered ${request.method} ${request.path} with a body that is not JSON`);
+        throw dbServiceBadData(`${UPSTREAM} answered ${request.method} ${request.path} with a body that is not JSON`);
       }
       throw error;
     }
@@ -113,6 +137,10 @@ export class DbClient {
 
   private accept<T>(operation: string, what: string, checked: Checked<T>, response: DependencyResponse): Checked<T> {
     const ms = response.elapsedMs.toFixed(1);
+    if (this.options.invalidRecords === 'return') {
+      this.logger.debug(`${UPSTREAM} ${operation} success: ${checked.received} items in ${ms}ms`);
+      return checked;
+    }
     if (checked.issues.length === 0) {
       this.logger.debug(`${UPSTREAM} ${operation} success: ${checked.valid.length} items in ${ms}ms`);
       return checked;
@@ -120,7 +148,7 @@ export class DbClient {
     if (checked.valid.length === 0) {
       throw this.unusable(operation, `all ${checked.received} ${what} are invalid (${describeIssues(checked.issues)})`, response);
     }
-    this.reportRefused(what, checked.issues, checked.received);
+    this.reportDropped(what, checked.issues, checked.received);
     return checked;
   }
 
@@ -131,7 +159,7 @@ export class DbClient {
       { upstream: { name: UPSTREAM, outcome: 'bad_data', elapsed_ms: Math.round(response.elapsedMs) } },
       `${message} after ${Math.round(response.elapsedMs)}ms — upstream impact detected`,
     );
-    return badDataError(message);
+    return dbServiceBadData(message);
   }
 }
 

@@ -1,14 +1,26 @@
-import { FakeUpstream, type FakeAnswer, type RecordedRequest } from '@archaics/common';
+import { FakeUpstream, type FakeAnswer, type RecordedRequest } from './fake-upstream.ts';
 
-export const USERS = {
+/** The deadline a failure test gives the upstream it breaks, in ms (healthy ones keep a roomy one). */
+export const TIMEOUT_MS = 300;
+/** The deadline of healthy upstreams in tests, in ms (environment value). */
+export const ROOMY_TIMEOUT_MS = '3000';
+/** Environment giving auth-service the short {@link TIMEOUT_MS} deadline. */
+export const SHORT_AUTH = { AUTH_TIMEOUT_MS: String(TIMEOUT_MS) };
+/** Environment giving db-service the short {@link TIMEOUT_MS} deadline. */
+export const SHORT_DB = { DB_TIMEOUT_MS: String(TIMEOUT_MS) };
+
+/** The tokens the fake auth-service knows, and their users. */
+const USERS = {
   'token-alice': { user_id: 'u-alice', email: 'alice@example.com' },
   'token-bob': { user_id: 'u-bob', email: 'bob@example.com' },
 } as const;
+/** Headers of user `u-alice` (alice@example.com) for the fake auth-service. */
 export const ALICE = { authorization: 'Bearer token-alice' };
+/** Headers of user `u-bob` (bob@example.com) for the fake auth-service. */
 export const BOB = { authorization: 'Bearer token-bob' };
 
 /** auth-service's `GET /validate` over a fixed token table. */
-export function startFakeAuth(): Promise<FakeUpstream> {
+function startFakeAuth(): Promise<FakeUpstream> {
   return FakeUpstream.start((request) => {
     if (request.method !== 'GET' || request.path !== '/validate') return { status: 404, body: { error: 'not_found' } };
     const token = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1] ?? '';
@@ -17,7 +29,7 @@ export function startFakeAuth(): Promise<FakeUpstream> {
   });
 }
 
-export const seedProducts = (): Array<Record<string, unknown>> => [
+const seedProducts = (): Array<Record<string, unknown>> => [
   { id: 'p1', name: 'Laptop', description: 'A laptop', price: 999.99 },
   { id: 'p2', name: 'Mouse', description: 'A mouse', price: 19.99 },
   { id: 'p3', name: 'Keyboard', description: 'A keyboard', price: 49.5 },
@@ -70,6 +82,36 @@ export class FakeDbState {
   }
 }
 
-export async function startFakeDb(state = new FakeDbState()): Promise<{ fake: FakeUpstream; state: FakeDbState }> {
-  return { fake: await FakeUpstream.start((request) => state.handle(request)), state };
+/** Fake auth-service and db-service for a business service's tests. */
+export interface FakeUpstreams {
+  auth: FakeUpstream;
+  db: FakeUpstream;
+  /** What the fake db-service holds; tests may change it. */
+  dbState: FakeDbState;
+  /** A service's environment for these fakes: their URLs, roomy deadlines and the chaos token `test-chaos-token`. */
+  env: Record<string, string>;
+  /** Stops both fakes. */
+  stop(): Promise<void>;
+}
+
+/** Starts a fake auth-service (knowing {@link ALICE} and {@link BOB}) and a fake db-service (five seeded products, empty carts). */
+export async function startFakeUpstreams(): Promise<FakeUpstreams> {
+  const auth = await startFakeAuth();
+  const dbState = new FakeDbState();
+  const db = await FakeUpstream.start((request) => dbState.handle(request));
+  return {
+    auth,
+    db,
+    dbState,
+    env: {
+      CHAOS_TOKEN: 'test-chaos-token',
+      AUTH_SERVICE_URL: auth.url,
+      DB_SERVICE_URL: db.url,
+      AUTH_TIMEOUT_MS: ROOMY_TIMEOUT_MS,
+      DB_TIMEOUT_MS: ROOMY_TIMEOUT_MS,
+    },
+    async stop() {
+      await Promise.all([auth.stop(), db.stop()]);
+    },
+  };
 }

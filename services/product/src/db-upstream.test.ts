@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE } from '../../test/support/fake-services.ts';
-import { unreachableUrl } from '@archaics/common';
-import { SHORT_DB, TIMEOUT_MS, startProduct, type ProductHarness } from '../../test/support/harness.ts';
-import { DbClient } from './db.client.ts';
+import { ALICE, SHORT_DB, TIMEOUT_MS, unreachableUrl } from '@archaics/common/testing';
+import { DbServiceClient } from '@archaics/common';
+import { startProduct, type ProductHarness } from '../test/support/harness.ts';
 
 let h: ProductHarness;
 afterEach(async () => h?.close());
@@ -15,7 +14,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number
 
 const products = () => h.app.inject({ url: '/products', headers: ALICE });
 
-describe(DbClient.name, () => {
+describe(DbServiceClient.name, () => {
   it('answers 504 upstream_timeout within the deadline and logs the upstream, outcome and elapsed ms at WARN', async () => {
     h = await startProduct(SHORT_DB);
     h.db.fault = { kind: 'delay', ms: 3000 };
