@@ -1,0 +1,112 @@
+import type { BusinessService } from '@archaics/contracts';
+
+/** Latency quantiles in seconds; `null` when no request finished in the window (PromQL: NaN). */
+export interface LatencyQuantiles {
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+}
+
+/** Calls from one service to one dependency over the window (`upstream_requests_total`, `upstream_request_duration_seconds`). */
+export interface UpstreamSample {
+  /** The dependency's name as the caller labels it, e.g. `db-service` or `stripe`. */
+  readonly upstream: string;
+  /** Calls per second. */
+  readonly callRate: number;
+  /** Share of calls whose outcome was neither `success` nor `client_error` (timeout, error, unreachable, circuit_open, bad_data); 0 without calls. */
+  readonly errorRatio: number;
+  /** 95th percentile of call duration, seconds; null without calls. */
+  readonly p95Seconds: number | null;
+}
+
+/** What one business service looked like over the window. */
+export interface ServiceSample {
+  readonly service: BusinessService;
+  /** The service answered its scrape (Prometheus: every target of the service is `up`). */
+  readonly up: boolean;
+  /** Why the service could not be read, when `up` is false. */
+  readonly error?: string;
+  /**
+   * Seconds the rates cover. `null` when there is nothing to compare with: the first
+   * sample of a direct scrape, or a service down now. Rates are then 0 and quantiles null.
+   */
+  readonly windowSeconds: number | null;
+  /** Requests per second, control endpoints (/health, /metrics, /docs, /inject-failure, /reset) left out. */
+  readonly requestRate: number;
+  /** Share of those requests answered 5xx; 0 without requests. */
+  readonly errorRatio: number;
+  /** From `http_request_duration_seconds` bucket increases over the window. */
+  readonly latency: LatencyQuantiles;
+  /** CPU cores in use: increase of `process_cpu_seconds_total` per second. */
+  readonly cpuCores: number | null;
+  /** `process_resident_memory_bytes` now. */
+  readonly residentMemoryBytes: number | null;
+  /** `nodejs_eventloop_lag_seconds`: the lag prom-client measured at its last collection. */
+  readonly eventLoopLagSeconds: number | null;
+  /** `nodejs_eventloop_lag_p99_seconds`: p99 of the event-loop delay since the previous collection (includes the monitor's 20 ms resolution). */
+  readonly eventLoopLagP99Seconds: number | null;
+  /** One entry per dependency the service called (in the window or before). */
+  readonly upstreams: readonly UpstreamSample[];
+  /**
+   * Fault types whose `chaos_failure_active` is 1. This is the injected ground truth:
+   * for display, experiments and acting afterwards — **not for RCA**, which must infer the
+   * cause from the other telemetry (SPEC §5).
+   */
+  readonly chaosFailureActive: readonly string[];
+}
+
+/** One reading of every business service. */
+export interface MetricsSample {
+  /** When the sample was taken, ms since the epoch. */
+  readonly timestamp: number;
+  /** Which implementation produced it. */
+  readonly source: 'scrape' | 'prometheus';
+  /** In the order of the configured targets (by default `BUSINESS_SERVICES`). */
+  readonly services: readonly ServiceSample[];
+}
+
+/**
+ * The metrics seam (ARCHITECTURE "One seam per kind of telemetry"): the anomaly detector,
+ * the operator, the CLI and the dashboard read metrics only through this.
+ */
+export interface MetricsReader {
+  /**
+   * Reads every business service over the window since the previous sample (direct
+   * scrape) or over the configured rate window (Prometheus). A service that cannot be
+   * read is reported `up: false`; the call itself rejects only when the backend as a
+   * whole (Prometheus) cannot answer.
+   */
+  sample(): Promise<MetricsSample>;
+}
+
+/** Routes that are not business traffic (SPEC §2 control endpoints), left out of request rate, errors and latency. */
+export const CONTROL_ROUTE_PATTERN = '/health|/metrics|/inject-failure|/reset|/docs.*';
+
+const CONTROL_ROUTE = new RegExp(`^(?:${CONTROL_ROUTE_PATTERN})$`);
+
+/** True for a `route` label of a control endpoint. */
+export function isControlRoute(route: string | undefined): boolean {
+  return route !== undefined && CONTROL_ROUTE.test(route);
+}
+
+/** Outcomes of `upstream_requests_total` that do not count as dependency errors. */
+export const UPSTREAM_OK_OUTCOMES: readonly string[] = Object.freeze(['success', 'client_error']);
+
+/** A sample of a service that could not be read. */
+export function downSample(service: BusinessService, error: string): ServiceSample {
+  return {
+    service,
+    up: false,
+    error,
+    windowSeconds: null,
+    requestRate: 0,
+    errorRatio: 0,
+    latency: { p50: null, p95: null, p99: null },
+    cpuCores: null,
+    residentMemoryBytes: null,
+    eventLoopLagSeconds: null,
+    eventLoopLagP99Seconds: null,
+    upstreams: [],
+    chaosFailureActive: [],
+  };
+}
