@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUSINESS_SERVICES, type BusinessService } from '@archaics/contracts';
-import { resolveChaosToken } from '@archaics/common';
+import { resolveChaosToken, TELEMETRY_QUERY_PORT } from '@archaics/common';
 import { DEFAULT_STACK, startSupervisor, type Supervisor } from '@archaics/cli';
 
 /** The whole local stack as `npm start` runs it, on shifted ports and a temp state folder. */
@@ -11,6 +11,8 @@ export interface TestStack {
   readonly token: string;
   readonly supervisor: Supervisor;
   url(service: BusinessService): string;
+  /** The telemetry process's query side (Jaeger's API, the logs API). */
+  readonly queryUrl: string;
   /** Every line a service wrote to its log file, parsed. */
   logLines(service: BusinessService): Array<Record<string, unknown>>;
   /** The raw lines of a service's log file. */
@@ -31,7 +33,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'archaics-e2e-'));
   const token = resolveChaosToken({}, home);
   const env: Record<string, string | undefined> = { ...process.env, AUTH_SCRYPT_N: '1024', ...options.env };
-  for (const name of ['AUTH_SERVICE_URL', 'DB_SERVICE_URL', 'PRODUCT_SERVICE_URL', 'PAYMENT_SERVICE_URL', 'CHAOS_TOKEN', 'CHAOS_OPEN', 'PORT']) {
+  for (const name of ['AUTH_SERVICE_URL', 'DB_SERVICE_URL', 'PRODUCT_SERVICE_URL', 'PAYMENT_SERVICE_URL', 'CHAOS_TOKEN', 'CHAOS_OPEN', 'PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'TELEMETRY_QUERY_URL', 'TELEMETRY_QUERY_PORT', 'JAEGER_URL', 'LOKI_URL', 'PROMETHEUS_URL']) {
     if (!options.env?.[name]) delete env[name];
   }
   const supervisor = await startSupervisor({
@@ -53,6 +55,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     token,
     supervisor,
     url: (service) => supervisor.status().find((s) => s.name === service)?.url ?? `missing ${service}`,
+    queryUrl: `http://127.0.0.1:${TELEMETRY_QUERY_PORT + options.portOffset}`,
     rawLogLines,
     logLines: (service) => rawLogLines(service).map((line) => JSON.parse(line) as Record<string, unknown>),
     async stop() {

@@ -1,6 +1,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chaosTokenPath, resolveChaosToken } from '@archaics/common';
+import { chaosTokenPath, resolveChaosToken, TELEMETRY_QUERY_PORT } from '@archaics/common';
+import { SERVICE_PORTS } from '@archaics/contracts';
 import { createConsolePrinter, describe } from '../supervisor/console-printer.ts';
 import { formatMs } from '../supervisor/managed-process.ts';
 import { DEFAULT_STACK, loadStackFile, type ProcessSpec } from '../supervisor/stack.ts';
@@ -178,6 +179,18 @@ interface SummaryInput {
   readonly tokenSource: string | null;
 }
 
+/** The telemetry query side (Jaeger's API and the logs API), when the stack runs it. */
+function queryUrls(supervisor: Supervisor): Array<[string, string]> {
+  const telemetry = supervisor.status().find((s) => s.name === 'telemetry');
+  if (!telemetry) return [];
+  const offset = Number(new URL(telemetry.url).port) - SERVICE_PORTS.telemetry;
+  const base = `http://127.0.0.1:${TELEMETRY_QUERY_PORT + offset}`;
+  return [
+    ['traces', `${base}/api/traces?service=product-service  (Jaeger's query API)`],
+    ['logs API', `${base}/api/logs?service=db-service&level=WARN  (/api/logs/stream to follow)`],
+  ];
+}
+
 function summary(supervisor: Supervisor, input: SummaryInput): string {
   const services = supervisor.status();
   const width = Math.max(14, ...services.map((s) => s.name.length)) + 2;
@@ -192,7 +205,8 @@ function summary(supervisor: Supervisor, input: SummaryInput): string {
     `archaics is up: ${services.length} services healthy in ${formatMs(input.tookMs)}`,
     '',
     row('service', 'url'),
-    ...services.map((s) => row(s.name, s.url)),
+    ...services.map((s) => row(s.name, s.name === 'telemetry' ? `${s.url}  (OTLP/HTTP in: POST /v1/traces)` : s.url)),
+    ...queryUrls(supervisor).map(([label, url]) => row(label, url)),
     '',
     row('chaos token', input.tokenSource === null ? 'from CHAOS_TOKEN' : relativeTo(input.cwd, input.tokenSource)),
     row('logs', `${relativeTo(input.cwd, supervisor.logsDir)}${sep}`),

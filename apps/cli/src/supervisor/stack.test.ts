@@ -10,11 +10,13 @@ describe(resolveStack.name, () => {
   it('adds the port offset to every service of the default stack', () => {
     const stack = resolveStack(DEFAULT_STACK, 20_000, '/repo');
     expect(stack.map((p) => [p.name, p.url, p.entryPath])).toEqual([
+      ['telemetry', 'http://127.0.0.1:24318', '/repo/services/telemetry/src/main.ts'],
       ['auth-service', 'http://127.0.0.1:28001', '/repo/services/auth/src/main.ts'],
       ['db-service', 'http://127.0.0.1:28002', '/repo/services/db/src/main.ts'],
       ['product-service', 'http://127.0.0.1:28003', '/repo/services/product/src/main.ts'],
       ['payment-service', 'http://127.0.0.1:28004', '/repo/services/payment/src/main.ts'],
     ]);
+    expect(stack[0]?.extraPorts).toEqual([{ env: 'TELEMETRY_QUERY_PORT', port: 36686 }]);
   });
 
   it('rejects a port outside 1..65535 and duplicate names', () => {
@@ -26,7 +28,7 @@ describe(resolveStack.name, () => {
 describe(childEnv.name, () => {
   it('sets the fixed variables, and the service URLs only where the user has not', () => {
     const stack = resolveStack(DEFAULT_STACK, 0, '/repo');
-    const env = childEnv(stack[2]!, {
+    const env = childEnv(stack.find((p) => p.name === 'product-service')!, {
       baseEnv: { PATH: '/bin', PORT: '1', HOST: '0.0.0.0', DB_SERVICE_URL: 'http://db.example:9000', AUTH_SERVICE_URL: ' ' },
       home: '/state',
       chaosToken: 'tok',
@@ -43,7 +45,15 @@ describe(childEnv.name, () => {
       DB_SERVICE_URL: 'http://db.example:9000',
       PRODUCT_SERVICE_URL: 'http://127.0.0.1:8003',
       PAYMENT_SERVICE_URL: 'http://127.0.0.1:8004',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      TELEMETRY_QUERY_URL: 'http://127.0.0.1:16686',
     });
+  });
+
+  it('gives a process its extra ports, shifted by the offset', () => {
+    const stack = resolveStack(DEFAULT_STACK, 100, '/repo');
+    const env = childEnv(stack[0]!, { baseEnv: {}, home: '/state', chaosToken: 'tok', stack });
+    expect(env).toMatchObject({ PORT: '4418', TELEMETRY_QUERY_PORT: '16786', TELEMETRY_QUERY_URL: 'http://127.0.0.1:16786' });
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { SERVICE_PORTS, SERVICE_URL_ENV } from '@archaics/contracts';
+import { TELEMETRY_QUERY_PORT } from '@archaics/common';
 import type { Env } from '@archaics/common';
 
 /** The repository root: services are started from here (their `--import tsx` resolves here). */
@@ -22,9 +23,24 @@ export interface ProcessSpec {
   readonly healthPath?: string;
   /** Variable through which the other processes find this one (e.g. `AUTH_SERVICE_URL`). */
   readonly urlEnv?: string;
+  /** More ports of this process: variable name → canonical port (offset applied, checked, set for this process). */
+  readonly extraPorts?: Readonly<Record<string, number>>;
+  /** More URLs of this process for the others: variable name → canonical port (unless the user set the variable). */
+  readonly extraUrls?: Readonly<Record<string, number>>;
 }
 
 export const DEFAULT_STACK: readonly ProcessSpec[] = Object.freeze([
+  // First, so that the services' first spans have somewhere to go.
+  {
+    name: 'telemetry',
+    dir: 'services/telemetry',
+    entry: 'src/main.ts',
+    port: SERVICE_PORTS.telemetry,
+    env: {},
+    urlEnv: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    extraPorts: { TELEMETRY_QUERY_PORT: TELEMETRY_QUERY_PORT },
+    extraUrls: { TELEMETRY_QUERY_URL: TELEMETRY_QUERY_PORT },
+  },
   { name: 'auth-service', dir: 'services/auth', entry: 'src/main.ts', port: SERVICE_PORTS['auth-service'], env: {}, urlEnv: SERVICE_URL_ENV['auth-service'] },
   { name: 'db-service', dir: 'services/db', entry: 'src/main.ts', port: SERVICE_PORTS['db-service'], env: {}, urlEnv: SERVICE_URL_ENV['db-service'] },
   { name: 'product-service', dir: 'services/product', entry: 'src/main.ts', port: SERVICE_PORTS['product-service'], env: {}, urlEnv: SERVICE_URL_ENV['product-service'] },
@@ -43,6 +59,8 @@ export interface ResolvedProcess {
   readonly healthUrl: string;
   /** Absolute path of the entry module. */
   readonly entryPath: string;
+  /** The spec's extra ports with the offset applied. */
+  readonly extraPorts: ReadonlyArray<{ readonly env: string; readonly port: number }>;
 }
 
 export function resolveStack(specs: readonly ProcessSpec[], portOffset: number, repoRoot: string = REPO_ROOT): ResolvedProcess[] {
@@ -59,7 +77,12 @@ export function resolveStack(specs: readonly ProcessSpec[], portOffset: number, 
     seenPorts.add(port);
     const url = `http://127.0.0.1:${port}`;
     const dir = isAbsolute(spec.dir) ? spec.dir : resolve(repoRoot, spec.dir);
-    return { spec, name: spec.name, port, url, healthUrl: `${url}${spec.healthPath ?? '/health'}`, entryPath: resolve(dir, spec.entry) };
+    const extraPorts = Object.entries(spec.extraPorts ?? {}).map(([env, canonical]) => ({ env, port: canonical + portOffset }));
+    for (const extra of extraPorts) {
+      if (seenPorts.has(extra.port)) throw new Error(`stack: port ${extra.port} is used by two services`);
+      seenPorts.add(extra.port);
+    }
+    return { spec, name: spec.name, port, url, healthUrl: `${url}${spec.healthPath ?? '/health'}`, entryPath: resolve(dir, spec.entry), extraPorts };
   });
 }
 
@@ -80,6 +103,9 @@ export function childEnv(process: ResolvedProcess, input: ChildEnvInput): Record
   for (const other of input.stack) {
     const name = other.spec.urlEnv;
     if (name && !input.baseEnv[name]?.trim()) env[name] = other.url;
+    for (const [variable, canonical] of Object.entries(other.spec.extraUrls ?? {})) {
+      if (!input.baseEnv[variable]?.trim()) env[variable] = `http://127.0.0.1:${canonical + (other.port - other.spec.port)}`;
+    }
   }
   Object.assign(env, {
     PORT: String(process.port),
@@ -88,6 +114,7 @@ export function childEnv(process: ResolvedProcess, input: ChildEnvInput): Record
     CHAOS_TOKEN: input.chaosToken,
     ARCHAICS_SUPERVISED: '1',
   });
+  for (const extra of process.extraPorts) env[extra.env] = String(extra.port);
   Object.assign(env, process.spec.env);
   return env;
 }

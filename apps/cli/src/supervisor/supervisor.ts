@@ -128,7 +128,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   if (running && isProcessAlive(running.pid)) {
     throw new AlreadyRunningError(running.pid, running.control_url, home);
   }
-  for (const item of [...stack.map((p) => ({ port: p.port, owner: p.name })), { port: controlPort, owner: 'supervisor control interface' }]) {
+  const ports = stack.flatMap((p) => [{ port: p.port, owner: p.name }, ...p.extraPorts.map((e) => ({ port: e.port, owner: `${p.name} (${e.env})` }))]);
+  for (const item of [...ports, { port: controlPort, owner: 'supervisor control interface' }]) {
     if (await isPortTaken(item.port)) throw new PortInUseError(item.port, item.owner);
   }
 

@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SpanRecord } from '../domain/span.ts';
+import { openSpanDatabase } from './database.ts';
+import { SpanRepository } from './span.repository.ts';
+
+let dir: string;
+let db: Database.Database | undefined;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'archaics-spans-'));
+});
+afterEach(() => {
+  db?.close();
+  db = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const T0 = 1_768_473_000_000_000;
+const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
+
+/** Spans of `count` traces of `perTrace` spans each; span i starts i ms after T0; attributes of some weight. */
+function spans(from: number, count: number, service = 'db-service'): SpanRecord[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    return {
+      traceId: hex(i + 1, 32),
+      spanId: hex(i + 1, 16),
+      parentSpanId: null,
+      service,
+      operation: i % 2 === 0 ? 'GET /products' : 'GET /cart/:user_id',
+      kind: 2,
+      startUs: T0 + i * 1000,
+      durationUs: 1000 + (i % 7) * 100,
+      statusCode: i % 10 === 0 ? 2 : 0,
+      statusMessage: '',
+      flags: 1,
+      traceState: '',
+      scopeName: '@archaics/common',
+      scopeVersion: '0.1.0',
+      attributes: [
+        { key: 'http.request.method', type: 'string', value: 'GET' },
+        { key: 'url.path', type: 'string', value: `/products/${'x'.repeat(200)}` },
+        { key: 'http.response.status_code', type: 'int64', value: i % 10 === 0 ? 500 : 200 },
+      ],
+      events: [],
+      links: [],
+      resource: [
+        { key: 'service.name', type: 'string', value: service },
+        { key: 'service.version', type: 'string', value: '0.1.0' },
+      ],
+    };
+  });
+}
+
+const fileBytes = (path: string): number =>
+  ['', '-wal'].reduce((sum, suffix) => {
+    try {
+      return sum + statSync(`${path}${suffix}`).size;
+    } catch {
+      return sum;
+    }
+  }, 0);
+
+describe(SpanRepository.name, () => {
+  it('does keep the newest spans and at most maxSpans of them, and the file stays bounded', () => {
+    const path = join(dir, 'telemetry.sqlite');
+    db = openSpanDatabase(path);
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
+    const maxSpans = 2000;
+    const repository = new SpanRepository(db, { maxSpans, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000 });
+    let written = 0;
+    let sizeAfterFirstFill = 0;
+    for (let round = 0; round < 10; round++) {
+      for (let batch = 0; batch < 10; batch++) {
+        repository.insert(spans(written, 200));
+        written += 200;
+        expect(repository.count()).toBeLessThanOrEqual(maxSpans);
+      }
+      repository.sweep();
+      if (round === 0) sizeAfterFirstFill = fileBytes(path);
+    }
+    expect(written).toBe(20_000);
+    const stored = db.prepare('SELECT count(*) FROM spans').pluck().get() as number;
+    expect(stored).toBe(maxSpans);
+    expect(repository.count()).toBe(maxSpans);
+    // The newest survive: exactly the last maxSpans written.
+    const oldest = db.prepare('SELECT min(start_us) FROM spans').pluck().get() as number;
+    expect(oldest).toBe(T0 + (written - maxSpans) * 1000);
+    expect(repository.trace(hex(written, 32))).toHaveLength(1);
+    expect(repository.trace(hex(written - maxSpans, 32))).toHaveLength(0);
+    // Ten times the bound went through; the file is about as large as after the first fill.
+    expect(fileBytes(path)).toBeLessThan(sizeAfterFirstFill * 1.5);
+  });
+
+  it('does delete spans past the retention age, on the timer sweep and on the write path', () => {
+    db = openSpanDatabase(':memory:');
+    let nowMs = T0 / 1000 + 5000;
+    const repository = new SpanRepository(db, { maxSpans: 100_000, retentionS: 3, now: () => nowMs, ageCheckEvery: 50 });
+    repository.insert(spans(0, 10));
+    // Spans 0..9 started 5.000..4.991 s before now: past 3 s.
+    expect(repository.sweep()).toEqual({ byAge: 10, bySize: 0 });
+    expect(repository.count()).toBe(0);
+    nowMs = T0 / 1000 + 100;
+    repository.insert(spans(0, 40));
+    expect(repository.count()).toBe(40);
+    nowMs = T0 / 1000 + 100_000;
+    // The 50th written span triggers an age check: the 40 old ones go, the 10 new ones too (all older than 3 s).
+    repository.insert(spans(100, 10));
+    expect(repository.count()).toBe(0);
+  });
+
+  it('does ignore a span sent twice', () => {
+    db = openSpanDatabase(':memory:');
+    const repository = new SpanRepository(db, { maxSpans: 100, retentionS: 86_400, now: () => T0 / 1000 });
+    expect(repository.insert(spans(0, 5))).toBe(5);
+    expect(repository.insert(spans(3, 5))).toBe(3);
+    expect(repository.count()).toBe(8);
+  });
+
+  it('does list services and operations, sorted', () => {
+    db = openSpanDatabase(':memory:');
+    const repository = new SpanRepository(db, { maxSpans: 1000, retentionS: 86_400, now: () => T0 / 1000 });
+    repository.insert([...spans(0, 4, 'product-service'), ...spans(10, 3, 'auth-service')]);
+    expect(repository.services()).toEqual(['auth-service', 'product-service']);
+    expect(repository.operations('product-service')).toEqual(['GET /cart/:user_id', 'GET /products']);
+    expect(repository.operations('nobody')).toEqual([]);
+    expect(repository.operationsWithKind('auth-service', 'server')).toEqual([
+      { name: 'GET /cart/:user_id', spanKind: 'server' },
+      { name: 'GET /products', spanKind: 'server' },
+    ]);
+    expect(repository.operationsWithKind('auth-service', 'client')).toEqual([]);
+  });
+});

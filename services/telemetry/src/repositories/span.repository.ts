@@ -1,0 +1,299 @@
+import type Database from 'better-sqlite3';
+import { SPAN_KIND_NAMES, STATUS_ERROR, STATUS_OK, type SpanEvent, type SpanLink, type SpanRecord, type Tag } from '../domain/span.ts';
+
+/** What `GET /api/traces` searches for; a trace matches when one of its spans matches all of it. */
+export interface TraceQuery {
+  readonly service: string;
+  readonly operation?: string | undefined;
+  /** Tag key → value as text; matched against span tags, process tags and log fields (as Jaeger does). */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly minDurationUs?: number | undefined;
+  readonly maxDurationUs?: number | undefined;
+  readonly limit: number;
+}
+
+export interface RetentionOptions {
+  /** At most this many spans are kept. */
+  readonly maxSpans: number;
+  /** Spans that started longer ago than this are deleted. */
+  readonly retentionS: number;
+  /** Clock in milliseconds (tests). */
+  readonly now?: () => number;
+  /** Spans written between two age sweeps on the write path (default 1000). */
+  readonly ageCheckEvery?: number;
+}
+
+export interface PruneResult {
+  readonly byAge: number;
+  readonly bySize: number;
+}
+
+interface SpanRow {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  service: string;
+  operation: string;
+  kind: number;
+  start_us: number;
+  duration_us: number;
+  status_code: number;
+  status_message: string;
+  flags: number;
+  trace_state: string;
+  scope_name: string;
+  scope_version: string;
+  attributes: string;
+  events: string;
+  links: string;
+  resource_attributes: string;
+}
+
+const MAX_NAMES = 10_000;
+
+// A stored tag's value as the text a query compares with: booleans as true/false, numbers in decimal.
+const tagText = (alias: string): string =>
+  `CASE json_type(${alias}.value, '$.value') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(${alias}.value, '$.value') AS TEXT) END`;
+const TAG_IN = (column: string): string =>
+  `EXISTS (SELECT 1 FROM json_each(s.${column}) a WHERE json_extract(a.value, '$.key') = ? AND ${tagText('a')} = ?)`;
+const TAG_IN_EVENTS = `EXISTS (SELECT 1 FROM json_each(s.events) e, json_each(e.value, '$.attributes') a WHERE json_extract(a.value, '$.key') = ? AND ${tagText('a')} = ?)`;
+
+/**
+ * The span store: batched inserts, the queries of the Jaeger API, and retention by age and
+ * by count. The count is kept in memory (recounted at every sweep), so the size bound is
+ * enforced after every batch at no cost.
+ */
+export class SpanRepository {
+  private readonly insertStatement: Database.Statement;
+  private readonly nextService: Database.Statement;
+  private readonly nextOperation: Database.Statement;
+  private readonly insertMany: (spans: readonly SpanRecord[]) => number;
+  private readonly now: () => number;
+  private readonly ageCheckEvery: number;
+  private stored: number;
+  private writtenSinceAgeCheck = 0;
+  private deletedSinceSweep = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly retention: RetentionOptions,
+  ) {
+    this.now = retention.now ?? Date.now;
+    this.ageCheckEvery = retention.ageCheckEvery ?? 1000;
+    this.insertStatement = db.prepare(`
+      INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, service, operation, kind, start_us, duration_us,
+        status_code, status_message, flags, trace_state, scope_name, scope_version, attributes, events, links, resource_attributes)
+      VALUES (@traceId, @spanId, @parentSpanId, @service, @operation, @kind, @startUs, @durationUs,
+        @statusCode, @statusMessage, @flags, @traceState, @scopeName, @scopeVersion, @attributes, @events, @links, @resource)`);
+    this.nextService = db.prepare('SELECT service FROM spans WHERE service > ? ORDER BY service LIMIT 1').pluck();
+    this.nextOperation = db.prepare('SELECT operation FROM spans WHERE service = ? AND operation > ? ORDER BY operation LIMIT 1').pluck();
+    this.insertMany = db.transaction((spans: readonly SpanRecord[]) => {
+      let inserted = 0;
+      for (const span of spans) {
+        inserted += this.insertStatement.run({
+          ...span,
+          attributes: JSON.stringify(span.attributes),
+          events: JSON.stringify(span.events),
+          links: JSON.stringify(span.links),
+          resource: JSON.stringify(span.resource),
+        }).changes;
+      }
+      return inserted;
+    });
+    this.stored = this.countStored();
+  }
+
+  /** Stores spans in one transaction (a span already stored is kept as it was); returns how many were new. */
+  insert(spans: readonly SpanRecord[]): number {
+    if (spans.length === 0) return 0;
+    const inserted = this.insertMany(spans);
+    this.stored += inserted;
+    this.writtenSinceAgeCheck += inserted;
+    let deleted = 0;
+    if (this.writtenSinceAgeCheck >= this.ageCheckEvery) {
+      this.writtenSinceAgeCheck = 0;
+      deleted += this.deleteOlderThan(this.cutoffUs());
+    }
+    if (this.stored - deleted > this.retention.maxSpans) deleted += this.deleteOldest(this.stored - deleted - this.retention.maxSpans);
+    this.stored -= deleted;
+    this.deletedSinceSweep += deleted;
+    return inserted;
+  }
+
+  /**
+   * The timer's sweep: the age and size bounds (the count recounted), then gives the pages
+   * freed since the last sweep back to the file system and trims the WAL file.
+   */
+  sweep(): PruneResult {
+    this.writtenSinceAgeCheck = 0;
+    const byAge = this.deleteOlderThan(this.cutoffUs());
+    this.stored = this.countStored();
+    const bySize = this.stored > this.retention.maxSpans ? this.deleteOldest(this.stored - this.retention.maxSpans) : 0;
+    this.stored -= bySize;
+    if (byAge + bySize + this.deletedSinceSweep > 0) this.db.pragma('incremental_vacuum');
+    this.deletedSinceSweep = 0;
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return { byAge, bySize };
+  }
+
+  /** Spans currently stored. */
+  count(): number {
+    return this.stored;
+  }
+
+  /** Service names, sorted. */
+  services(): string[] {
+    return this.walk((after) => this.nextService.get(after) as string | undefined);
+  }
+
+  /** Operation names of a service, sorted. */
+  operations(service: string): string[] {
+    return this.walk((after) => this.nextOperation.get(service, after) as string | undefined);
+  }
+
+  /** Operation names of a service with their span kinds (`spanKind` filters by Jaeger's kind name). */
+  operationsWithKind(service: string, spanKind?: string): Array<{ name: string; spanKind: string }> {
+    const rows = this.db
+      .prepare('SELECT DISTINCT operation, kind FROM spans WHERE service = ? ORDER BY operation, kind LIMIT ?')
+      .all(service, MAX_NAMES) as Array<{ operation: string; kind: number }>;
+    return rows
+      .map((row) => ({ name: row.operation, spanKind: SPAN_KIND_NAMES[row.kind] ?? '' }))
+      .filter((op) => spanKind === undefined || op.spanKind === spanKind);
+  }
+
+  /** Every span of a trace, by start time. */
+  trace(traceId: string): SpanRecord[] {
+    const rows = this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_us, span_id').all(traceId) as SpanRow[];
+    return rows.map(toRecord);
+  }
+
+  /** Traces with a span matching the query, newest first (by their latest matching span), whole. */
+  findTraces(query: TraceQuery): SpanRecord[][] {
+    const where = ['s.service = ?', 's.start_us >= ?', 's.start_us <= ?'];
+    const params: Array<string | number> = [query.service, query.startUs, query.endUs];
+    if (query.operation) {
+      where.push('s.operation = ?');
+      params.push(query.operation);
+    }
+    if (query.minDurationUs !== undefined) {
+      where.push('s.duration_us >= ?');
+      params.push(query.minDurationUs);
+    }
+    if (query.maxDurationUs !== undefined) {
+      where.push('s.duration_us <= ?');
+      params.push(query.maxDurationUs);
+    }
+    for (const [key, value] of Object.entries(query.tags)) {
+      const { sql, values } = tagCondition(key, value);
+      where.push(sql);
+      params.push(...values);
+    }
+    const ids = this.db
+      .prepare(`SELECT s.trace_id FROM spans s WHERE ${where.join(' AND ')} GROUP BY s.trace_id ORDER BY max(s.start_us) DESC LIMIT ?`)
+      .pluck()
+      .all(...params, query.limit) as string[];
+    return this.tracesByIds(ids);
+  }
+
+  /** The traces of the given ids that exist, in the given order. */
+  tracesByIds(ids: readonly string[]): SpanRecord[][] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare('SELECT * FROM spans WHERE trace_id IN (SELECT value FROM json_each(?)) ORDER BY start_us, span_id')
+      .all(JSON.stringify(ids)) as SpanRow[];
+    const byTrace = new Map<string, SpanRecord[]>(ids.map((id) => [id, []]));
+    for (const row of rows) byTrace.get(row.trace_id)?.push(toRecord(row));
+    return [...byTrace.values()].filter((spans) => spans.length > 0);
+  }
+
+  private walk(next: (after: string) => string | undefined): string[] {
+    const names: string[] = [];
+    let after = '';
+    // Each step is one index seek, so a few names among many spans cost a few seeks.
+    for (let name = next(after); name !== undefined && names.length < MAX_NAMES; name = next(after)) {
+      names.push(name);
+      after = name;
+    }
+    return names;
+  }
+
+  private cutoffUs(): number {
+    return (this.now() - this.retention.retentionS * 1000) * 1000;
+  }
+
+  private deleteOlderThan(cutoffUs: number): number {
+    return this.db.prepare('DELETE FROM spans WHERE start_us < ?').run(cutoffUs).changes;
+  }
+
+  private deleteOldest(excess: number): number {
+    return this.db
+      .prepare('DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans ORDER BY start_us, rowid LIMIT ?)')
+      .run(excess).changes;
+  }
+
+  private countStored(): number {
+    return this.db.prepare('SELECT count(*) FROM spans').pluck().get() as number;
+  }
+}
+
+/** The SQL matching one tag, Jaeger's way: span tags (those derived from OTLP fields too), process tags, log fields. */
+function tagCondition(key: string, value: string): { sql: string; values: Array<string | number> } {
+  const parts = [TAG_IN('attributes'), TAG_IN('resource_attributes'), TAG_IN_EVENTS];
+  const values: Array<string | number> = [key, value, key, value, key, value];
+  const derived = derivedTagCondition(key, value);
+  if (derived) {
+    parts.push(derived.sql);
+    values.push(...derived.values);
+  }
+  return { sql: `(${parts.join(' OR ')})`, values };
+}
+
+function derivedTagCondition(key: string, value: string): { sql: string; values: Array<string | number> } | null {
+  switch (key) {
+    case 'span.kind': {
+      const kind = Object.entries(SPAN_KIND_NAMES).find(([, name]) => name === value)?.[0];
+      return kind === undefined ? null : { sql: 's.kind = ?', values: [Number(kind)] };
+    }
+    case 'error':
+      return value === 'true' ? { sql: 's.status_code = ?', values: [STATUS_ERROR] } : null;
+    case 'otel.status_code':
+      return value === 'ERROR' || value === 'OK' ? { sql: 's.status_code = ?', values: [value === 'OK' ? STATUS_OK : STATUS_ERROR] } : null;
+    case 'otel.status_description':
+      return { sql: 's.status_message = ?', values: [value] };
+    case 'otel.scope.name':
+      return { sql: 's.scope_name = ?', values: [value] };
+    case 'otel.scope.version':
+      return { sql: 's.scope_version = ?', values: [value] };
+    case 'w3c.tracestate':
+      return { sql: 's.trace_state = ?', values: [value] };
+    case 'event':
+      return { sql: "EXISTS (SELECT 1 FROM json_each(s.events) e WHERE json_extract(e.value, '$.name') = ?)", values: [value] };
+    default:
+      return null;
+  }
+}
+
+function toRecord(row: SpanRow): SpanRecord {
+  return {
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: row.parent_span_id,
+    service: row.service,
+    operation: row.operation,
+    kind: row.kind,
+    startUs: row.start_us,
+    durationUs: row.duration_us,
+    statusCode: row.status_code,
+    statusMessage: row.status_message,
+    flags: row.flags,
+    traceState: row.trace_state,
+    scopeName: row.scope_name,
+    scopeVersion: row.scope_version,
+    attributes: JSON.parse(row.attributes) as Tag[],
+    events: JSON.parse(row.events) as SpanEvent[],
+    links: JSON.parse(row.links) as SpanLink[],
+    resource: JSON.parse(row.resource_attributes) as Tag[],
+  };
+}
