@@ -1,0 +1,53 @@
+import { IterationInterrupted } from '../execution/run-control.ts';
+
+/** The credentials of a per-VU session; signed up and logged in lazily on the VU's first iteration. */
+export interface Session {
+  readonly email: string;
+  readonly password: string;
+  signedUp: boolean;
+  token: string | undefined;
+}
+
+/** One virtual user: its session, its think-time sleep, and the switch that cuts its iteration short. */
+export class VirtualUser {
+  session: Session | undefined;
+  /** Ramping down: finish the current iteration, then leave. */
+  retiring = false;
+  private controller = new AbortController();
+  private wakeUp: (() => void) | undefined;
+
+  constructor(readonly id: number) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Think time; ends early on `wake()` (the run stopping or the VU retiring). */
+  sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Aborts the request in flight; the iteration ends with {@link IterationInterrupted}. */
+  interrupt(): void {
+    this.controller.abort(new IterationInterrupted());
+    this.wake();
+  }
+
+  /** Back in service after an interrupt (a ramp that goes up again). */
+  renew(): void {
+    if (this.controller.signal.aborted) this.controller = new AbortController();
+  }
+}
