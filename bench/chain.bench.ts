@@ -1,6 +1,8 @@
 // `npm run bench`: GET /products through the instrumented product → auth → db chain
 // (tracing at 100% with OTLP export, INFO logs, metrics, idle chaos hook) against a bare
-// node:http chain of the same three hops, same load tool, connections, warm-up and duration.
+// node:http chain of the same three hops, same load tool, connections, warm-up and duration;
+// then the export pair: the instrumented chain with export off against the same chain
+// exporting to the real telemetry process (the local span store).
 // The bench reports; it never fails on a missed target.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,12 +32,14 @@ import {
   SPANS_PER_REQUEST,
   renderMarkdown,
   summarise,
+  type ExportPair,
   type ProfileResult,
   type Row,
   type RowGroup,
 } from './lib/chain-report.ts';
 import { fixed } from './lib/markdown-table.ts';
 import type { SinkStats } from './lib/otlp-sink.server.ts';
+import { startTelemetryStore, type StoreCheck, type StoreCounters, type TelemetryStore } from './lib/telemetry-store.ts';
 
 const TOP_FUNCTIONS = 6;
 /** Pause around each measured run so batched exports of the run land in its window. */
@@ -58,6 +62,8 @@ const settings = {
   connections: envInt('BENCH_CONNECTIONS', 32, 1, 1_024),
   rounds: envInt('BENCH_ROUNDS', 2, 1, 10),
   extras: process.env.BENCH_EXTRAS !== '0',
+  /** The export pair (export off / export to the telemetry process); on unless BENCH_STORE=0. */
+  store: process.env.BENCH_STORE !== '0',
   profile: process.env.BENCH_EXTRAS !== '0' && process.env.BENCH_PROFILE !== '0',
   keepTmp: process.env.BENCH_KEEP_TMP === '1',
 };
@@ -75,7 +81,21 @@ async function sinkStats(): Promise<SinkStats> {
   return (await response.json()) as SinkStats;
 }
 
-async function measure(chain: Chain, hop: Hop, path: string, rowChain: string, rowGroup: RowGroup, round: number | null): Promise<Row> {
+/** The export pair's side and its telemetry process, for {@link measure}. */
+interface PairContext {
+  pair: ExportPair;
+  telemetry: TelemetryStore;
+}
+
+async function measure(
+  chain: Chain,
+  hop: Hop,
+  path: string,
+  rowChain: string,
+  rowGroup: RowGroup,
+  round: number | null,
+  pairContext?: PairContext,
+): Promise<Row> {
   const url = `${chain.urls[hop]}${path}`;
   const needsAuth = hop !== 'db';
   log(`${rowChain}${round === null ? '' : ` (round ${round})`}: ${settings.warmupS}s warm-up + ${settings.durationS}s on ${url}`);
@@ -83,6 +103,9 @@ async function measure(chain: Chain, hop: Hop, path: string, rowChain: string, r
   let after: ChainSnapshot | undefined;
   let sinkBefore: SinkStats | undefined;
   let sinkAfter: SinkStats | undefined;
+  let storeBefore: StoreCounters | undefined;
+  let storeAfter: StoreCounters | undefined;
+  const telemetryChild = pairContext?.telemetry.child;
   const load = await runLoad(
     {
       url,
@@ -95,39 +118,48 @@ async function measure(chain: Chain, hop: Hop, path: string, rowChain: string, r
       beforeMeasure: async () => {
         await sleep(SETTLE_MS);
         sinkBefore = await sinkStats();
-        before = snapshot(chain, sink ? [sink] : []);
+        if (pairContext) storeBefore = await pairContext.telemetry.counters();
+        before = snapshot(chain, sink ? [sink] : [], telemetryChild);
       },
       afterMeasure: async () => {
         await sleep(SETTLE_MS);
-        after = snapshot(chain, sink ? [sink] : []);
+        after = snapshot(chain, sink ? [sink] : [], telemetryChild);
         sinkAfter = await sinkStats();
+        if (pairContext) storeAfter = await pairContext.telemetry.counters();
       },
     },
   );
   if (!before || !after || !sinkBefore || !sinkAfter) throw new Error('measurement hooks did not run');
+  if (pairContext && (!storeBefore || !storeAfter)) throw new Error('measurement hooks did not run');
   const perRequest = (seconds: number): number => (load.requests > 0 ? (seconds * 1e6) / load.requests : Number.NaN);
   const cpu = {} as Record<Hop, number>;
   for (const h of HOPS) cpu[h] = perRequest(after.cpuS[h] - before.cpuS[h]);
+  const telemetryS = after.telemetryCpuS - before.telemetryCpuS;
   const oursS = HOPS.reduce((sum, h) => sum + after!.cpuS[h] - before!.cpuS[h], 0) +
-    (after.loadGenCpuS - before.loadGenCpuS) + (after.helperCpuS - before.helperCpuS);
+    (after.loadGenCpuS - before.loadGenCpuS) + (after.helperCpuS - before.helperCpuS) + telemetryS;
+  // In the export pair the telemetry process is part of the services: exporting locally costs its CPU too.
+  const telemetryUs = pairContext ? perRequest(telemetryS) : undefined;
   const otherCores = Math.max(0, (after.systemBusyS - before.systemBusyS - oursS) / (after.atS - before.atS));
   const row: Row = {
     chain: rowChain,
     group: rowGroup,
     kind: chain.kind,
     round,
+    ...(pairContext ? { pair: pairContext.pair } : {}),
     target: `${hop} GET ${path}`,
     load,
     cpuUsPerRequest: {
       ...cpu,
-      services: cpu.product + cpu.auth + cpu.db,
+      ...(telemetryUs === undefined ? {} : { telemetry: telemetryUs }),
+      services: cpu.product + cpu.auth + cpu.db + (telemetryUs ?? 0),
       loadGenerator: perRequest(after.loadGenCpuS - before.loadGenCpuS),
     },
     sinkCpuUsPerRequest: perRequest(after.helperCpuS - before.helperCpuS),
     otherCores,
     logBytes: Math.max(0, after.logBytes - before.logBytes),
+    // The export-to-store runs export to the telemetry process, not to the sink: counted in `store`.
     otlp:
-      chain.kind === 'instrumented'
+      chain.kind === 'instrumented' && pairContext?.pair !== 'store'
         ? {
             requests: sinkAfter.requests - sinkBefore.requests,
             bytes: sinkAfter.bytes - sinkBefore.bytes,
@@ -136,12 +168,74 @@ async function measure(chain: Chain, hop: Hop, path: string, rowChain: string, r
             expectedSpans: load.requests * (hop === 'product' ? SPANS_PER_REQUEST : 1),
           }
         : null,
+    ...(pairContext?.pair === 'store' && storeBefore && storeAfter
+      ? {
+          store: {
+            requests: storeAfter.exportRequests - storeBefore.exportRequests,
+            refused: storeAfter.refusedRequests - storeBefore.refusedRequests,
+            spans: storeAfter.spansWritten - storeBefore.spansWritten,
+            expectedSpans: load.requests * SPANS_PER_REQUEST,
+          },
+        }
+      : {}),
   };
   log(
     `  → ${fixed(load.rps)} req/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, ` +
-      `errors ${load.errors}, non-2xx ${load.non2xx}, other load ${fixed(otherCores, 2)} cores`,
+      `errors ${load.errors}, non-2xx ${load.non2xx}, other load ${fixed(otherCores, 2)} cores` +
+      (telemetryUs === undefined ? '' : `, telemetry ${fixed(telemetryUs)} µs CPU/req`) +
+      (row.store ? `, ${row.store.spans}/${row.store.expectedSpans} spans stored` : ''),
   );
   return row;
+}
+
+/**
+ * The export pair: two instrumented chains (INFO logs, metrics, tracing at 100%), one with
+ * export off, one exporting to a telemetry process started here, measured alternately for the
+ * configured rounds; then the spans are looked up through the telemetry query API.
+ */
+async function measureExportPair(
+  place: BenchPlace,
+  scripts: Record<Hop, string>,
+  chaosToken: string,
+  rows: Row[],
+  notes: string[],
+): Promise<StoreCheck | null> {
+  let telemetry: TelemetryStore | undefined;
+  let off: Chain | undefined;
+  let store: Chain | undefined;
+  try {
+    telemetry = await startTelemetryStore(place, join(place.logDir, '..', 'telemetry'), chaosToken);
+    log(`telemetry process: OTLP ${telemetry.otlpUrl}, query ${telemetry.queryUrl}, store ${telemetry.dbPath}`);
+    off = await startInstrumentedChain(place, 'pair-off', scripts, { otlpEndpoint: undefined, logLevel: 'info' }, chaosToken);
+    await checkChain(off);
+    store = await startInstrumentedChain(place, 'pair-store', scripts, { otlpEndpoint: telemetry.otlpUrl, logLevel: 'info' }, chaosToken);
+    await checkChain(store);
+    for (let round = 1; round <= settings.rounds; round++) {
+      rows.push(await measure(off, 'product', '/products', 'instrumented, export off', 'export', round, { pair: 'off', telemetry }));
+      rows.push(await measure(store, 'product', '/products', 'instrumented, export to store', 'export', round, { pair: 'store', telemetry }));
+    }
+    await Promise.all([off.stop(), store.stop()]);
+    off = store = undefined;
+    // The services flush their last batch on SIGTERM; the sweep timer does not matter here.
+    const check = await telemetry.check();
+    log(
+      `telemetry store: services [${check.services.join(', ')}], ` +
+        (check.trace ? `newest product trace ${check.trace.traceId} with ${check.trace.spans} spans` : 'no product trace') +
+        `, ${check.spansStored} spans stored (${check.spansWritten} written)`,
+    );
+    if (!check.ok) notes.push(`the telemetry store check failed: ${check.problems.join('; ')}.`);
+    return check;
+  } catch (error) {
+    notes.push(`export pair not fully measured: ${(error as Error).message}`);
+    log(notes[notes.length - 1]!);
+    return null;
+  } finally {
+    await Promise.all([off?.stop(), store?.stop()]);
+    if (telemetry) {
+      telemetry.closeReader();
+      await group.stop(telemetry.child, 10_000);
+    }
+  }
 }
 
 async function checkChain(chain: Chain): Promise<void> {
@@ -272,6 +366,13 @@ async function main(): Promise<void> {
   await bare.stop();
   if (instrumented) await instrumented.stop();
 
+  let storeCheck: StoreCheck | null = null;
+  if (settings.store && instrumented && entry.ok) {
+    storeCheck = await measureExportPair(place, entry.scripts, chaosToken, rows, notes);
+  } else if (settings.store) {
+    notes.push('export pair not measured: the instrumented chain did not start.');
+  }
+
   if (settings.extras && instrumented && entry.ok) {
     const variants: Array<{ label: string; settings: InstrumentedSettings }> = [
       { label: 'instrumented, export off', settings: { otlpEndpoint: undefined, logLevel: 'info' } },
@@ -311,7 +412,7 @@ async function main(): Promise<void> {
   if (final.protobufRequests > 0) notes.push(`${final.protobufRequests} export requests were protobuf (spans not counted for those).`);
 
   const summary = summarise(rows);
-  const markdown = renderMarkdown(rows, summary, { machine: info, settings, notes, profile });
+  const markdown = renderMarkdown(rows, summary, { machine: info, settings, notes, profile, store: storeCheck });
   process.stdout.write(`\n${markdown}\n`);
 
   if (summary.instrumented) {
@@ -330,6 +431,7 @@ async function main(): Promise<void> {
           summary,
           rows,
           otlp_sink_total: final,
+          telemetry_store: storeCheck,
           cpu_profile: profile,
           notes,
         },

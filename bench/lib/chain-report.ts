@@ -4,13 +4,18 @@ import { cpus } from 'node:os';
 import { HOPS, type Hop } from './chains.ts';
 import type { LoadResult } from './load-runner.ts';
 import { fixed, formatBytes, markdownTable, median, type Align, type Cell } from './markdown-table.ts';
+import type { StoreCheck } from './telemetry-store.ts';
 
 export const TARGET_RPS_RATIO = 0.4;
 export const TARGET_P99_MS = 25;
+/** Issue "Local telemetry": req/s with export to the local store ≥ this share of req/s with export off. */
+export const TARGET_STORE_RATIO = 0.85;
 /** Spans per chain request: product server + 2 client spans + auth server + db server. */
 export const SPANS_PER_REQUEST = 5;
 
-export type RowGroup = 'chain' | 'hop' | 'variant';
+/** `export`: the measured pair, same instrumented chain with export off / export to the telemetry process. */
+export type RowGroup = 'chain' | 'hop' | 'variant' | 'export';
+export type ExportPair = 'off' | 'store';
 
 /** One measured run. */
 export interface Row {
@@ -20,14 +25,21 @@ export interface Row {
   round: number | null;
   target: string;
   load: LoadResult;
-  /** CPU microseconds per completed request, per process and for the load generator. */
-  cpuUsPerRequest: Record<Hop, number> & { services: number; loadGenerator: number };
+  /** Which side of the export pair (group `export` only). */
+  pair?: ExportPair;
+  /**
+   * CPU microseconds per completed request, per process and for the load generator. In the
+   * export pair, `telemetry` is the telemetry process (the local store) and is part of `services`.
+   */
+  cpuUsPerRequest: Record<Hop, number> & { services: number; loadGenerator: number; telemetry?: number };
   /** CPU microseconds per request of the OTLP sink (the bench's own helper). */
   sinkCpuUsPerRequest: number;
   /** Cores kept busy by processes that are not part of the bench during the run (noise). */
   otherCores: number;
   logBytes: number;
   otlp: { requests: number; bytes: number; spans: number; expectedSpans: number } | null;
+  /** Export to the telemetry process (pair `store`): accepted and refused export requests, spans written to SQLite. */
+  store?: { requests: number; refused: number; spans: number; expectedSpans: number };
 }
 
 /** Self time per bucket (ms) of each instrumented process during a profiled run. */
@@ -64,6 +76,11 @@ function resultRow(row: Row, bareRps: number): Cell[] {
 
 function costRow(row: Row): Cell[] {
   const c = row.cpuUsPerRequest;
+  const exported = row.store
+    ? [String(row.store.requests), '(store)', `${row.store.spans} / ${row.store.expectedSpans}`]
+    : row.otlp
+      ? [String(row.otlp.requests), formatBytes(row.otlp.bytes), `${row.otlp.spans} / ${row.otlp.expectedSpans}`]
+      : ['', '', ''];
   return [
     row.chain,
     runLabel(row),
@@ -71,14 +88,46 @@ function costRow(row: Row): Cell[] {
     fixed(c.product),
     fixed(c.auth),
     fixed(c.db),
+    c.telemetry === undefined ? '' : fixed(c.telemetry),
     fixed(c.services),
     fixed(c.loadGenerator),
     fixed(row.load.requests > 0 ? row.logBytes / row.load.requests : Number.NaN),
-    row.otlp ? String(row.otlp.requests) : '',
-    row.otlp ? formatBytes(row.otlp.bytes) : '',
-    row.otlp ? `${row.otlp.spans} / ${row.otlp.expectedSpans}` : '',
+    ...exported,
     fixed(row.otherCores, 2),
   ];
+}
+
+/** Best and median req/s and median p99 of a set of runs. */
+export interface RunStats {
+  runs: number;
+  bestRps: number;
+  medianRps: number;
+  medianP99: number;
+}
+
+function runStats(rows: Row[]): RunStats {
+  return {
+    runs: rows.length,
+    bestRps: Math.max(...rows.map((r) => r.load.rps)),
+    medianRps: median(rows.map((r) => r.load.rps)),
+    medianP99: median(rows.map((r) => r.load.latencyMs.p99)),
+  };
+}
+
+/** The export pair: the same instrumented chain with export off and with export to the telemetry process. */
+export interface ExportPairSummary {
+  off: RunStats;
+  store: RunStats;
+  /** Export-to-store req/s ÷ export-off req/s, medians (the issue's measure) and bests. */
+  ratioMedian: number;
+  ratioBest: number;
+  /** Medians of CPU µs per request. `storeServices` includes the telemetry process. */
+  cpu: { offChain: number; storeChain: number; storeTelemetry: number; offServices: number; storeServices: number; storeLoadGenerator: number; offLoadGenerator: number };
+  /** Spans written to the store in the measured windows, and expected (5 per request). */
+  spans: { written: number; expected: number };
+  exportRequests: number;
+  refusedRequests: number;
+  medianOtherCores: number;
 }
 
 export interface Summary {
@@ -86,7 +135,45 @@ export interface Summary {
   instrumented: { runs: number; bestRps: number; medianRps: number; medianP99: number; bestP99: number } | null;
   ratioMedian: number;
   ratioBest: number;
-  targets: { rpsRatio: { target: number; value: number; met: boolean }; p99: { targetMs: number; valueMs: number; met: boolean } } | null;
+  targets: {
+    rpsRatio: { target: number; value: number; met: boolean };
+    p99: { targetMs: number; valueMs: number; met: boolean };
+    /** Issue "Local telemetry"; absent when the export pair was not measured. */
+    exportToStore?: { target: number; value: number; met: boolean };
+  } | null;
+  exportPair: ExportPairSummary | null;
+}
+
+function summariseExportPair(rows: Row[]): ExportPairSummary | null {
+  const off = rows.filter((r) => r.group === 'export' && r.pair === 'off');
+  const store = rows.filter((r) => r.group === 'export' && r.pair === 'store');
+  if (off.length === 0 || store.length === 0) return null;
+  const offStats = runStats(off);
+  const storeStats = runStats(store);
+  const med = (rs: Row[], pick: (r: Row) => number): number => median(rs.map(pick));
+  const chainCpu = (r: Row): number => r.cpuUsPerRequest.product + r.cpuUsPerRequest.auth + r.cpuUsPerRequest.db;
+  return {
+    off: offStats,
+    store: storeStats,
+    ratioMedian: storeStats.medianRps / offStats.medianRps,
+    ratioBest: storeStats.bestRps / offStats.bestRps,
+    cpu: {
+      offChain: med(off, chainCpu),
+      storeChain: med(store, chainCpu),
+      storeTelemetry: med(store, (r) => r.cpuUsPerRequest.telemetry ?? Number.NaN),
+      offServices: med(off, (r) => r.cpuUsPerRequest.services),
+      storeServices: med(store, (r) => r.cpuUsPerRequest.services),
+      offLoadGenerator: med(off, (r) => r.cpuUsPerRequest.loadGenerator),
+      storeLoadGenerator: med(store, (r) => r.cpuUsPerRequest.loadGenerator),
+    },
+    spans: {
+      written: store.reduce((sum, r) => sum + (r.store?.spans ?? 0), 0),
+      expected: store.reduce((sum, r) => sum + (r.store?.expectedSpans ?? 0), 0),
+    },
+    exportRequests: store.reduce((sum, r) => sum + (r.store?.requests ?? 0), 0),
+    refusedRequests: store.reduce((sum, r) => sum + (r.store?.refused ?? 0), 0),
+    medianOtherCores: med([...off, ...store], (r) => r.otherCores),
+  };
 }
 
 /** Best and median per chain, the ratio, and the targets met or not. */
@@ -101,8 +188,9 @@ export function summarise(rows: Row[]): Summary {
     medianRps: median(rps(bare)),
     medianP99: median(p99(bare)),
   };
+  const exportPair = summariseExportPair(rows);
   if (inst.length === 0) {
-    return { bare: bareSummary, instrumented: null, ratioMedian: Number.NaN, ratioBest: Number.NaN, targets: null };
+    return { bare: bareSummary, instrumented: null, ratioMedian: Number.NaN, ratioBest: Number.NaN, targets: null, exportPair };
   }
   const instSummary = {
     runs: inst.length,
@@ -120,7 +208,11 @@ export function summarise(rows: Row[]): Summary {
     targets: {
       rpsRatio: { target: TARGET_RPS_RATIO, value: ratioMedian, met: ratioMedian >= TARGET_RPS_RATIO },
       p99: { targetMs: TARGET_P99_MS, valueMs: instSummary.medianP99, met: instSummary.medianP99 <= TARGET_P99_MS },
+      ...(exportPair
+        ? { exportToStore: { target: TARGET_STORE_RATIO, value: exportPair.ratioMedian, met: exportPair.ratioMedian >= TARGET_STORE_RATIO } }
+        : {}),
     },
+    exportPair,
   };
 }
 
@@ -267,24 +359,117 @@ function renderProfile(profile: ProfileResult): string[] {
   ];
 }
 
+const EXPORT_HEADER = [
+  'chain', 'run', 'req/s', 'vs export off', 'p50 ms', 'p99 ms', 'CPU µs/req chain', 'telemetry', 'services', 'load gen',
+  'export reqs', 'spans stored / expected', 'other load (cores)',
+];
+const EXPORT_ALIGN: Align[] = ['left', 'left', ...Array<Align>(11).fill('right')];
+
+function exportRow(row: Row, offMedianRps: number): Cell[] {
+  const c = row.cpuUsPerRequest;
+  return [
+    row.chain,
+    runLabel(row),
+    fixed(row.load.rps),
+    `${fixed((100 * row.load.rps) / offMedianRps)}%`,
+    fixed(row.load.latencyMs.p50, 1),
+    fixed(row.load.latencyMs.p99, 1),
+    fixed(c.product + c.auth + c.db),
+    fixed(c.telemetry ?? Number.NaN),
+    fixed(c.services),
+    fixed(c.loadGenerator),
+    row.store ? `${row.store.requests}${row.store.refused > 0 ? ` (+${row.store.refused} refused)` : ''}` : '0',
+    row.store ? `${row.store.spans} / ${row.store.expectedSpans}` : '',
+    fixed(row.otherCores, 2),
+  ];
+}
+
+/** The export pair's section: per-run table, what it says, and the check through the query API. */
+function renderExportPair(rows: Row[], pair: ExportPairSummary, check: StoreCheck | null): string[] {
+  const pairRows = rows.filter((r) => r.group === 'export');
+  const c = pair.cpu;
+  const met = pair.ratioMedian >= TARGET_STORE_RATIO;
+  const lines: string[] = [
+    `Export to the local store: ${fixed(pair.store.medianRps)} req/s against ${fixed(pair.off.medianRps)} req/s with export off (medians of ${pair.store.runs} and ${pair.off.runs} runs) = ` +
+      `**${fixed(100 * pair.ratioMedian)}%** (bests: ${fixed(100 * pair.ratioBest)}%); target ≥ ${fixed(100 * TARGET_STORE_RATIO)}%: ${met ? 'met' : 'NOT met'}. ` +
+      `p99 ${fixed(pair.store.medianP99, 1)} ms against ${fixed(pair.off.medianP99, 1)} ms.`,
+    `CPU per request (medians): the three services ${fixed(c.storeChain)} µs with export against ${fixed(c.offChain)} µs without ` +
+      `(${pct(c.storeChain, c.offChain)}: the BatchSpanProcessor, OTLP/JSON serialisation and HTTP posts of 5 spans per request); ` +
+      `the telemetry process ${fixed(c.storeTelemetry)} µs (receiving, JSON parse, normalisation, SQLite insert and retention of those 5 spans); ` +
+      `services with the store ${fixed(c.storeServices)} µs against ${fixed(c.offServices)} µs (${pct(c.storeServices, c.offServices)}). ` +
+      `When the ${cpus().length} cores are the limit, req/s follows the inverse of the CPU per request; with the load generator (${fixed(c.storeLoadGenerator)} / ${fixed(c.offLoadGenerator)} µs) ` +
+      `that predicts a ratio of ${fixed((100 * (c.offServices + c.offLoadGenerator)) / (c.storeServices + c.storeLoadGenerator))}%.`,
+    `Spans: the store wrote ${pair.spans.written} spans in the measured windows of the export runs for ${pair.spans.expected} expected (5 per request)` +
+      (pair.spans.expected > 0 && pair.spans.written < 0.95 * pair.spans.expected
+        ? ` — ${fixed(100 - (100 * pair.spans.written) / pair.spans.expected)}% missing (dropped by the services' export queue when the store fell behind, or refused)`
+        : '') +
+      `, in ${pair.exportRequests} export requests` +
+      (pair.refusedRequests > 0 ? ` (${pair.refusedRequests} refused)` : ', none refused') +
+      '.',
+    `Background: processes outside the bench kept ${fixed(pair.medianOtherCores, 2)} cores busy during the pair's runs (median).`,
+  ];
+  if (check) {
+    const byService = Object.entries(check.spansStoredByService)
+      .map(([service, n]) => `${service} ${n}`)
+      .join(', ');
+    lines.push(
+      `Check through the query API after the runs: \`/api/services\` lists ${check.services.map((s) => `\`${s}\``).join(', ') || 'nothing'}` +
+        (check.missingServices.length > 0 ? ` — ${check.missingServices.join(', ')} MISSING` : '') +
+        '; ' +
+        (check.trace
+          ? `\`/api/traces?service=product-service&limit=1\` returns trace ${check.trace.traceId} with ${check.trace.spans} spans from ${check.trace.services.join(', ')}`
+          : '`/api/traces?service=product-service&limit=1` returns NO trace') +
+        `. ${check.ok ? 'The spans arrived.' : `Check failed: ${check.problems.join('; ')}.`}`,
+      `Store at the end: ${check.spansStored} spans (${byService}) in ${check.tracesStored} traces, ${formatBytes(check.fileBytes)} of SQLite file and WAL; ` +
+        `${check.spansWritten} spans written over the whole pair (warm-ups included) in ${check.exportRequests} export requests. ` +
+        `The store keeps at most ${check.maxSpans} spans (its default TELEMETRY_MAX_SPANS)` +
+        (check.spansWritten > check.maxSpans
+          ? `: it filled up during the pair, after which every batch also trimmed the oldest spans — the steady state of a store in use.`
+          : '.'),
+    );
+  } else {
+    lines.push('The store was not checked through the query API (see the notes).');
+  }
+  return [
+    '## Export to the local store (issue "Local telemetry")',
+    '',
+    'The same instrumented chain (INFO logs, metrics, tracing at 100%) twice, both started for the pair and measured alternately ' +
+      '(export off, export to store, ...): once without `OTEL_EXPORTER_OTLP_ENDPOINT` (spans recorded, not exported), once exporting to the real ' +
+      'telemetry process (`services/telemetry`, own temporary ARCHAICS_HOME and SQLite file, free ports, LOG_LEVEL=info, default retention). ' +
+      'The telemetry process\'s CPU is counted in "services" (exporting locally costs that too) and shown apart in "telemetry"; ' +
+      '"chain" is product + auth + db. Spans stored are counted in the SQLite file over the measured window (+1.5 s to flush).',
+    '',
+    markdownTable(EXPORT_HEADER, pairRows.map((r) => exportRow(r, pair.off.medianRps)), EXPORT_ALIGN),
+    '',
+    ...lines.map((line) => `- ${line}`),
+    '',
+  ];
+}
+
 /** Everything the report shows besides the rows. */
 export interface ReportContext {
   machine: Record<string, string | number>;
   settings: { connections: number; warmupS: number; durationS: number; rounds: number };
   notes: string[];
   profile: ProfileResult | null;
+  /** The query-API check of the telemetry process after the export pair, when it ran. */
+  store: StoreCheck | null;
 }
 
 /** The markdown report: results, summary against the targets, where the time goes, CPU profile. */
 export function renderMarkdown(rows: Row[], summary: Summary, context: ReportContext): string {
-  const { machine: info, settings, notes, profile } = context;
+  const { machine: info, settings, notes, profile, store } = context;
   const bareMedian = summary.bare.medianRps;
   const out: string[] = [];
   out.push(`# Chain bench — ${String(info.date).slice(0, 10)}`, '');
   out.push(
     `Machine: ${info.cpu}, ${info.cores} cores, ${info.memory_gib} GiB, Node ${info.node}, ${info.platform}; run at ${info.date}.`,
     `Load: autocannon, ${settings.connections} connections, ${settings.warmupS} s warm-up then ${settings.durationS} s measured per run, ` +
-      `${settings.rounds} round(s) of bare then instrumented; everything (load generator, services, OTLP sink) on this machine, 127.0.0.1.`,
+      `${settings.rounds} round(s) of bare then instrumented` +
+      (summary.exportPair
+        ? `, then ${summary.exportPair.off.runs} round(s) of the export pair (export off then export to the local store); ` +
+          'everything (load generator, services, OTLP sink, telemetry process) on this machine, 127.0.0.1.'
+        : '; everything (load generator, services, OTLP sink) on this machine, 127.0.0.1.'),
     'Instrumented: the real auth, db and product services (tracing at 100% with OTLP/HTTP export to the bench\'s sink, ' +
       'LOG_LEVEL=info with stdout to files, metrics, idle chaos hook, DB_PATH=:memory:). ' +
       'Bare: bench/bare, three node:http processes (keep-alive agents, JSON parse and serialize, nothing else).',
@@ -310,6 +495,13 @@ export function renderMarkdown(rows: Row[], summary: Summary, context: ReportCon
       fixed(summary.instrumented.medianP99, 1),
     ]);
   }
+  const pair = summary.exportPair;
+  if (pair) {
+    summaryRows.push(
+      ['instrumented, export off (pair)', pair.off.runs, fixed(pair.off.bestRps), fixed(pair.off.medianRps), fixed(pair.off.medianP99, 1)],
+      ['instrumented, export to store (pair)', pair.store.runs, fixed(pair.store.bestRps), fixed(pair.store.medianRps), fixed(pair.store.medianP99, 1)],
+    );
+  }
   out.push(
     markdownTable(['chain', 'runs', 'best req/s', 'median req/s', 'median p99 ms'], summaryRows, ['left', 'right', 'right', 'right', 'right']),
     '',
@@ -317,12 +509,19 @@ export function renderMarkdown(rows: Row[], summary: Summary, context: ReportCon
   if (summary.targets) {
     const t = summary.targets;
     out.push(
-      `Instrumented / bare req/s: ${fixed(100 * summary.ratioMedian)}% (medians), ${fixed(100 * summary.ratioBest)}% (bests).`,
+      `Instrumented / bare req/s: ${fixed(100 * summary.ratioMedian)}% (medians), ${fixed(100 * summary.ratioBest)}% (bests).` +
+        (pair ? ` Export to store / export off req/s: ${fixed(100 * pair.ratioMedian)}% (medians), ${fixed(100 * pair.ratioBest)}% (bests).` : ''),
       '',
       '| target (from the issue) | measured (median) | |',
       '|---|---:|---|',
       `| instrumented ≥ ${fixed(100 * t.rpsRatio.target)}% of bare req/s | ${fixed(100 * t.rpsRatio.value)}% | ${t.rpsRatio.met ? 'met' : 'NOT met'} |`,
       `| instrumented p99 ≤ ${t.p99.targetMs} ms | ${fixed(t.p99.valueMs, 1)} ms | ${t.p99.met ? 'met' : 'NOT met'} |`,
+      ...(t.exportToStore
+        ? [
+            `| export to the local store ≥ ${fixed(100 * t.exportToStore.target)}% of export-off req/s (issue "Local telemetry") | ` +
+              `${fixed(100 * t.exportToStore.value)}% | ${t.exportToStore.met ? 'met' : 'NOT met'} |`,
+          ]
+        : []),
       '',
     );
   } else {
@@ -332,18 +531,21 @@ export function renderMarkdown(rows: Row[], summary: Summary, context: ReportCon
     '## Where the time goes',
     '',
     markdownTable(
-      ['chain', 'run', 'target', 'CPU µs/req product', 'auth', 'db', 'services', 'load gen', 'log B/req', 'OTLP reqs', 'OTLP bytes', 'spans got / expected', 'other load (cores)'],
+      ['chain', 'run', 'target', 'CPU µs/req product', 'auth', 'db', 'telemetry', 'services', 'load gen', 'log B/req', 'OTLP reqs', 'OTLP bytes', 'spans got / expected', 'other load (cores)'],
       rows.map(costRow),
-      ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+      ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
     '',
     'CPU is user+system time of each process over the measured window (from /proc, 10 ms resolution) divided by the requests completed; ' +
-      '"load gen" is the bench process itself (autocannon). Exports are counted by the bench\'s OTLP sink in the same window (+1.5 s to flush). ' +
+      '"load gen" is the bench process itself (autocannon); "telemetry" is the telemetry process in the export pair, included in "services" there. ' +
+      'Exports are counted by the bench\'s OTLP sink in the same window (+1.5 s to flush); for the export-to-store runs, by the telemetry process ' +
+      '(accepted export requests from its /metrics, spans written to its SQLite file). ' +
       '"other load" is the CPU the rest of the machine used meanwhile (/proc/stat minus the bench\'s processes), in cores.',
     '',
     ...readings(rows, summary).map((line) => `- ${line}`),
     '',
   );
+  if (pair) out.push(...renderExportPair(rows, pair, store));
   if (profile) out.push(...renderProfile(profile));
   if (notes.length > 0) out.push('## Notes', '', ...notes.map((n) => `- ${n}`), '');
   return out.join('\n');

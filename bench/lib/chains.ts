@@ -189,18 +189,20 @@ export async function probe(url: string, authorization?: string): Promise<{ stat
   return { status: response.status, text: await response.text() };
 }
 
-/** CPU seconds per hop, of the load generator, of helpers and of the whole machine, and stdout bytes, at one instant. */
+/** CPU seconds per hop, of the load generator, of helpers, of the telemetry process and of the whole machine, and stdout bytes, at one instant. */
 export interface ChainSnapshot {
   atS: number;
   cpuS: Record<Hop, number>;
   loadGenCpuS: number;
   /** Other processes of the bench that work during a run (the OTLP sink). */
   helperCpuS: number;
+  /** The telemetry process (local span store) when one is given, else 0. */
+  telemetryCpuS: number;
   systemBusyS: number;
   logBytes: number;
 }
 
-export function snapshot(chain: Chain, helpers: readonly RunningChild[] = []): ChainSnapshot {
+export function snapshot(chain: Chain, helpers: readonly RunningChild[] = [], telemetry?: RunningChild): ChainSnapshot {
   const cpuS = {} as Record<Hop, number>;
   let logBytes = 0;
   for (const hop of HOPS) {
@@ -213,6 +215,7 @@ export function snapshot(chain: Chain, helpers: readonly RunningChild[] = []): C
     cpuS,
     loadGenCpuS: ownCpuSeconds(),
     helperCpuS,
+    telemetryCpuS: telemetry ? processCpuSeconds(telemetry.process.pid) : 0,
     systemBusyS: systemBusySeconds(),
     logBytes,
   };
