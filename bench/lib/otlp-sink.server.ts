@@ -1,6 +1,7 @@
 // A minimal OTLP/HTTP trace receiver for the bench: answers 200 to POST /v1/traces and
-// counts requests, bytes and (for JSON payloads) spans; GET /stats returns the counters.
+// counts requests, bytes and spans (JSON or protobuf payloads); GET /stats returns the counters.
 import { createServer } from 'node:http';
+import { decodeExportRequest } from '@archaics/telemetry';
 
 export interface SinkStats {
   requests: number;
@@ -14,6 +15,24 @@ export interface SinkStats {
 const stats: SinkStats = { requests: 0, bytes: 0, spans: 0, protobufRequests: 0, byService: {} };
 const SPAN_ID = Buffer.from('"spanId"');
 const SERVICE_NAME = /"service\.name","value":\{"stringValue":"([^"]+)"/;
+
+/** Spans and service of a protobuf export request (the services' default protocol). */
+function protobufSpans(body: Buffer): { spans: number; service: string } {
+  try {
+    const request = decodeExportRequest(body) as {
+      resourceSpans?: Array<{ resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> }; scopeSpans?: Array<{ spans?: unknown[] }> }>;
+    };
+    let spans = 0;
+    let service = 'unknown';
+    for (const resource of request.resourceSpans ?? []) {
+      service = resource.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ?? service;
+      for (const scope of resource.scopeSpans ?? []) spans += scope.spans?.length ?? 0;
+    }
+    return { spans, service };
+  } catch {
+    return { spans: 0, service: 'unknown' };
+  }
+}
 
 function countSpans(body: Buffer): number {
   let count = 0;
@@ -47,6 +66,11 @@ const server = createServer((req, res) => {
       entry.spans += spans;
     } else {
       stats.protobufRequests++;
+      const { spans, service } = protobufSpans(body);
+      stats.spans += spans;
+      const entry = (stats.byService[service] ??= { requests: 0, spans: 0 });
+      entry.requests++;
+      entry.spans += spans;
     }
     res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
     res.end(json ? '{}' : undefined);

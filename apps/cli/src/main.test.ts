@@ -14,7 +14,7 @@ describe(main.name, () => {
   it('lists the commands with help', async () => {
     const { code, out } = await run(['help']);
     expect(code).toBe(0);
-    expect(out).toMatch(/^ {2}up {4}start the whole stack/m);
+    expect(out).toMatch(/^ {2}up +start the whole stack/m);
   });
 
   it('shows the usage of one command', async () => {

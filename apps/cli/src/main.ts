@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@archaics/common';
-import { UsageError, type CommandContext } from './commands/command.ts';
+import { CommandError, UsageError, type CommandContext } from './commands/command.ts';
 import { overview } from './commands/help.command.ts';
 import { COMMANDS, findCommand } from './commands/registry.ts';
 import { REPO_ROOT } from './supervisor/stack.ts';
@@ -37,7 +37,7 @@ export async function main(argv: readonly string[], context: CommandContext = de
       context.stderr.write(`archaics ${command.name}: ${(error as Error).message}\nrun \`archaics help ${command.name}\` for its options\n`);
       return 2;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof CommandError) {
       context.stderr.write(`archaics ${command.name}: ${error.message}\n`);
       return 1;
     }

@@ -31,6 +31,7 @@ export async function buildApp(config: AuthConfig, deps: AuthAppDeps = {}): Prom
     faultTypes: faultTypesFor('auth-service'),
     logLevel: config.logLevel,
     otlpEndpoint: config.otlpEndpoint,
+    otlpProtocol: config.otlpProtocol,
     sampleRatio: config.sampleRatio,
     description: 'archaics auth-service: users, password login and JWT access tokens',
     ...serverDeps,

@@ -25,6 +25,7 @@ export async function buildApp(config: DbConfig, deps: DbAppDeps = {}): Promise<
     faultTypes: faultTypesFor('db-service'),
     logLevel: config.logLevel,
     otlpEndpoint: config.otlpEndpoint,
+    otlpProtocol: config.otlpProtocol,
     sampleRatio: config.sampleRatio,
     description: 'archaics db-service: the SQLite store of products and carts, and the main failure generator',
     ...serverDeps,

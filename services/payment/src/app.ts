@@ -30,6 +30,7 @@ export async function buildApp(config: PaymentConfig, deps: PaymentDeps = {}): P
     faultTypes: faultTypesFor('payment-service'),
     logLevel: config.logLevel,
     otlpEndpoint: config.otlpEndpoint,
+    otlpProtocol: config.otlpProtocol,
     sampleRatio: config.sampleRatio,
     description: 'archaics payment-service: checkout of the cart (Bearer token checked by auth-service, cart in db-service, payment by Stripe or simulated).',
     ...serverDeps,

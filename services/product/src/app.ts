@@ -17,6 +17,7 @@ export async function buildApp(config: ProductConfig, deps: ProductDeps = {}): P
     faultTypes: faultTypesFor('product-service'),
     logLevel: config.logLevel,
     otlpEndpoint: config.otlpEndpoint,
+    otlpProtocol: config.otlpProtocol,
     sampleRatio: config.sampleRatio,
     description: 'archaics product-service: the catalogue and the cart (Bearer token checked by auth-service, data in db-service).',
     ...deps,

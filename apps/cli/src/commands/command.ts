@@ -30,3 +30,11 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** A failure the user can act on (a service not answering, a refused request): its message on stderr, exit code 1. */
+export class CommandError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'CommandError';
+  }
+}

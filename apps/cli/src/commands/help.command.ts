@@ -8,7 +8,11 @@ export function createHelpCommand(commands: () => readonly Command[]): Command {
     summary: 'show the commands, or the usage of one',
     usage: 'archaics help [command]',
     async run(argv, { stdout }) {
-      const { positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: {} });
+      const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+      if (values.help) {
+        stdout.write('archaics help [command]\n\nLists the commands, or shows the options of one.\n');
+        return 0;
+      }
       const name = positionals[0];
       if (name) {
         const command = commands().find((c) => c.name === name);

@@ -2,9 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { createConsolePrinter } from './console-printer.ts';
 import { toLogRecord } from './log-record.ts';
 
-function printed(options: { format?: 'pretty' | 'json'; quiet?: boolean }, lines: Array<[string, 'stdout' | 'stderr']>): string {
+function printed(options: { format?: 'pretty' | 'json'; quiet?: boolean; timestamps?: boolean }, lines: Array<[string, 'stdout' | 'stderr']>): string {
   let out = '';
-  const print = createConsolePrinter({ format: options.format ?? 'pretty', quiet: options.quiet ?? false, color: false, nameWidth: 15, write: (t) => (out += t) });
+  const print = createConsolePrinter({
+    format: options.format ?? 'pretty',
+    quiet: options.quiet ?? false,
+    color: false,
+    nameWidth: 15,
+    timestamps: options.timestamps ?? false,
+    write: (t) => (out += t),
+  });
   for (const [line, stream] of lines) {
     const record = toLogRecord('auth-service', line, stream);
     if (record) print(record);
@@ -21,6 +28,10 @@ describe(createConsolePrinter.name, () => {
 
   it('shows only WARN and ERROR when quiet', () => {
     expect(printed({ quiet: true }, [[INFO, 'stdout'], ['boom', 'stderr']])).toBe('auth-service    ERROR boom\n');
+  });
+
+  it('starts each line with the time of day of the record with timestamps', () => {
+    expect(printed({ timestamps: true }, [[INFO, 'stdout']])).toBe('10:30:00.000 auth-service    INFO  login ok  trace=abcd1234\n');
   });
 
   it('prints the stored JSON line as is with json', () => {

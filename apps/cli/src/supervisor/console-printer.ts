@@ -8,6 +8,8 @@ export interface ConsolePrinterOptions {
   readonly color: boolean;
   /** Width of the service column. */
   readonly nameWidth: number;
+  /** Start each pretty line with the time of day of the record's `timestamp` (UTC, ms). */
+  readonly timestamps?: boolean;
   readonly write: (text: string) => void;
 }
 
@@ -34,8 +36,9 @@ export function createConsolePrinter(options: ConsolePrinterOptions): (record: L
       return;
     }
     const paint = (color: string | undefined, text: string): string => (options.color && color ? `${color}${text}${RESET}` : text);
+    const time = options.timestamps ? `${paint(DIM, timeOfDay(record.fields.timestamp))} ` : '';
     options.write(
-      `${paint(colorOf(record.service), record.service.padEnd(options.nameWidth))} ${paint(LEVEL_COLORS[record.level], record.level.padEnd(5))} ${describe(record, paint)}\n`,
+      `${time}${paint(colorOf(record.service), record.service.padEnd(options.nameWidth))} ${paint(LEVEL_COLORS[record.level], record.level.padEnd(5))} ${describe(record, paint)}\n`,
     );
   };
 }
@@ -51,4 +54,10 @@ export function describe(record: LogRecord, paint: (color: string | undefined, t
   }
   if (typeof fields.trace_id === 'string' && fields.trace_id !== '') parts.push(paint(DIM, `trace=${fields.trace_id.slice(0, 8)}`));
   return parts.join('  ');
+}
+
+/** `10:30:00.123` from an ISO-8601 timestamp; blanks of the same width when there is none. */
+function timeOfDay(timestamp: unknown): string {
+  const match = typeof timestamp === 'string' ? /T(\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?)/.exec(timestamp) : null;
+  return (match?.[1] ?? '').padEnd(12);
 }

@@ -12,6 +12,7 @@ export interface BaseServiceConfig {
   readonly home: string;
   readonly logLevel: string;
   readonly otlpEndpoint: string | undefined;
+  readonly otlpProtocol: 'http/protobuf' | 'http/json';
   readonly sampleRatio: number;
   /** null when `CHAOS_OPEN=1` lifts the check. */
   readonly chaosToken: string | null;
@@ -32,6 +33,7 @@ export function readBaseConfig(service: ServiceName, env: Env = process.env): Ba
     home,
     logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     otlpEndpoint: read.optionalString('OTEL_EXPORTER_OTLP_ENDPOINT'),
+    otlpProtocol: read.oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', ['http/protobuf', 'http/json'] as const, 'http/protobuf'),
     sampleRatio: read.number('TRACE_SAMPLE_RATIO', 1, { min: 0, max: 1 }),
     chaosToken: chaosOpen ? null : resolveChaosToken(env, home),
   });

@@ -61,6 +61,7 @@ export interface ServerOptions {
   logLevel?: string;
   tracing?: Tracing;
   otlpEndpoint?: string | undefined;
+  otlpProtocol?: 'http/protobuf' | 'http/json';
   sampleRatio?: number;
   metrics?: ServiceMetrics;
   /** Largest accepted body in bytes (default 64 KiB). */
@@ -112,7 +113,13 @@ async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const metrics = options.metrics ?? createMetrics(service);
   const tracing =
     options.tracing ??
-    createTracing({ service, version, otlpEndpoint: options.otlpEndpoint, sampleRatio: options.sampleRatio ?? 1 });
+    createTracing({
+      service,
+      version,
+      otlpEndpoint: options.otlpEndpoint,
+      sampleRatio: options.sampleRatio ?? 1,
+      ...(options.otlpProtocol ? { otlpProtocol: options.otlpProtocol } : {}),
+    });
   const chaos = new ChaosEngine({
     service,
     allowedTypes: options.faultTypes,
@@ -286,7 +293,12 @@ async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
       preHandler: requireToken,
       schema: { tags: ['control'], security: [{ bearer: [] }], response: { 200: ResetResponse, ...errors } },
     },
-    async () => ({ status: 'reset' as const, service, cleared: chaos.reset('reset') }),
+    async (request) => {
+      // The CLI's halt-all says why (X-Archaics-Reason); kept short and on one line in the log.
+      const header = request.headers['x-archaics-reason'];
+      const reason = typeof header === 'string' ? header.replace(/[\r\n\t]+/g, ' ').trim().slice(0, 200) : '';
+      return { status: 'reset' as const, service, cleared: chaos.reset(reason ? `reset: ${reason}` : 'reset') };
+    },
   );
 
   app.addHook('onClose', async () => {

@@ -9,7 +9,8 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
@@ -28,6 +29,8 @@ export interface TracingOptions {
   version: string;
   /** OTLP/HTTP base endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`); no export when absent. */
   otlpEndpoint?: string | undefined;
+  /** `http/protobuf` (default, as in the OpenTelemetry spec) or `http/json` (`OTEL_EXPORTER_OTLP_PROTOCOL`). */
+  otlpProtocol?: 'http/protobuf' | 'http/json';
   /** Fraction of new traces sampled (parents' decisions are followed). Default 1. */
   sampleRatio?: number;
   /** Extra processors (tests use an in-memory exporter). */
@@ -78,8 +81,9 @@ export function createTracing(options: TracingOptions): Tracing {
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
   if (options.otlpEndpoint) {
     const url = `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`;
+    const Exporter = options.otlpProtocol === 'http/json' ? OTLPJsonTraceExporter : OTLPProtoTraceExporter;
     processors.push(
-      new BatchSpanProcessor(new OTLPTraceExporter({ url, timeoutMillis: 2_000 }), {
+      new BatchSpanProcessor(new Exporter({ url, timeoutMillis: 2_000 }), {
         maxQueueSize: 4_096,
         scheduledDelayMillis: 1_000,
       }),

@@ -1,0 +1,235 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { BUSINESS_SERVICES, isBusinessService, type BusinessService, type FailureState, type HealthResponse } from '@archaics/contracts';
+import type { MetricsReader } from '@archaics/common';
+import { readCliConfig, readChaosToken, type CliConfig } from '../client/cli.config.ts';
+import { ServiceClient } from '../client/service.client.ts';
+import { cliTelemetry, telemetryFailure, type Backend } from '../client/telemetry.readers.ts';
+import { painterFor, type Painter } from '../format/color.ts';
+import { renderTable } from '../format/table.ts';
+import { formatMillis, formatPercent, formatSeconds } from '../format/units.ts';
+import { createControlClient } from '../supervisor/control.client.ts';
+import type { ServiceStatus } from '../supervisor/control.types.ts';
+import { readSupervisorFile } from '../supervisor/supervisor-file.ts';
+import { noMorePositionals, numberOption } from './arguments.ts';
+import type { Command, CommandContext } from './command.ts';
+
+const USAGE = `archaics status [options]
+
+A table of every business service: health (up/down and uptime), the active fault with
+its time left (from /health), requests per second, error ratio (5xx), p95 latency and
+CPU (100% = one core) from the metrics reader (two scrapes of /metrics --window apart, or
+Prometheus when PROMETHEUS_URL is set), and, when a supervisor runs for the state folder,
+the state and restarts of each process.
+
+options:
+      --window <s>   seconds between the two /metrics scrapes (default 1; 0.2..30)
+      --json         print one JSON object instead of the table
+  -h, --help         show this help
+
+exit code: 0 when every service answers, 1 when one does not (named on stderr).
+
+environment:
+  AUTH_SERVICE_URL, DB_SERVICE_URL, PRODUCT_SERVICE_URL, PAYMENT_SERVICE_URL
+                        where the services are (default http://127.0.0.1:800N + offset)
+  ARCHAICS_PORT_OFFSET  added to every canonical port, as for \`archaics up\`
+  ARCHAICS_HOME         state folder: supervisor.json and the chaos token (default .archaics/)
+  PROMETHEUS_URL        read the rates from Prometheus instead of scraping
+`;
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'health, faults, traffic and restarts of every service',
+  usage: USAGE,
+  run,
+};
+
+/** One row of the report; `--json` prints these. */
+export interface ServiceReport {
+  readonly service: BusinessService;
+  readonly url: string;
+  readonly up: boolean;
+  readonly error: string | null;
+  readonly uptime_s: number | null;
+  readonly version: string | null;
+  readonly failure: FailureState | null;
+  readonly rps: number | null;
+  readonly error_ratio: number | null;
+  readonly p95_ms: number | null;
+  /** CPU cores in use over the window (1 = one core busy). */
+  readonly cpu_cores: number | null;
+  readonly supervisor: { readonly state: string; readonly restarts: number; readonly pid: number | null } | null;
+}
+
+interface SupervisorReport {
+  readonly running: boolean;
+  readonly control_url: string | null;
+  readonly error: string | null;
+}
+
+async function run(argv: readonly string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      window: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const { stdout, stderr, env, cwd } = context;
+  if (values.help) {
+    stdout.write(USAGE);
+    return 0;
+  }
+  noMorePositionals(positionals, 0);
+  const windowS = values.window === undefined ? 1 : numberOption('window', values.window, 0.2, 30);
+  const config = readCliConfig(env, cwd);
+
+  // A scrape gets 3 s here rather than the readers' 1 s: a busy laptop is no reason to show a service without traffic.
+  const metrics = cliTelemetry({ SCRAPE_TIMEOUT_MS: '3000', ...env }).metrics;
+  const [health, traffic, supervised] = await Promise.all([readHealth(config), readTraffic(metrics, windowS), readSupervisor(config, context)]);
+  const reports: ServiceReport[] = BUSINESS_SERVICES.map((service) => {
+    const answer = health.get(service);
+    const sample = traffic.get(service);
+    const managed = supervised.services.find((s) => s.name === service);
+    const up = answer !== undefined && !(answer instanceof Error);
+    return {
+      service,
+      url: config.services[service],
+      up,
+      error: answer instanceof Error ? answer.message : null,
+      uptime_s: up ? answer.uptime_s : null,
+      version: up ? answer.version : null,
+      failure: up ? answer.failure : null,
+      rps: sample?.rps ?? null,
+      error_ratio: sample?.errorRatio ?? null,
+      p95_ms: sample?.p95Ms ?? null,
+      cpu_cores: sample?.cpuCores ?? null,
+      supervisor: managed ? { state: managed.state, restarts: managed.restarts, pid: managed.pid } : null,
+    };
+  });
+
+  // Processes of the stack that are not business services (the telemetry process, ...), as the supervisor sees them.
+  const others = supervised.services
+    .filter((s) => !isBusinessService(s.name))
+    .map((s) => ({ name: s.name, url: s.url, state: s.state, restarts: s.restarts, pid: s.pid }));
+  if (values.json) {
+    stdout.write(`${JSON.stringify({ services: reports, other_processes: others, supervisor: supervised.report, window_s: windowS }, null, 2)}\n`);
+  } else {
+    stdout.write(render(reports, others, supervised.report, painterFor(stdout, env)));
+  }
+  const down = reports.filter((r) => !r.up);
+  for (const report of down) stderr.write(`archaics status: ${report.error ?? `${report.service} is not answering at ${report.url}`}\n`);
+  return down.length === 0 ? 0 : 1;
+}
+
+async function readHealth(config: CliConfig): Promise<Map<BusinessService, HealthResponse | Error>> {
+  const answers = await Promise.all(
+    BUSINESS_SERVICES.map(async (service): Promise<[BusinessService, HealthResponse | Error]> => {
+      try {
+        return [service, await new ServiceClient(service, config.services[service], { timeoutMs: 3000 }).health()];
+      } catch (error) {
+        return [service, error instanceof Error ? error : new Error(String(error))];
+      }
+    }),
+  );
+  return new Map(answers);
+}
+
+interface Traffic {
+  readonly rps: number;
+  readonly errorRatio: number;
+  readonly p95Ms: number | null;
+  readonly cpuCores: number | null;
+}
+
+/**
+ * Rates from the metrics reader: direct scrapes need two samples `windowS` apart (a
+ * service missing from either has none); Prometheus answers over its own window at once.
+ */
+async function readTraffic(metrics: Backend<MetricsReader>, windowS: number): Promise<Map<BusinessService, Traffic>> {
+  let sample;
+  try {
+    sample = await metrics.reader.sample();
+    if (sample.services.some((s) => s.up && s.windowSeconds === null)) {
+      await sleep(windowS * 1000);
+      sample = await metrics.reader.sample();
+    }
+  } catch (error) {
+    throw telemetryFailure(error, metrics);
+  }
+  const traffic = new Map<BusinessService, Traffic>();
+  for (const service of sample.services) {
+    if (!service.up || service.windowSeconds === null) continue;
+    traffic.set(service.service, {
+      rps: service.requestRate,
+      errorRatio: service.errorRatio,
+      p95Ms: service.latency.p95 === null ? null : service.latency.p95 * 1000,
+      cpuCores: service.cpuCores,
+    });
+  }
+  return traffic;
+}
+
+/** The supervisor's view, when one runs for the state folder; never fails the command. */
+async function readSupervisor(config: CliConfig, context: CommandContext): Promise<{ services: ServiceStatus[]; report: SupervisorReport }> {
+  const file = readSupervisorFile(config.home);
+  if (!file) return { services: [], report: { running: false, control_url: null, error: null } };
+  try {
+    const token = readChaosToken(context.env, config.home).value;
+    const client = createControlClient({ home: config.home, env: context.env, timeoutMs: 2000, ...(token === undefined ? {} : { token }) });
+    return { services: await client.listServices(), report: { running: true, control_url: file.control_url, error: null } };
+  } catch (error) {
+    return { services: [], report: { running: false, control_url: file.control_url, error: (error as Error).message } };
+  }
+}
+
+interface OtherProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly state: string;
+  readonly restarts: number;
+}
+
+function render(reports: readonly ServiceReport[], others: readonly OtherProcess[], supervisor: SupervisorReport, paint: Painter): string {
+  const supervised = supervisor.running;
+  const columns = [
+    { header: 'service' },
+    { header: 'health' },
+    { header: 'uptime', align: 'right' as const },
+    { header: 'fault' },
+    { header: 'rps', align: 'right' as const },
+    { header: 'errors', align: 'right' as const },
+    { header: 'p95', align: 'right' as const },
+    { header: 'cpu', align: 'right' as const },
+    ...(supervised ? [{ header: 'process' }, { header: 'restarts', align: 'right' as const }] : []),
+  ];
+  const rows = reports.map((r) => [
+    r.service,
+    r.up ? paint('green', 'up') : paint('red', 'down'),
+    r.uptime_s === null ? '-' : formatSeconds(r.uptime_s),
+    r.up ? (r.failure ? paint('yellow', describeFailure(r.failure)) : 'none') : '-',
+    r.rps === null ? '-' : r.rps.toFixed(1),
+    r.error_ratio === null ? '-' : r.error_ratio > 0 ? paint('red', formatPercent(r.error_ratio)) : formatPercent(r.error_ratio),
+    r.p95_ms === null ? '-' : formatMillis(r.p95_ms),
+    r.cpu_cores === null ? '-' : formatPercent(r.cpu_cores),
+    ...(supervised ? [r.supervisor?.state ?? '-', r.supervisor === null ? '-' : String(r.supervisor.restarts)] : []),
+  ]);
+  const lines = [renderTable(columns, rows)];
+  for (const other of others) {
+    const state = other.state === 'running' ? other.state : paint('yellow', other.state);
+    lines.push(`  ${other.name.padEnd('product-service'.length)}  ${state}, ${other.restarts} restart${other.restarts === 1 ? '' : 's'}  ${paint('dim', other.url)}\n`);
+  }
+  if (supervisor.running) lines.push(`\n  supervisor  ${supervisor.control_url}\n`);
+  else if (supervisor.error !== null) lines.push(`\n  supervisor  ${paint('yellow', `supervisor.json names ${supervisor.control_url}, but: ${supervisor.error}`)}\n`);
+  else lines.push(`\n  supervisor  ${paint('dim', 'none for this state folder (services run some other way, or `npm start` is not running)')}\n`);
+  return lines.join('');
+}
+
+/** `timeout ×2 p=0.4, 57s left` / `error p=1, until reset`. */
+export function describeFailure(failure: FailureState): string {
+  const intensity = failure.intensity === 1 ? '' : ` ×${failure.intensity}`;
+  const left = failure.remaining_s === null ? 'until reset' : `${formatSeconds(Math.ceil(failure.remaining_s))} left`;
+  return `${failure.type}${intensity} p=${failure.probability}, ${left}`;
+}

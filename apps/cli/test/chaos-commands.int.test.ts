@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUSINESS_SERVICES, type HealthResponse } from '@archaics/contracts';
+import { call, startTestStack, type TestStack } from '../../../e2e/support/test-stack.ts';
+import { injectCommand } from '../src/commands/inject.command.ts';
+import { loadCommand } from '../src/commands/load.command.ts';
+import { resetCommand } from '../src/commands/reset.command.ts';
+import { statusCommand } from '../src/commands/status.command.ts';
+import { waitFor } from './fixtures/fake-stack.ts';
+import { runCli, spawnCli } from './fixtures/run-cli.ts';
+
+// Below the ephemeral port range (32768+): every port of the stack, 8099 + offset included.
+const OFFSET = 24_200;
+let stack: TestStack;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  stack = await startTestStack({ portOffset: OFFSET });
+  env = { ARCHAICS_HOME: stack.home, ARCHAICS_PORT_OFFSET: String(OFFSET) };
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function health(service: (typeof BUSINESS_SERVICES)[number]): Promise<HealthResponse> {
+  return (await call(`${stack.url(service)}/health`)).body as HealthResponse;
+}
+
+async function resetEverything(): Promise<void> {
+  for (const service of BUSINESS_SERVICES) await call(`${stack.url(service)}/reset`, { method: 'POST', token: stack.token });
+}
+
+/** Requests to db-service's /products, a few at a time, until `until` settles (at most a minute). */
+async function trafficDuring<T>(until: Promise<T>): Promise<T> {
+  let done = false;
+  const end = Date.now() + 60_000;
+  const loop = async (): Promise<void> => {
+    while (!done && Date.now() < end) await call(`${stack.url('db-service')}/products`).catch(() => undefined);
+  };
+  const loops = [loop(), loop(), loop()];
+  try {
+    return await until;
+  } finally {
+    done = true;
+    await Promise.all(loops);
+  }
+}
+
+describe(`archaics ${statusCommand.name}`, { timeout: 60_000 }, () => {
+  it('shows every service up with its uptime, no fault, and the supervisor\'s processes', async () => {
+    const result = await runCli(['status'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(/^ {2}service +health +uptime +fault +rps +errors +p95 +cpu +process +restarts$/);
+    for (const service of BUSINESS_SERVICES) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${service} +up +\\d+[smhd].* none +\\d+\\.\\d +\\d+\\.\\d% .* running +0$`, 'm'));
+    }
+    expect(result.stdout).toContain(`supervisor  http://127.0.0.1:${8099 + OFFSET}`);
+  });
+
+  it('measures requests per second, error ratio and p95 between two scrapes', async () => {
+    await call(`${stack.url('db-service')}/inject-failure?type=error&probability=1&duration=20`, { method: 'POST', token: stack.token });
+    try {
+      const result = await trafficDuring(runCli(['status', '--json', '--window', '1'], env));
+      expect(result.code, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout) as { services: Array<{ service: string; rps: number; error_ratio: number; p95_ms: number | null }> };
+      const db = report.services.find((s) => s.service === 'db-service');
+      expect(db?.rps).toBeGreaterThan(5);
+      expect(db?.error_ratio).toBe(1);
+      expect(db?.p95_ms).toBeGreaterThan(0);
+      expect(report.services.find((s) => s.service === 'payment-service')?.rps ?? 0).toBe(0);
+    } finally {
+      await resetEverything();
+    }
+  });
+
+  it('shows the CPU a cpu fault burns', async () => {
+    await call(`${stack.url('product-service')}/inject-failure?type=cpu&intensity=10&duration=120`, { method: 'POST', token: stack.token });
+    try {
+      const result = await runCli(['status', '--json', '--window', '1'], env);
+      const report = JSON.parse(result.stdout) as { services: Array<{ service: string; cpu_cores: number | null; failure: { type: string } | null }> };
+      const product = report.services.find((s) => s.service === 'product-service');
+      expect(product?.failure?.type).toBe('cpu');
+      // An idle service uses about 1% of a core; the burner wants all of them (a loaded machine gives it less).
+      expect(product?.cpu_cores).toBeGreaterThan(0.1);
+    } finally {
+      await resetEverything();
+    }
+  });
+
+  it('shows a crashed service restarted by the supervisor', async () => {
+    const before = await health('payment-service');
+    await call(`${stack.url('payment-service')}/inject-failure?type=crash&probability=1`, { method: 'POST', token: stack.token });
+    await waitFor('payment-service restarted', async () => {
+      const now = await call(`${stack.url('payment-service')}/health`, { timeoutMs: 500 }).catch(() => undefined);
+      return now?.status === 200 && (now.body as HealthResponse).uptime_s < before.uptime_s ? true : undefined;
+    }, 20_000);
+    const result = await runCli(['status', '--json', '--window', '0.2'], env);
+    const report = JSON.parse(result.stdout) as { services: Array<{ service: string; up: boolean; supervisor: { state: string; restarts: number } }>; supervisor: { running: boolean } };
+    expect(report.supervisor.running).toBe(true);
+    expect(report.services.find((s) => s.service === 'payment-service')).toMatchObject({ up: true, supervisor: { state: 'running', restarts: 1 } });
+  });
+});
+
+describe(`archaics ${injectCommand.name}`, { timeout: 60_000 }, () => {
+  it('injects a fault that status then shows with its time left', async () => {
+    try {
+      const inject = await runCli(['inject', 'db', 'timeout', '--intensity', '2', '--probability', '0.4', '--duration', '60'], env);
+      expect(inject.code, inject.stderr).toBe(0);
+      expect(inject.stdout).toMatch(/^db-service: timeout injected — intensity 2, probability 0\.4, for 1m 00s \(until \d{2}:\d{2}:\d{2} UTC\)$/m);
+      expect((await health('db-service')).failure).toMatchObject({ type: 'timeout', intensity: 2, probability: 0.4 });
+
+      const status = await runCli(['status', '--window', '0.2'], env);
+      expect(status.stdout).toMatch(/^ {2}db-service +up +\S+ +timeout ×2 p=0\.4, (?:\d{1,2}|1m 00)s left /m);
+      expect(status.stdout).toMatch(/^ {2}auth-service +up +\S+ +none /m);
+      const json = JSON.parse((await runCli(['status', '--json', '--window', '0.2'], env)).stdout) as { services: Array<{ service: string; failure: { remaining_s: number } | null }> };
+      const remaining = json.services.find((s) => s.service === 'db-service')?.failure?.remaining_s ?? 0;
+      expect(remaining).toBeGreaterThan(20);
+      expect(remaining).toBeLessThanOrEqual(60);
+    } finally {
+      await resetEverything();
+    }
+  });
+
+  it('takes full service names, a fault until reset, and prints the answer as JSON', async () => {
+    try {
+      const result = await runCli(['inject', 'auth-service', 'error', '-p', '0.3', '--json'], env);
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ status: 'injected', service: 'auth-service', failure: { type: 'error', probability: 0.3, expires_at: null } });
+    } finally {
+      await resetEverything();
+    }
+  });
+
+  it('exits 1 when the service refuses the chaos token, saying where the token came from', async () => {
+    const result = await runCli(['inject', 'db', 'error'], { ...env, CHAOS_TOKEN: 'not-the-token' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('db-service refused the chaos token (HTTP 403');
+    expect(result.stderr).toContain('the token came from CHAOS_TOKEN');
+    expect((await health('db-service')).failure).toBeNull();
+  });
+});
+
+describe(`archaics ${resetCommand.name}`, { timeout: 60_000 }, () => {
+  it('resets one service and says what it cleared', async () => {
+    await call(`${stack.url('db-service')}/inject-failure?type=bad_data`, { method: 'POST', token: stack.token });
+    const result = await runCli(['reset', 'db', '--reason', 'bad data seen'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('reason: bad data seen\ndb-service: reset — cleared bad_data\n');
+    expect((await health('db-service')).failure).toBeNull();
+  });
+
+  it('halts all: resets every service, reports each, and prints the reason', async () => {
+    await call(`${stack.url('db-service')}/inject-failure?type=timeout&duration=120`, { method: 'POST', token: stack.token });
+    await call(`${stack.url('auth-service')}/inject-failure?type=error&probability=0.5`, { method: 'POST', token: stack.token });
+    const result = await runCli(['reset', '--all', '--reason', 'experiment over'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('halt-all: resetting every service — reason: experiment over');
+    expect(result.stdout).toMatch(/^ {2}auth-service +reset +cleared error$/m);
+    expect(result.stdout).toMatch(/^ {2}db-service +reset +cleared timeout$/m);
+    expect(result.stdout).toMatch(/^ {2}product-service +reset +no fault was active$/m);
+    expect(result.stdout).toContain('every service reset (4)');
+    for (const service of BUSINESS_SERVICES) expect((await health(service)).failure, service).toBeNull();
+  });
+});
+
+describe(`archaics ${loadCommand.name}`, { timeout: 60_000 }, () => {
+  it('runs a scenario against the stack and prints the summary as JSON', async () => {
+    const result = await runCli(['load', 'products', '--duration', '2s', '--rate', '10', '--json', '--quiet'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { scenario: string; requests: { total: number; failed: number }; targets: Record<string, string>; passed: boolean };
+    expect(summary).toMatchObject({ scenario: 'products', passed: true, targets: { product: `http://127.0.0.1:${8003 + OFFSET}` } });
+    expect(summary.requests.total).toBeGreaterThanOrEqual(15);
+    expect(summary.requests.failed).toBe(0);
+  });
+
+  it('injects the fault set with --with-failures and resets it afterwards', async () => {
+    const result = await runCli(['load', 'normal', '--with-failures', '--vus', '2', '--duration', '3s', '--json', '--quiet'], env, { timeoutMs: 60_000 });
+    expect([0, 99], result.stderr).toContain(result.code);
+    const summary = JSON.parse(result.stdout) as { requests: { total: number }; faults: { injected: Array<{ target: string; type: string }>; reset: Array<{ target: string; ok: boolean }> } };
+    expect(summary.requests.total).toBeGreaterThan(0);
+    expect(summary.faults.injected.map((f) => `${f.target} ${f.type}`).sort()).toEqual(['db timeout', 'product error']);
+    expect(summary.faults.reset.every((r) => r.ok)).toBe(true);
+    for (const service of BUSINESS_SERVICES) expect((await health(service)).failure, service).toBeNull();
+  }, 70_000);
+
+  it('stops on Ctrl-C, still prints the summary and resets the faults it injected', async () => {
+    const running = spawnCli(['load', 'products', '--with-failures', '--duration', '60s', '--rate', '5', '--json'], env);
+    try {
+      await waitFor('the progress line', () => (running.stderr().includes('products') ? true : undefined), 20_000);
+      expect((await health('db-service')).failure?.type).toBe('timeout');
+      running.child.kill('SIGINT');
+      const result = await running.done;
+      expect(result.code).toBe(105);
+      expect(JSON.parse(result.stdout)).toMatchObject({ scenario: 'products', interrupted: true });
+      for (const service of BUSINESS_SERVICES) expect((await health(service)).failure, service).toBeNull();
+    } finally {
+      running.child.kill('SIGKILL');
+    }
+  });
+
+  it('prints a readable summary and lists the scenarios', async () => {
+    const [run, list] = await Promise.all([runCli(['load', 'products', '--duration', '1s', '--rate', '5', '--quiet'], env), runCli(['load', '--list'], env)]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^scenario products: /m);
+    expect(run.stdout).toMatch(/thresholds: all passed/);
+    for (const name of ['normal', 'spike', 'endurance', 'stress']) expect(list.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
+  });
+});
