@@ -49,6 +49,9 @@ describe('fault matrix', () => {
   });
 
   it.each(BUSINESS_SERVICES)('cpu on %s burns CPU until it expires', async (service) => {
+    const baselineStart = await cpuSeconds(service);
+    await new Promise((r) => setTimeout(r, 1000));
+    const baseline = (await cpuSeconds(service)) - baselineStart;
     await inject(stack, service, 'type=cpu&intensity=5&duration=3');
     await new Promise((r) => setTimeout(r, 300));
     const start = await cpuSeconds(service);
@@ -59,8 +62,10 @@ describe('fault matrix', () => {
     const idleStart = await cpuSeconds(service);
     await new Promise((r) => setTimeout(r, 1000));
     const idle = (await cpuSeconds(service)) - idleStart;
-    // intensity 5: every core half busy; the machine has at least one core.
-    expect(busy).toBeGreaterThan(0.5);
+    // intensity 5 keeps every core half busy (≈ 2 core-seconds here on 2 cores); other test
+    // files share the machine, so compare with the same service idle rather than a fixed figure.
+    expect(busy).toBeGreaterThan(0.25);
+    expect(busy).toBeGreaterThan(baseline * 2 * 4);
     expect(idle).toBeLessThan(busy / 4);
   });
 
