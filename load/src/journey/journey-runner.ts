@@ -151,9 +151,10 @@ export class JourneyRunner {
     intendedStart: number,
     readJson = false,
   ): Promise<Answer> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    // A flat [name, value, ...] list: undici takes it without walking an object.
+    const headers: string[] = [];
+    if (body !== undefined) headers.push('content-type', 'application/json');
+    if (token !== undefined) headers.push('authorization', `Bearer ${token}`);
     const started = performance.now();
     let outcome: number | string;
     let json: unknown;
@@ -164,7 +165,7 @@ export class JourneyRunner {
         method: step.method,
         headers,
         body: body === undefined ? null : JSON.stringify(body),
-        signal: vu.signal,
+        signal: vu.requestSignal,
       });
       outcome = response.statusCode;
       if (readJson && outcome === step.expect) json = await response.body.json().catch(() => undefined);

@@ -1,6 +1,9 @@
 import { LatencyHistogram } from './latency-histogram.ts';
 import type { MetricSource } from '../report/thresholds.ts';
 
+/** Status codes as map keys, made once. */
+const STATUS_KEYS: Record<number, string> = {};
+
 /** Counters of one endpoint (a step's method and path on a target). */
 export interface EndpointStats {
   readonly target: string;
@@ -46,7 +49,7 @@ export class RunMetrics implements MetricSource {
   /** A request that got an answer (`outcome` is its status) or an error (`outcome` is its code). */
   recordRequest(endpoint: EndpointStats, outcome: number | string, serviceMs: number, scheduledMs: number): boolean {
     const failed = typeof outcome === 'string' || outcome >= 400;
-    const key = String(outcome);
+    const key = typeof outcome === 'number' ? (STATUS_KEYS[outcome] ??= String(outcome)) : outcome;
     this.requests++;
     endpoint.requests++;
     if (failed) {
