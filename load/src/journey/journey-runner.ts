@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { HttpMethod, Journey, JourneyStep } from '../definition/scenario-definition.ts';
 import { IterationInterrupted } from '../execution/run-control.ts';
+import { exchange } from '../http/exchange.ts';
 import type { Targets } from '../http/targets.ts';
 import type { EndpointStats, RunMetrics } from '../metrics/run-metrics.ts';
 import { VirtualUser, type Session } from './virtual-user.ts';
@@ -24,6 +25,14 @@ interface PreparedStep {
 interface Answer {
   ok: boolean;
   json?: unknown;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** An error's code for the summary: `ECONNREFUSED`, `UND_ERR_HEADERS_TIMEOUT`, ... */
@@ -159,17 +168,14 @@ export class JourneyRunner {
     let outcome: number | string;
     let json: unknown;
     try {
-      const response = await this.dispatcher.request({
-        origin: step.origin,
-        path: step.path,
-        method: step.method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        signal: vu.requestSignal,
-      });
-      outcome = response.statusCode;
-      if (readJson && outcome === step.expect) json = await response.body.json().catch(() => undefined);
-      else await response.body.dump();
+      const response = await exchange(
+        this.dispatcher,
+        { origin: step.origin, path: step.path, method: step.method, headers, body: body === undefined ? null : JSON.stringify(body) },
+        vu.requestSignal,
+        readJson,
+      );
+      outcome = response.status;
+      if (readJson && outcome === step.expect && response.body !== undefined) json = parseJson(response.body);
     } catch (error) {
       if (vu.signal.aborted) throw new IterationInterrupted();
       outcome = errorCode(error);

@@ -39,7 +39,7 @@ export class VirtualUser {
   }
 
   /** The abort switch of the request in flight (undici's `signal`). */
-  get requestSignal(): EventEmitter {
+  get requestSignal(): RequestAbort {
     return this.requestAbort;
   }
 
