@@ -6,7 +6,7 @@ import { call, inject, newUser, startTestStack, type TestStack } from './support
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ portOffset: 22_000 });
+  stack = await startTestStack({ portOffset: 10_000 });
 }, 90_000);
 afterAll(async () => stack?.stop());
 

@@ -6,7 +6,7 @@ import { BUSINESS_SERVICES, call, inject, resetAll, startTestStack, type TestSta
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ portOffset: 23_000 });
+  stack = await startTestStack({ portOffset: 11_000 });
 }, 90_000);
 afterAll(async () => stack?.stop());
 afterEach(async () => resetAll(stack));

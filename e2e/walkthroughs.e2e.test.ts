@@ -7,7 +7,7 @@ let stack: TestStack;
 let jwt: string;
 
 beforeAll(async () => {
-  stack = await startTestStack({ portOffset: 21_000 });
+  stack = await startTestStack({ portOffset: 9_000 });
   ({ jwt } = await newUser(stack));
 }, 90_000);
 afterAll(async () => stack?.stop());

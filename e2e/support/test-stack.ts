@@ -21,7 +21,11 @@ export interface TestStack {
 }
 
 export interface TestStackOptions {
-  /** Added to every canonical port (each test file takes its own). */
+  /**
+   * Added to every canonical port (4318, 8001-8004, 8099, 16686). Each test file takes its
+   * own multiple of 1000 up to 15 000, so that no two stacks share a port and every port
+   * stays below Linux's ephemeral range (32768+), where outgoing connections take theirs.
+   */
   portOffset: number;
   /** Extra environment for every service. */
   env?: Record<string, string>;

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSINESS_SERVICES, call, startTestStack, type TestStack } from '../../e2e/support/test-stack.ts';
 import { loadScenario, runScenario, type Targets } from '../src/index.ts';
 
-// The seed's journey against the real stack (every service its own process), on ports 32001..32004.
+// The seed's journey against the real stack (every service its own process), on ports 16001..16004.
 let stack: TestStack;
 let targets: Targets;
 
 beforeAll(async () => {
-  stack = await startTestStack({ portOffset: 24_000 });
+  stack = await startTestStack({ portOffset: 8_000 });
   targets = {
     auth: stack.url('auth-service'),
     db: stack.url('db-service'),

@@ -9,7 +9,7 @@ import { waitFor } from './fixtures/fake-stack.ts';
 import { runCli, spawnCli } from './fixtures/run-cli.ts';
 
 // Below the ephemeral port range (32768+): every port of the stack, 8099 + offset included.
-const OFFSET = 24_200;
+const OFFSET = 13_000;
 let stack: TestStack;
 let env: Record<string, string>;
 

@@ -11,7 +11,7 @@ import { removeTempHomes, tempHome, waitFor } from './fixtures/fake-stack.ts';
 import { runScript, spawnCli } from './fixtures/run-cli.ts';
 
 // Below the ephemeral port range (32768+): every port of the stack, 8099 + offset included.
-const OFFSET = 24_400;
+const OFFSET = 15_000;
 const SHELL_SCRIPTS = ['scripts/chaos-help.sh', 'scripts/generate_errors.sh'];
 const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 

@@ -10,8 +10,8 @@ import { DEFAULT_STACK } from '../src/supervisor/stack.ts';
 import { removeTempHomes, tempHome, waitFor } from './fixtures/fake-stack.ts';
 import { runCli, spawnCli, type RunningCli } from './fixtures/run-cli.ts';
 
-// Below the ephemeral port range (32768+) for every port of the stack but the query side's (16686 + offset).
-const OFFSET = 24_300;
+// Below the ephemeral port range (32768+) for every port of the stack, 16686 + offset included.
+const OFFSET = 14_000;
 const OTLP_PORT = 4318 + OFFSET;
 const STACK_RUNS_TELEMETRY = DEFAULT_STACK.some((spec) => spec.name === 'telemetry');
 // A telemetry process of the test's own listens where the CLI is told with TELEMETRY_QUERY_URL; the stack's where the CLI looks by default.
