@@ -40,27 +40,17 @@ import {
 import { fixed } from './lib/markdown-table.ts';
 import type { SinkStats } from './lib/otlp-sink.server.ts';
 import { startTelemetryStore, type StoreCheck, type StoreCounters, type TelemetryStore } from './lib/telemetry-store.ts';
+import { benchInt } from './lib/bench-settings.ts';
 
 const TOP_FUNCTIONS = 6;
 /** Pause around each measured run so batched exports of the run land in its window. */
 const SETTLE_MS = 1_500;
 
-function envInt(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    process.stderr.write(`bench: ${name} must be an integer in ${min}..${max} (got "${raw}")\n`);
-    process.exit(2);
-  }
-  return value;
-}
-
 const settings = {
-  durationS: envInt('BENCH_DURATION_S', 10, 1, 600),
-  warmupS: envInt('BENCH_WARMUP_S', 3, 0, 120),
-  connections: envInt('BENCH_CONNECTIONS', 32, 1, 1_024),
-  rounds: envInt('BENCH_ROUNDS', 2, 1, 10),
+  durationS: benchInt('BENCH_DURATION_S', 10, 1, 600),
+  warmupS: benchInt('BENCH_WARMUP_S', 3, 0, 120),
+  connections: benchInt('BENCH_CONNECTIONS', 32, 1, 1_024),
+  rounds: benchInt('BENCH_ROUNDS', 2, 1, 10),
   extras: process.env.BENCH_EXTRAS !== '0',
   /** The export pair (export off / export to the telemetry process); on unless BENCH_STORE=0. */
   store: process.env.BENCH_STORE !== '0',

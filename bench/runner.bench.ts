@@ -12,27 +12,17 @@ import { runScenario, type LoadProfile, type ScenarioDefinition, type Summary } 
 import { freePort } from './lib/free-port.ts';
 import { runLoad, stopLoad } from './lib/load-runner.ts';
 import { fixed, markdownTable, median } from './lib/markdown-table.ts';
-
-function envInt(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    process.stderr.write(`bench: ${name} must be an integer in ${min}..${max} (got "${raw}")\n`);
-    process.exit(2);
-  }
-  return value;
-}
+import { benchInt } from './lib/bench-settings.ts';
 
 const settings = {
-  durationS: envInt('BENCH_DURATION_S', 10, 1, 600),
-  warmupS: envInt('BENCH_WARMUP_S', 2, 0, 120),
-  connections: envInt('BENCH_CONNECTIONS', 32, 1, 1_024),
-  rounds: envInt('BENCH_ROUNDS', 2, 1, 10),
+  durationS: benchInt('BENCH_DURATION_S', 10, 1, 600),
+  warmupS: benchInt('BENCH_WARMUP_S', 2, 0, 120),
+  connections: benchInt('BENCH_CONNECTIONS', 32, 1, 1_024),
+  rounds: benchInt('BENCH_ROUNDS', 2, 1, 10),
   /** The open-model run's rate, in percent of the runner's best closed-model rate. */
-  openSharePct: envInt('BENCH_OPEN_SHARE_PCT', 50, 1, 200),
+  openSharePct: benchInt('BENCH_OPEN_SHARE_PCT', 50, 1, 200),
   /** Its VU pool, in multiples of the connections: arrivals come in ~1 ms timer batches, a pool absorbs them. */
-  openPoolFactor: envInt('BENCH_OPEN_POOL_FACTOR', 8, 1, 64),
+  openPoolFactor: benchInt('BENCH_OPEN_POOL_FACTOR', 8, 1, 64),
 };
 
 const root = fileURLToPath(new URL('..', import.meta.url));

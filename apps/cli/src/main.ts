@@ -30,8 +30,14 @@ export async function main(argv: readonly string[], context: CommandContext = de
     context.stderr.write(`archaics: unknown command "${first.value}"\n\n${overview(COMMANDS)}`);
     return 2;
   }
+  const rest = argv.slice(first.index + 1);
+  // Every command's -h/--help is answered here, from the usage it declares.
+  if (asksForHelp(rest)) {
+    context.stdout.write(command.usage);
+    return 0;
+  }
   try {
-    return await command.run(argv.slice(first.index + 1), context);
+    return await command.run(rest, context);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
       context.stderr.write(`archaics ${command.name}: ${(error as Error).message}\nrun \`archaics help ${command.name}\` for its options\n`);
@@ -47,6 +53,11 @@ export async function main(argv: readonly string[], context: CommandContext = de
 
 function defaultContext(): CommandContext {
   return { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+}
+
+function asksForHelp(args: readonly string[]): boolean {
+  const { tokens } = parseArgs({ args: [...args], options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: false, tokens: true });
+  return tokens.some((token) => token.kind === 'option' && token.name === 'help');
 }
 
 function isParseArgsError(error: unknown): boolean {

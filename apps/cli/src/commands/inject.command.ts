@@ -59,14 +59,9 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
       probability: { type: 'string', short: 'p' },
       duration: { type: 'string', short: 'd' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const { stdout, stderr, env, cwd } = context;
-  if (values.help) {
-    stdout.write(USAGE);
-    return 0;
-  }
   const [serviceText, typeText] = positionals;
   if (serviceText === undefined || typeText === undefined) throw new UsageError('needs a SERVICE and a fault TYPE, e.g. `archaics inject db timeout`');
   noMorePositionals(positionals, 2);

@@ -71,14 +71,9 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
       quiet: { type: 'boolean', short: 'q', default: false },
       'allow-remote': { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const { stdout, stderr, env, cwd } = context;
-  if (values.help) {
-    stdout.write(USAGE);
-    return 0;
-  }
   if (values.list) {
     const names = scenarioNames();
     const width = Math.max(...names.map((n) => n.length));

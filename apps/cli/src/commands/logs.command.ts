@@ -60,14 +60,9 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
       grep: { type: 'string', short: 'g' },
       follow: { type: 'boolean', short: 'f', default: false },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const { stdout, stderr, env } = context;
-  if (values.help) {
-    stdout.write(USAGE);
-    return 0;
-  }
   noMorePositionals(positionals, 1);
   const service = positionals[0] === undefined ? undefined : serviceFilter(positionals[0]);
   const level = values.level === undefined ? undefined : levelOption(values.level);

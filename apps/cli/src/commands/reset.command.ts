@@ -55,14 +55,9 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
       all: { type: 'boolean', short: 'a', default: false },
       reason: { type: 'string', short: 'r' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const { stdout, stderr, env, cwd } = context;
-  if (values.help) {
-    stdout.write(USAGE);
-    return 0;
-  }
   noMorePositionals(positionals, 1);
   const named = positionals[0];
   if (values.all && named !== undefined) throw new UsageError(`give a SERVICE or --all, not both (got "${named}" and --all)`);

@@ -74,14 +74,9 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
     options: {
       window: { type: 'string' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const { stdout, stderr, env, cwd } = context;
-  if (values.help) {
-    stdout.write(USAGE);
-    return 0;
-  }
   noMorePositionals(positionals, 0);
   const windowS = values.window === undefined ? 1 : numberOption('window', values.window, 0.2, 30);
   const config = readCliConfig(env, cwd);

@@ -42,14 +42,9 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
     options: {
       width: { type: 'string', short: 'w' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const { stdout, env } = context;
-  if (values.help) {
-    stdout.write(USAGE);
-    return 0;
-  }
   const idText = positionals[0];
   if (idText === undefined) throw new UsageError('needs a trace ID (32 hex digits, e.g. the X-Trace-ID header of a response)');
   noMorePositionals(positionals, 1);

@@ -46,14 +46,9 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
       json: { type: 'boolean', default: false },
       timeout: { type: 'string' },
       stack: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const { stdout, stderr, env, cwd } = context;
-  if (values.help) {
-    stdout.write(USAGE);
-    return 0;
-  }
   const timeoutS = values.timeout === undefined ? 30 : Number(values.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
   const services: readonly ProcessSpec[] = values.stack ? loadStackFile(resolve(cwd, values.stack)) : DEFAULT_STACK;

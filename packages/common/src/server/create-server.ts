@@ -206,9 +206,12 @@ async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
       if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     }
+    const control = isControl(request);
+    // Scrapes and health checks log at DEBUG: skip building the line when that is off.
+    if (control && !logger.isLevelEnabled('debug')) return;
     const line = `${request.method} ${request.url.split('?')[0]} ${status} ${reply.elapsedTime.toFixed(1)}ms`;
     const fields = { http: { method: request.method, route, status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 10) / 10 } };
-    if (isControl(request)) request.log.debug(fields, line);
+    if (control) request.log.debug(fields, line);
     else if (reply.statusCode >= 500) request.log.error(fields, line);
     else request.log.info(fields, line);
   });

@@ -35,11 +35,8 @@ CREATE INDEX IF NOT EXISTS spans_by_start ON spans (start_us);
  */
 export function openSpanDatabase(path: string): Database.Database {
   return openSqlite(path, {
+    autoVacuum: 'incremental',
     prepare(db) {
-      db.pragma('auto_vacuum = INCREMENTAL');
-      // In WAL mode (and for a file made before) the setting takes effect through one VACUUM,
-      // instant on a new file.
-      if ((db.pragma('auto_vacuum', { simple: true }) as number) !== 2) db.exec('VACUUM');
       db.pragma(`journal_size_limit = ${8 * 1024 * 1024}`);
       db.exec(SCHEMA);
     },
