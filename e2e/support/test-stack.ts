@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUSINESS_SERVICES, type BusinessService } from '@archaics/contracts';
 import { resolveChaosToken, TELEMETRY_QUERY_PORT } from '@archaics/common';
-import { DEFAULT_STACK, startSupervisor, type Supervisor } from '@archaics/cli';
+import { DEFAULT_STACK, startSupervisor, type ProcessSpec, type Supervisor } from '@archaics/cli';
 
 /** The whole local stack as `npm start` runs it, on shifted ports and a temp state folder. */
 export interface TestStack {
@@ -31,6 +31,10 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Use a state folder that already exists (a restart of the stack). */
   home?: string;
+  /** Start only these processes of the default stack (by name), e.g. to leave the dashboard out. Default: all. */
+  only?: readonly string[];
+  /** Processes to start besides the default stack's. */
+  extra?: readonly ProcessSpec[];
 }
 
 export async function startTestStack(options: TestStackOptions): Promise<TestStack> {
@@ -42,7 +46,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   }
   const supervisor = await startSupervisor({
     home,
-    services: DEFAULT_STACK,
+    services: [...DEFAULT_STACK.filter((spec) => !options.only || options.only.includes(spec.name)), ...(options.extra ?? [])],
     chaosToken: token,
     portOffset: options.portOffset,
     env,

@@ -59,3 +59,4 @@ export type { LocalLogReaderOptions } from './telemetry/logs/local-log-reader.ts
 export { LokiLogReader } from './telemetry/logs/loki-log-reader.ts';
 export type { LokiLogReaderOptions } from './telemetry/logs/loki-log-reader.ts';
 export type { LogFilter, LogQuery, LogReader, LogRecord, TailOptions } from './telemetry/logs/log-reader.ts';
+export { resolveWebhookSecret, signBody, verifySignature } from './security/webhook-signature.ts';

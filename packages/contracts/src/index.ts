@@ -34,3 +34,20 @@ export {
   describeIssues,
 } from './records.ts';
 export type { Product, CartItem, RecordIssue, Checked } from './records.ts';
+export {
+  FEATURE_NAMES,
+  FeatureDriver,
+  ServiceScore,
+  AnomalyWebhook,
+  ACTION_TYPES,
+  OperatorAction,
+  OPERATOR_MODES,
+  ACTION_STATUSES,
+  ActionRecord,
+  RankedCause,
+  INCIDENT_STATUSES,
+  Incident,
+  DetectorHealth,
+  SIGNATURE_HEADER,
+} from './aiops.ts';
+export type { FeatureName, FeatureVector, ActionType, OperatorMode, ActionStatus, IncidentStatus } from './aiops.ts';
