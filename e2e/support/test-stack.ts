@@ -5,6 +5,11 @@ import { BUSINESS_SERVICES, type BusinessService } from '@archaics/contracts';
 import { resolveChaosToken, TELEMETRY_QUERY_PORT } from '@archaics/common';
 import { DEFAULT_STACK, startSupervisor, type ProcessSpec, type Supervisor } from '@archaics/cli';
 
+/** The telemetry process and the four business services. */
+export const CORE_STACK: readonly string[] = Object.freeze(['telemetry', ...BUSINESS_SERVICES]);
+/** Every process `npm start` runs. */
+export const ALL_STACK: readonly string[] = Object.freeze(DEFAULT_STACK.map((spec) => spec.name));
+
 /** The whole local stack as `npm start` runs it, on shifted ports and a temp state folder. */
 export interface TestStack {
   readonly home: string;
@@ -31,7 +36,12 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Use a state folder that already exists (a restart of the stack). */
   home?: string;
-  /** Start only these processes of the default stack (by name), e.g. to leave the dashboard out. Default: all. */
+  /**
+   * Start only these processes of the default stack (by name). Default: {@link CORE_STACK},
+   * the telemetry process and the four business services; tests of the detector, the
+   * operator or the dashboard name them (or pass `ALL_STACK`), so that an operator never
+   * resets a fault another test injected on purpose.
+   */
   only?: readonly string[];
   /** Processes to start besides the default stack's. */
   extra?: readonly ProcessSpec[];
@@ -46,7 +56,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   }
   const supervisor = await startSupervisor({
     home,
-    services: [...DEFAULT_STACK.filter((spec) => !options.only || options.only.includes(spec.name)), ...(options.extra ?? [])],
+    services: [...DEFAULT_STACK.filter((spec) => (options.only ?? CORE_STACK).includes(spec.name)), ...(options.extra ?? [])],
     chaosToken: token,
     portOffset: options.portOffset,
     env,

@@ -3,3 +3,8 @@ export type { IsolationForestJSON, IsolationForestOptions, IsolationTreeJSON } f
 export { SeededRandom } from './domain/random.ts';
 export { Standardizer, checkMatrix } from './domain/standardizer.ts';
 export type { Matrix, StandardizerJSON } from './domain/standardizer.ts';
+export { featureVector, toRow } from './domain/features.ts';
+export { ServiceModel, SCORED_FEATURES } from './domain/detector-model.ts';
+export { EpisodeTracker } from './domain/episodes.ts';
+export { Detector } from './domain/detector.ts';
+export type { DetectorSettings, AnomalyRecord } from './domain/detector.ts';

@@ -15,6 +15,9 @@ describe(resolveStack.name, () => {
       ['db-service', 'http://127.0.0.1:28002', '/repo/services/db/src/main.ts'],
       ['product-service', 'http://127.0.0.1:28003', '/repo/services/product/src/main.ts'],
       ['payment-service', 'http://127.0.0.1:28004', '/repo/services/payment/src/main.ts'],
+      ['ai-operator', 'http://127.0.0.1:28005', '/repo/services/ai-operator/src/main.ts'],
+      ['anomaly-detector', 'http://127.0.0.1:28006', '/repo/services/anomaly-detector/src/main.ts'],
+      ['dashboard', 'http://127.0.0.1:27000', '/repo/apps/dashboard/src/server/main.ts'],
     ]);
     expect(stack[0]?.extraPorts).toEqual([{ env: 'TELEMETRY_QUERY_PORT', port: 36686 }]);
   });
@@ -41,10 +44,13 @@ describe(childEnv.name, () => {
       ARCHAICS_HOME: '/state',
       CHAOS_TOKEN: 'tok',
       ARCHAICS_SUPERVISED: '1',
+      ARCHAICS_PORT_OFFSET: '0',
       AUTH_SERVICE_URL: 'http://127.0.0.1:8001',
       DB_SERVICE_URL: 'http://db.example:9000',
       PRODUCT_SERVICE_URL: 'http://127.0.0.1:8003',
       PAYMENT_SERVICE_URL: 'http://127.0.0.1:8004',
+      AI_OPERATOR_URL: 'http://127.0.0.1:8005',
+      ANOMALY_DETECTOR_URL: 'http://127.0.0.1:8006',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
       TELEMETRY_QUERY_URL: 'http://127.0.0.1:16686',
     });
@@ -53,7 +59,7 @@ describe(childEnv.name, () => {
   it('gives a process its extra ports, shifted by the offset', () => {
     const stack = resolveStack(DEFAULT_STACK, 100, '/repo');
     const env = childEnv(stack[0]!, { baseEnv: {}, home: '/state', chaosToken: 'tok', stack });
-    expect(env).toMatchObject({ PORT: '4418', TELEMETRY_QUERY_PORT: '16786', TELEMETRY_QUERY_URL: 'http://127.0.0.1:16786' });
+    expect(env).toMatchObject({ PORT: '4418', ARCHAICS_PORT_OFFSET: '100', TELEMETRY_QUERY_PORT: '16786', TELEMETRY_QUERY_URL: 'http://127.0.0.1:16786' });
   });
 });
 

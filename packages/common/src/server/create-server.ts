@@ -3,6 +3,7 @@ import { SpanKind, SpanStatusCode, context, trace, type Span } from '@openteleme
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type TProperties } from '@sinclair/typebox';
 
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
@@ -77,6 +78,11 @@ export interface ServerOptions {
    * cannot be created, and when it closes.
    */
   owns?: ReadonlyArray<{ close(): void }>;
+  /**
+   * More fields for `GET /health` (e.g. the detector's model state, SPEC §4): their
+   * schema, and a function that reads them on each request.
+   */
+  health?: { readonly properties: TProperties; read(): Record<string, unknown> };
 }
 
 export type ServiceServer = FastifyInstance & { withTypeProvider(): FastifyInstance };
@@ -247,13 +253,20 @@ async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
 
   app.get(
     '/health',
-    { config: { control: true }, schema: { tags: ['control'], response: { 200: HealthResponse } } },
+    {
+      config: { control: true },
+      schema: {
+        tags: ['control'],
+        response: { 200: options.health ? Type.Composite([HealthResponse, Type.Object(options.health.properties)]) : HealthResponse },
+      },
+    },
     async () => ({
       status: 'ok',
       service,
       version,
       uptime_s: Math.round((Date.now() - startedAt) / 100) / 10,
       failure: chaos.state(),
+      ...options.health?.read(),
     }),
   );
 

@@ -102,7 +102,11 @@ export interface TelemetryReaders {
  * see only the interfaces.
  */
 export function createTelemetryReaders(env: Env = process.env): TelemetryReaders {
-  const config = readTelemetryConfig(env);
+  return telemetryReadersFrom(readTelemetryConfig(env));
+}
+
+/** The readers of a configuration already read (a service reads it with its own at start). */
+export function telemetryReadersFrom(config: TelemetryConfig): TelemetryReaders {
   const metrics: MetricsReader =
     config.metrics.kind === 'scrape'
       ? new ScrapeMetricsReader({ targets: config.metrics.targets, timeoutMs: config.metrics.timeoutMs })

@@ -89,6 +89,13 @@ describe(IsolationForest.name, () => {
     expect(forest.predict(probe)).toEqual(decision.map((d) => (d < 0 ? -1 : 1)));
   });
 
+  it("does answer scikit-learn's docstring example: -1.1, 0.3, 0.5, 100 → 0.1 and 0 normal, 90 an outlier", () => {
+    for (const seed of [0, 1, 2, 3, 4]) {
+      const forest = new IsolationForest({ seed }).fit([[-1.1], [0.3], [0.5], [100]]);
+      expect(forest.predict([[0.1], [0], [90]])).toEqual([1, 1, -1]);
+    }
+  });
+
   it('does flag about the contamination share of the training set', () => {
     const forest = new IsolationForest({ seed: 4, contamination: 0.1 }).fit(cluster);
     const flagged = forest.predict(cluster).filter((p) => p === -1).length;
