@@ -6,7 +6,7 @@
 // The bench reports; it never fails on a missed target.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,6 +41,7 @@ import { fixed } from './lib/markdown-table.ts';
 import type { SinkStats } from './lib/otlp-sink.server.ts';
 import { startTelemetryStore, type StoreCheck, type StoreCounters, type TelemetryStore } from './lib/telemetry-store.ts';
 import { benchInt } from './lib/bench-settings.ts';
+import { machine } from './lib/machine.ts';
 
 const TOP_FUNCTIONS = 6;
 /** Pause around each measured run so batched exports of the run land in its window. */
@@ -241,18 +242,6 @@ async function checkChain(chain: Chain): Promise<void> {
     // reported below
   }
   if (count !== 5) throw new Error(`${chain.label} GET /products did not answer the five products: ${answer.text.slice(0, 400)}`);
-}
-
-function machine(): Record<string, string | number> {
-  const cpuList = cpus();
-  return {
-    cpu: cpuList[0]?.model.trim() ?? 'unknown',
-    cores: cpuList.length,
-    memory_gib: Number((totalmem() / 2 ** 30).toFixed(1)),
-    node: process.version,
-    platform: `${platform()} ${release()}`,
-    date: new Date().toISOString(),
-  };
 }
 
 /** One more instrumented chain under `--cpu-prof`: warm-up, measured run, stop; self time by package. */

@@ -4,7 +4,6 @@
 // connections, warm-up and duration; then the runner's open model at a share of that rate, to show what
 // the schedule costs. The bench reports; it never fails on a missed target.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -13,6 +12,7 @@ import { freePort } from './lib/free-port.ts';
 import { runLoad, stopLoad } from './lib/load-runner.ts';
 import { fixed, markdownTable, median } from './lib/markdown-table.ts';
 import { benchInt } from './lib/bench-settings.ts';
+import { machine } from './lib/machine.ts';
 
 const settings = {
   durationS: benchInt('BENCH_DURATION_S', 10, 1, 600),
@@ -96,19 +96,6 @@ function runnerRow(summary: Summary, model: string, round: number | null): Row {
     latencyMs: { p50: s.p50, p90: s.p90, p99: s.p99, max: s.max },
     ...(model.startsWith('open') ? { scheduledP99Ms: summary.latency.fromScheduledStart.p99, dropped: summary.iterations.dropped } : {}),
     errors: summary.requests.failed,
-  };
-}
-
-function machine(): Record<string, string | number> {
-  const cpuList = cpus();
-  return {
-    cpu: cpuList[0]?.model.trim() ?? 'unknown',
-    cores: cpuList.length,
-    memory_gib: Number((totalmem() / 2 ** 30).toFixed(1)),
-    node: process.version,
-    platform: `${platform()} ${release()}`,
-    load_average_1m: Number((loadavg()[0] ?? 0).toFixed(2)),
-    date: new Date().toISOString(),
   };
 }
 
