@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { FakeUpstream, unreachableUrl } from '@archaics/common/testing';
+import type { LogReader, MetricsReader, TelemetryReaders, TraceReader } from '@archaics/common';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+
+const TOKEN = 'chaos-token-that-must-stay-on-the-server';
+const PAIR = 'pairing-token-0123456789';
+
+// Telemetry fakes: the routes under test here do not read telemetry.
+const telemetry = {
+  metrics: { sample: async () => ({ timestamp: Date.now(), source: 'scrape', services: [] }) } satisfies MetricsReader,
+  traces: { services: async () => [], operations: async () => [], getTrace: async () => null, findTraces: async () => [] } satisfies TraceReader,
+  logs: { query: async () => [], tail: async () => undefined } satisfies LogReader,
+  config: {} as TelemetryReaders['config'],
+} as TelemetryReaders;
+
+let db: FakeUpstream;
+let home: string;
+let dist: string;
+let app: FastifyInstance;
+let paired: FastifyInstance;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'archaics-dashboard-'));
+  dist = mkdtempSync(join(tmpdir(), 'archaics-dashboard-dist-'));
+  db = await FakeUpstream.start((request) =>
+    request.path.startsWith('/inject-failure?type=nope')
+      ? { status: 400, body: { error: 'bad_request', detail: 'unknown type "nope"; allowed: timeout, error' } }
+      : request.path.startsWith('/inject-failure')
+        ? { status: 200, body: { status: 'injected', service: 'db-service', failure: { type: 'timeout' } } }
+        : { status: 200, body: { status: 'reset', service: 'db-service', cleared: 'timeout' } },
+  );
+  const nowhere = await unreachableUrl();
+  const env = {
+    ARCHAICS_HOME: home,
+    CHAOS_TOKEN: TOKEN,
+    DB_SERVICE_URL: db.url,
+    AUTH_SERVICE_URL: nowhere,
+    ANOMALY_DETECTOR_URL: nowhere,
+    AI_OPERATOR_URL: nowhere,
+    LOG_LEVEL: 'error',
+  };
+  app = (await buildApp(loadConfig(env), { telemetry, distDir: dist, uiState: () => 'ready' })).app;
+  paired = (await buildApp(loadConfig({ ...env, DASHBOARD_PAIRING_TOKEN: PAIR }, 'control'), { telemetry, distDir: dist, uiState: () => 'ready' })).app;
+});
+
+afterAll(async () => {
+  await app?.close();
+  await paired?.close();
+  await db?.stop();
+  rmSync(home, { recursive: true, force: true });
+  rmSync(dist, { recursive: true, force: true });
+});
+
+describe('chaos relay', () => {
+  it('injects with the chaos token on the server side and answers without it', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/chaos/inject', payload: { service: 'db', type: 'timeout', duration: 30 } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ service: 'db-service', ok: true, body: { status: 'injected' } });
+    expect(res.body).not.toContain(TOKEN);
+    const seen = db.requests.filter((r) => r.path.startsWith('/inject-failure')).at(-1)!;
+    expect(seen.path).toBe('/inject-failure?type=timeout&duration=30');
+    expect(seen.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it("passes the service's 400 on, naming the problem", async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/chaos/inject', payload: { service: 'db-service', type: 'nope' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'bad_request', detail: expect.stringContaining('unknown type'), service: 'db-service', upstream_status: 400 });
+  });
+
+  it('refuses an unknown service and unknown fields with a 400', async () => {
+    const bad = await app.inject({ method: 'POST', url: '/api/chaos/inject', payload: { service: 'mail', type: 'error' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toContain('service must be one of');
+    const extra = await app.inject({ method: 'POST', url: '/api/chaos/inject', payload: { service: 'db', type: 'error', token: 'x' } });
+    expect(extra.statusCode).toBe(400);
+  });
+
+  it('answers 502 naming a service that cannot be reached', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/chaos/reset', payload: { service: 'auth' } });
+    expect(res.statusCode).toBe(502);
+    expect(res.json()).toMatchObject({ error: 'service_unreachable', service: 'auth-service', upstream_status: 0 });
+  });
+
+  it('refuses a POST from another origin', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/chaos/halt', headers: { origin: 'http://evil.example', host: 'localhost:7000' }, payload: {} });
+    expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('AI-Ops when the detector and operator are not running', () => {
+  it('says so instead of failing', async () => {
+    const res = await app.inject({ url: '/api/aiops' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ detector: { running: false, health: null }, operator: { running: false, incidents: null } });
+    expect(res.json().detector.error).toMatch(/^not running/);
+    const incident = await app.inject({ url: '/api/aiops/incidents/inc-1' });
+    expect(incident.statusCode).toBe(502);
+    expect(incident.json().error).toBe('operator_not_running');
+    expect((await app.inject({ url: '/api/aiops/incidents/bad%20id' })).statusCode).toBe(400);
+  });
+});
+
+describe('AI-Ops when the detector and operator run', () => {
+  it('shows their health, anomalies and incidents, and approves with the chaos token', async () => {
+    const detector = await FakeUpstream.start((request) =>
+      request.path === '/health'
+        ? { status: 200, body: { status: 'ok', service: 'anomaly-detector', model: 'isolation-forest', trained: false, baseline_samples: 12, baseline_required: 30, last_scores: {} } }
+        : { status: 200, body: { anomalies: [{ anomaly_id: 'a1' }] } },
+    );
+    const operator = await FakeUpstream.start((request) =>
+      request.path === '/health'
+        ? { status: 200, body: { status: 'ok', mode: 'approve', llm: { provider: 'none', model: null, configured: false } } }
+        : request.path === '/incidents'
+          ? { status: 200, body: [{ id: 'inc-1', status: 'awaiting_approval' }] }
+          : { status: 202, body: { id: 'inc-1', status: 'acting' } },
+    );
+    const env = { ARCHAICS_HOME: home, CHAOS_TOKEN: TOKEN, ANOMALY_DETECTOR_URL: detector.url, AI_OPERATOR_URL: operator.url, LOG_LEVEL: 'error' };
+    const { app: withAiops } = await buildApp(loadConfig(env), { telemetry, distDir: dist, uiState: () => 'ready' });
+    try {
+      const res = await withAiops.inject({ url: '/api/aiops' });
+      expect(res.json()).toMatchObject({
+        detector: { running: true, error: null, health: { baseline_samples: 12, baseline_required: 30 }, anomalies: [{ anomaly_id: 'a1' }] },
+        operator: { running: true, health: { mode: 'approve' }, incidents: [{ id: 'inc-1', status: 'awaiting_approval' }] },
+      });
+      const approve = await withAiops.inject({ method: 'POST', url: '/api/aiops/incidents/inc-1/approve' });
+      expect(approve.statusCode).toBe(202);
+      expect(approve.body).not.toContain(TOKEN);
+      const seen = operator.requests.find((r) => r.path === '/incidents/inc-1/approve')!;
+      expect(seen.method).toBe('POST');
+      expect(seen.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    } finally {
+      await withAiops.close();
+      await detector.stop();
+      await operator.stop();
+    }
+  });
+});
+
+describe('load runs', () => {
+  it('rejects an unknown scenario and out-of-bounds overrides', async () => {
+    const unknown = await app.inject({ method: 'POST', url: '/api/load', payload: { scenario: 'nope' } });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().detail).toContain('known: ');
+    expect((await app.inject({ method: 'POST', url: '/api/load', payload: { scenario: 'normal', vus: 1000 } })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: '/api/load', payload: { scenario: 'normal', duration: 'forever' } })).json().detail).toContain('duration');
+    expect((await app.inject({ method: 'POST', url: '/api/load', payload: { scenario: 'stress', duration: '1h' } })).statusCode).toBe(400);
+  });
+});
+
+describe('traces and logs', () => {
+  it('rejects a malformed trace id with a 400 and names the parameter', async () => {
+    const res = await app.inject({ url: '/api/traces/not-a-trace' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().detail).toContain('id');
+    expect((await app.inject({ url: '/api/logs?level=LOUD' })).statusCode).toBe(400);
+  });
+});
+
+describe('pairing (the control page)', () => {
+  it('answers 401 without the token, except /health', async () => {
+    for (const url of ['/', '/control', '/api/overview', '/assets/x.js', '/docs/json']) expect((await paired.inject({ url })).statusCode, url).toBe(401);
+    expect((await paired.inject({ method: 'POST', url: '/api/chaos/halt', payload: {} })).statusCode).toBe(401);
+    expect((await paired.inject({ url: '/control?pair=wrong' })).statusCode).toBe(401);
+    expect((await paired.inject({ url: '/health' })).statusCode).toBe(200);
+  });
+
+  it('takes the token once from the query, sets a cookie and drops the token from the address', async () => {
+    const first = await paired.inject({ url: `/control?pair=${PAIR}` });
+    expect(first.statusCode).toBe(303);
+    expect(first.headers.location).toBe('/control');
+    const cookie = String(first.headers['set-cookie']).split(';')[0]!;
+    const next = await paired.inject({ url: '/api/overview', headers: { cookie } });
+    expect(next.statusCode).toBe(200);
+    expect(next.body).not.toContain(TOKEN);
+  });
+});
