@@ -45,6 +45,10 @@ export const DEFAULT_STACK: readonly ProcessSpec[] = Object.freeze([
   { name: 'db-service', dir: 'services/db', entry: 'src/main.ts', port: SERVICE_PORTS['db-service'], env: {}, urlEnv: SERVICE_URL_ENV['db-service'] },
   { name: 'product-service', dir: 'services/product', entry: 'src/main.ts', port: SERVICE_PORTS['product-service'], env: {}, urlEnv: SERVICE_URL_ENV['product-service'] },
   { name: 'payment-service', dir: 'services/payment', entry: 'src/main.ts', port: SERVICE_PORTS['payment-service'], env: {}, urlEnv: SERVICE_URL_ENV['payment-service'] },
+  { name: 'ai-operator', dir: 'services/ai-operator', entry: 'src/main.ts', port: SERVICE_PORTS['ai-operator'], env: {}, urlEnv: SERVICE_URL_ENV['ai-operator'] },
+  { name: 'anomaly-detector', dir: 'services/anomaly-detector', entry: 'src/main.ts', port: SERVICE_PORTS['anomaly-detector'], env: {}, urlEnv: SERVICE_URL_ENV['anomaly-detector'] },
+  // Last: it reads every other process; it builds its UI in the background on first start.
+  { name: 'dashboard', dir: 'apps/dashboard', entry: 'src/server/main.ts', port: SERVICE_PORTS.dashboard, env: {} },
 ]);
 
 /** Canonical port of the supervisor's control interface (before the offset). */
@@ -113,6 +117,8 @@ export function childEnv(process: ResolvedProcess, input: ChildEnvInput): Record
     ARCHAICS_HOME: input.home,
     CHAOS_TOKEN: input.chaosToken,
     ARCHAICS_SUPERVISED: '1',
+    // So that a process's own defaults (e.g. the dashboard's) match the shifted ports too.
+    ARCHAICS_PORT_OFFSET: String(process.port - process.spec.port),
   });
   for (const extra of process.extraPorts) env[extra.env] = String(extra.port);
   Object.assign(env, process.spec.env);

@@ -1,0 +1,9 @@
+import { runService } from '@archaics/common';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+
+await runService(async () => {
+  const config = loadConfig();
+  const app = await buildApp(config);
+  return { app, host: config.host, port: config.port };
+});
