@@ -16,11 +16,12 @@ export function serviceSample(service: BusinessService, overrides: Overrides = {
   const normalEdges = UPSTREAMS[service].map((upstream) => ({ upstream, callRate: 3, errorRatio: 0, p95Seconds: 0.004 }));
   const edges = normalEdges.map((edge) => ({ ...edge, ...upstreams?.find((u) => u.upstream === edge.upstream) }));
   if (rest.up === false) {
-    return { service, up: false, error: 'ECONNREFUSED', windowSeconds: null, requestRate: 0, errorRatio: 0, latency: { p50: null, p95: null, p99: null }, cpuCores: null, residentMemoryBytes: null, eventLoopLagSeconds: null, eventLoopLagP99Seconds: null, upstreams: [], chaosFailureActive: [] };
+    return { service, up: false, error: 'ECONNREFUSED', restarted: false, windowSeconds: null, requestRate: 0, errorRatio: 0, latency: { p50: null, p95: null, p99: null }, cpuCores: null, residentMemoryBytes: null, eventLoopLagSeconds: null, eventLoopLagP99Seconds: null, upstreams: [], chaosFailureActive: [] };
   }
   return {
     service,
     up: true,
+    restarted: false,
     windowSeconds: 1,
     requestRate: 5,
     errorRatio: 0,

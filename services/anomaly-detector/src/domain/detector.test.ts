@@ -106,10 +106,22 @@ describe(Detector.name, () => {
     expect(detector.anomalies(10)[0]!.closed_at).not.toBeNull();
 
     reader.overrides = { 'auth-service': 'down' };
-    await ticks(2);
+    await ticks(1);
+    expect(sent).toHaveLength(1); // one failed scrape is not enough
+    await ticks(1);
     expect(sent).toHaveLength(2);
     expect(sent[1]!.anomalous_services).toEqual(['auth-service']);
     expect(sent[1]!.scores.find((s) => s.service === 'auth-service')!.drivers[0]!.feature).toBe('down');
+  });
+
+  it('opens an anomaly in the interval a process restarted (a crash shorter than a scrape interval)', async () => {
+    const { reader, sent, ticks } = setup();
+    await ticks(12);
+    reader.overrides = { 'product-service': { restarted: true } };
+    await ticks(1);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.anomalous_services).toEqual(['product-service']);
+    expect(sent[0]!.scores.find((s) => s.service === 'product-service')!.drivers[0]).toMatchObject({ feature: 'down', value: 1 });
   });
 
   it('does not call more traffic with healthy latency and errors an anomaly', async () => {

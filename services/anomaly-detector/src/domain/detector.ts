@@ -156,7 +156,8 @@ export class Detector {
       this.ports.onInterval?.({ phase: 'learning', scores: new Map(), baselineCount: this.baselineCount, opened: false, scrapeFailed: false });
       return;
     }
-    const opened = this.score(this.trained, vectors, at);
+    const restarted = new Set(sample.services.filter((s) => s.up && s.restarted).map((s) => s.service));
+    const opened = this.score(this.trained, vectors, restarted, at);
     const scores = new Map<BusinessService, number | null>(BUSINESS_SERVICES.map((service) => [service, this.latest.get(service)?.score ?? null]));
     this.ports.onInterval?.({ phase: 'scoring', scores, baselineCount: this.baselineProgress, opened, scrapeFailed: false });
   }
@@ -193,7 +194,7 @@ export class Detector {
   }
 
   /** Scores every service; true when an episode opened. */
-  private score(trained: TrainedModel, vectors: ReadonlyMap<BusinessService, FeatureVector | null>, at: Date): boolean {
+  private score(trained: TrainedModel, vectors: ReadonlyMap<BusinessService, FeatureVector | null>, restarted: ReadonlySet<BusinessService>, at: Date): boolean {
     const verdicts = new Map<BusinessService, { verdict: Verdict; score: number | null }>();
     const historyScores: Partial<Record<BusinessService, number | null>> = {};
     for (const [service, vector] of vectors) {
@@ -205,7 +206,8 @@ export class Detector {
       }
       const result = model.score(vector);
       const anomalous = result.score >= this.settings.threshold;
-      verdicts.set(service, { verdict: anomalous ? 'anomalous' : 'normal', score: result.score });
+      // A restart (a crash) opens an anomaly at once: the next interval may already look normal.
+      verdicts.set(service, { verdict: anomalous ? (restarted.has(service) ? 'critical' : 'anomalous') : 'normal', score: result.score });
       historyScores[service] = round(result.score);
       this.latest.set(service, {
         service,

@@ -63,6 +63,12 @@ describe(EpisodeTracker.name, () => {
     expect(out.map((o) => Boolean(o.opened))).toEqual([false, false, true]);
   });
 
+  it('opens at once on a critical interval (a restart), without waiting for CONSECUTIVE', () => {
+    const tracker = new EpisodeTracker({ consecutive: 2, clearIntervals: 2 });
+    const [first] = run(tracker, [{ 'product-service': 'critical', 'db-service': 'normal' }]);
+    expect(first!.opened!.services).toEqual(['product-service']);
+  });
+
   it('forgets everything on reset', () => {
     const tracker = new EpisodeTracker({ consecutive: 1, clearIntervals: 2 });
     run(tracker, [{ 'db-service': 'anomalous' }]);

@@ -22,8 +22,12 @@ export interface Episode {
   readonly peakScores: Partial<Record<BusinessService, number>>;
 }
 
-/** An interval's verdict for one service: over the threshold, under it, or not measurable (no window). */
-export type Verdict = 'anomalous' | 'normal' | 'unknown';
+/**
+ * An interval's verdict for one service: over the threshold, under it, or not measurable
+ * (no window). `critical` is over the threshold for a reason that needs no second interval
+ * to be believed — the process restarted (crashed) — and counts as CONSECUTIVE at once.
+ */
+export type Verdict = 'anomalous' | 'critical' | 'normal' | 'unknown';
 
 export interface Transition {
   readonly opened?: Episode;
@@ -66,7 +70,7 @@ export class EpisodeTracker {
       }
       anyOver = true;
       const streak = this.streaks.get(service) ?? { count: 0, since: at };
-      streak.count++;
+      streak.count = verdict === 'critical' ? Math.max(streak.count + 1, this.options.consecutive) : streak.count + 1;
       this.streaks.set(service, streak);
       if (this.open && score !== null) this.open.peakScores[service] = Math.max(this.open.peakScores[service] ?? 0, score);
       if (streak.count >= this.options.consecutive) anomalous.push(service);
@@ -89,7 +93,7 @@ export class EpisodeTracker {
     if (anomalous.length === 0) return {};
     // The episode names every service over the threshold now, also those whose streak is
     // younger than CONSECUTIVE: in a cascade they turn anomalous in the same interval or so.
-    const over = [...verdicts].filter(([, v]) => v.verdict === 'anomalous').map(([service]) => service);
+    const over = [...verdicts].filter(([, v]) => v.verdict === 'anomalous' || v.verdict === 'critical').map(([service]) => service);
     const firstAnomalousAt = new Date(Math.min(...anomalous.map((service) => this.streaks.get(service)!.since.getTime())));
     const peakScores: Partial<Record<BusinessService, number>> = {};
     for (const service of over) peakScores[service] = verdicts.get(service)?.score ?? 0;

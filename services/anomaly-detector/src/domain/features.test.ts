@@ -35,6 +35,10 @@ describe(featureVector.name, () => {
     expect(featureVector(downSample('db-service', 'ECONNREFUSED'))).toMatchObject({ down: 1, error_ratio: 0 });
   });
 
+  it('makes a process that restarted in the window down as well (the other half of a crash)', () => {
+    expect(featureVector(sample({ restarted: true }))).toMatchObject({ down: 1, request_rate: 50 });
+  });
+
   it('has no vector for a sample without a window (first scrape, counters started over)', () => {
     expect(featureVector(sample({ windowSeconds: null }))).toBeNull();
   });

@@ -11,8 +11,8 @@ export const MIN_RATE_FOR_CPU_PER_REQUEST = 1;
  * The feature vector of one service in one interval (SPEC §4), or `null` when the sample
  * carries no window to measure over: the first scrape, or the first after a restart,
  * whose counters started again from zero. Such a sample is neither healthy nor anomalous
- * (a counter reset is not an anomaly by itself); a service that could not be read at all
- * is `down = 1`, which is a signal, not a gap.
+ * (a counter reset is not an anomaly by itself); a service that could not be read at all,
+ * or whose process restarted within the window, is `down = 1`, which is a signal, not a gap.
  */
 export function featureVector(sample: ServiceSample): FeatureVector | null {
   if (!sample.up) {
@@ -36,7 +36,8 @@ export function featureVector(sample: ServiceSample): FeatureVector | null {
     cpu_per_request_ms: (1000 * cpuCores) / Math.max(sample.requestRate, MIN_RATE_FOR_CPU_PER_REQUEST),
     upstream_error_ratio: callRate > 0 ? failedCalls / callRate : 0,
     upstream_p95_s: upstreamP95,
-    down: 0,
+    // A restart in the window is the other half of a crash: the process was not serving.
+    down: sample.restarted ? 1 : 0,
   };
 }
 

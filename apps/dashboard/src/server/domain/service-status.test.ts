@@ -17,6 +17,7 @@ const all = (): Record<string, HealthProbe> => ({
 const sample = (service: ServiceSample['service'], over: Partial<ServiceSample>): ServiceSample => ({
   service,
   up: true,
+  restarted: false,
   windowSeconds: 2,
   requestRate: 5,
   errorRatio: 0,

@@ -27,6 +27,12 @@ export interface ServiceSample {
   /** Why the service could not be read, when `up` is false. */
   readonly error?: string;
   /**
+   * The process restarted within the window (its `process_start_time_seconds` changed;
+   * Prometheus: `changes()` over the rate window). Rates still never go negative: they
+   * count from the restart.
+   */
+  readonly restarted: boolean;
+  /**
    * Seconds the rates cover. `null` when there is nothing to compare with: the first
    * sample of a direct scrape, or a service down now. Rates are then 0 and quantiles null.
    */
@@ -98,6 +104,7 @@ export function downSample(service: BusinessService, error: string): ServiceSamp
     service,
     up: false,
     error,
+    restarted: false,
     windowSeconds: null,
     requestRate: 0,
     errorRatio: 0,

@@ -42,6 +42,7 @@ describe(PrometheusMetricsReader.name, () => {
     expect(product).toEqual({
       service: 'product-service',
       up: true,
+      restarted: false,
       windowSeconds: 60,
       requestRate: 12.5,
       errorRatio: 0.2,
@@ -56,7 +57,7 @@ describe(PrometheusMetricsReader.name, () => {
       ],
       chaosFailureActive: [],
     });
-    expect(db).toMatchObject({ up: true, requestRate: 35.5, errorRatio: expect.closeTo(0.1, 10), chaosFailureActive: ['timeout'] });
+    expect(db).toMatchObject({ up: true, restarted: true, requestRate: 35.5, errorRatio: expect.closeTo(0.1, 10), chaosFailureActive: ['timeout'] });
     expect(auth).toMatchObject({ up: true, errorRatio: 0, upstreams: [] });
     expect(payment).toMatchObject({ up: false, error: expect.stringContaining('up=0'), cpuCores: null });
 

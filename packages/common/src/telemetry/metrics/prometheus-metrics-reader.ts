@@ -55,6 +55,7 @@ export interface PrometheusQueries {
   readonly memory: string;
   readonly lag: string;
   readonly lagP99: string;
+  readonly restarts: string;
 }
 
 const PROMQL_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
@@ -84,6 +85,7 @@ export function prometheusQueries(services: readonly string[], window: string, t
     memory: `sum by (${targetLabel}) (process_resident_memory_bytes{${target}})`,
     lag: `max by (${targetLabel}) (nodejs_eventloop_lag_seconds{${target}})`,
     lagP99: `max by (${targetLabel}) (nodejs_eventloop_lag_p99_seconds{${target}})`,
+    restarts: `max by (${targetLabel}) (changes(process_start_time_seconds{${target}}[${window}]))`,
   };
 }
 
@@ -138,6 +140,7 @@ export class PrometheusMetricsReader implements MetricsReader {
     const memory = byService(r.memory, this.targetLabel);
     const lag = byService(r.lag, this.targetLabel);
     const lagP99 = byService(r.lagP99, this.targetLabel);
+    const restarts = byService(r.restarts, this.targetLabel);
     const upstreamKey = (e: PromVectorElement): string => `${e.metric.service ?? ''}\u0000${e.metric.upstream ?? ''}`;
     const upstreamErrors = new Map(r.upstreamErrors.map((e) => [upstreamKey(e), e.value]));
     const upstreamP95 = new Map(r.upstreamP95.map((e) => [upstreamKey(e), e.value]));
@@ -161,6 +164,7 @@ export class PrometheusMetricsReader implements MetricsReader {
       return {
         service,
         up: true,
+        restarted: finiteOr(restarts.get(service), 0) > 0,
         windowSeconds: this.windowSeconds,
         requestRate: total,
         errorRatio: ratio(finiteOr(errors.get(service), 0), total),

@@ -151,6 +151,9 @@ describe(ScrapeMetricsReader.name, () => {
     const db = only((await reader.sample()).services);
     expect(db.requestRate).toBe(15);
     expect(db.cpuCores).toBe(1.5);
+    expect(db.restarted).toBe(true);
+    clock.advance(2000);
+    expect(only((await reader.sample()).services).restarted).toBe(false);
   });
 
   it('does report a service that cannot be read as down, naming why, and keeps the others', async () => {

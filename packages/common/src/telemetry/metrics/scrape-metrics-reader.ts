@@ -152,7 +152,7 @@ function describeWindow(service: BusinessService, previous: Snapshot | undefined
     const value = current.gauges.get(name);
     return value === undefined || !Number.isFinite(value) ? null : value;
   };
-  const base: Omit<ServiceSample, 'windowSeconds' | 'requestRate' | 'errorRatio' | 'latency' | 'cpuCores' | 'upstreams'> = {
+  const base: Omit<ServiceSample, 'windowSeconds' | 'requestRate' | 'errorRatio' | 'latency' | 'cpuCores' | 'upstreams' | 'restarted'> = {
     service,
     up: true,
     residentMemoryBytes: gauge('process_resident_memory_bytes'),
@@ -164,6 +164,7 @@ function describeWindow(service: BusinessService, previous: Snapshot | undefined
   if (previous === undefined || !(seconds > 0)) {
     return {
       ...base,
+      restarted: false,
       windowSeconds: null,
       requestRate: 0,
       errorRatio: 0,
@@ -221,6 +222,7 @@ function describeWindow(service: BusinessService, previous: Snapshot | undefined
   });
   return {
     ...base,
+    restarted,
     windowSeconds: seconds,
     requestRate: perSecond(requests, seconds),
     errorRatio: ratio(errors, requests),
