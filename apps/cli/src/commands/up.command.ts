@@ -167,6 +167,14 @@ function guardProcess(supervisor: Supervisor, info: CommandContext['stdout']): (
   };
 }
 
+/** What the summary says beside a process's URL. */
+const SERVICE_NOTES: Readonly<Record<string, string>> = {
+  telemetry: 'OTLP/HTTP in: POST /v1/traces',
+  'anomaly-detector': 'learns a baseline for the first minute; GET /anomalies',
+  'ai-operator': 'heals what the detector reports; GET /incidents',
+  dashboard: 'open it in a browser; /control is the phone page',
+};
+
 interface SummaryInput {
   readonly cwd: string;
   readonly tookMs: number;
@@ -200,7 +208,7 @@ function summary(supervisor: Supervisor, input: SummaryInput): string {
     `archaics is up: ${services.length} services healthy in ${formatMs(input.tookMs)}`,
     '',
     row('service', 'url'),
-    ...services.map((s) => row(s.name, s.name === 'telemetry' ? `${s.url}  (OTLP/HTTP in: POST /v1/traces)` : s.url)),
+    ...services.map((s) => row(s.name, SERVICE_NOTES[s.name] ? `${s.url}  (${SERVICE_NOTES[s.name]})` : s.url)),
     ...queryUrls(supervisor).map(([label, url]) => row(label, url)),
     '',
     row('chaos token', input.tokenSource === null ? 'from CHAOS_TOKEN' : relativeTo(input.cwd, input.tokenSource)),
