@@ -30,7 +30,7 @@ export { DbServiceClient, dbServiceBadData } from './http/db-service.client.ts';
 export type { DbServiceClientOptions } from './http/db-service.client.ts';
 export { authenticator } from './server/authenticate.ts';
 export type { Authenticator } from './server/authenticate.ts';
-export { createServer, renderError } from './server/create-server.ts';
+export { createServer, renderError, serverOptionsOf } from './server/create-server.ts';
 export type { ServerOptions, ServiceContext } from './server/create-server.ts';
 export { runService } from './server/run-service.ts';
 export { bearerToken, checkBearer } from './server/auth-token.ts';

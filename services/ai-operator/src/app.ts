@@ -1,4 +1,4 @@
-import { createServer, createTelemetryReaders, type LogReader, type MetricsReader, type ServerOptions, type TraceReader } from '@archaics/common';
+import { createServer, serverOptionsOf, createTelemetryReaders, type LogReader, type MetricsReader, type ServerOptions, type TraceReader } from '@archaics/common';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Counter } from 'prom-client';
@@ -36,14 +36,8 @@ export async function buildApp(config: OperatorConfig, deps: OperatorDeps = {}):
       ? new KubernetesPlatform({ namespace: config.executor.namespace })
       : new SupervisorPlatform({ home: config.home, controlUrl: config.executor.supervisorUrl, chaosToken: config.chaosToken }));
   const app = await createServer({
-    service: config.service,
-    version: config.version,
-    chaosToken: config.chaosToken,
+    ...serverOptionsOf(config),
     faultTypes: [],
-    logLevel: config.logLevel,
-    otlpEndpoint: config.otlpEndpoint,
-    otlpProtocol: config.otlpProtocol,
-    sampleRatio: config.sampleRatio,
     description: 'archaics ai-operator: evidence, root-cause ranking, LLM plans under a policy, remediation and verification (SPEC §5).',
     owns: [repository],
     // SPEC §5: /health also says the mode, the LLM and where actions go.

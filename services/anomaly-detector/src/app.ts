@@ -1,4 +1,4 @@
-import { createServer, telemetryReadersFrom, type MetricsReader, type ServerOptions } from '@archaics/common';
+import { createServer, serverOptionsOf, telemetryReadersFrom, type MetricsReader, type ServerOptions } from '@archaics/common';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { OperatorWebhook } from './clients/operator-webhook.ts';
@@ -24,14 +24,8 @@ export async function buildApp(config: DetectorConfig, deps: DetectorDeps = {}):
   const { reader, now, ...serverDeps } = deps;
   let detector: Detector | undefined;
   const app = await createServer({
-    service: config.service,
-    version: config.version,
-    chaosToken: config.chaosToken,
+    ...serverOptionsOf(config),
     faultTypes: [],
-    logLevel: config.logLevel,
-    otlpEndpoint: config.otlpEndpoint,
-    otlpProtocol: config.otlpProtocol,
-    sampleRatio: config.sampleRatio,
     description:
       'archaics anomaly-detector: learns a baseline of every business service, scores each interval with Isolation Forests and calls the ai-operator once per anomaly.',
     health: {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { faultTypesFor } from '@archaics/contracts';
-import { createServer, type ServerOptions } from '@archaics/common';
+import { createServer, serverOptionsOf, type ServerOptions } from '@archaics/common';
 import type { AuthConfig } from './config.ts';
 import { Authenticator } from './domain/authenticator.ts';
 import { FailureLimiter } from './domain/failure-limiter.ts';
@@ -25,14 +25,8 @@ export async function buildApp(config: AuthConfig, deps: AuthAppDeps = {}): Prom
   const { now = Date.now, ...serverDeps } = deps;
   const db = openDatabase(config.dbPath);
   const app = await createServer({
-    service: config.service,
-    version: config.version,
-    chaosToken: config.chaosToken,
+    ...serverOptionsOf(config),
     faultTypes: faultTypesFor('auth-service'),
-    logLevel: config.logLevel,
-    otlpEndpoint: config.otlpEndpoint,
-    otlpProtocol: config.otlpProtocol,
-    sampleRatio: config.sampleRatio,
     description: 'archaics auth-service: users, password login and JWT access tokens',
     ...serverDeps,
     owns: [db],

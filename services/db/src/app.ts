@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { faultTypesFor } from '@archaics/contracts';
-import { createServer, type ServerOptions } from '@archaics/common';
+import { createServer, serverOptionsOf, type ServerOptions } from '@archaics/common';
 import type { DbConfig } from './config.ts';
 import { CartRepository } from './repositories/cart.repository.ts';
 import { openDatabase } from './repositories/database.ts';
@@ -19,14 +19,8 @@ export async function buildApp(config: DbConfig, deps: DbAppDeps = {}): Promise<
   const db = openDatabase(config.dbPath);
   const { random = Math.random, ...serverDeps } = deps;
   const app = await createServer({
-    service: config.service,
-    version: config.version,
-    chaosToken: config.chaosToken,
+    ...serverOptionsOf(config),
     faultTypes: faultTypesFor('db-service'),
-    logLevel: config.logLevel,
-    otlpEndpoint: config.otlpEndpoint,
-    otlpProtocol: config.otlpProtocol,
-    sampleRatio: config.sampleRatio,
     description: 'archaics db-service: the SQLite store of products and carts, and the main failure generator',
     ...serverDeps,
     random,

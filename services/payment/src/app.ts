@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { AuthClient, authenticator, createServer, DbServiceClient, type ServerOptions, stateDir, upstreamClient } from '@archaics/common';
+import { AuthClient, authenticator, createServer, serverOptionsOf, DbServiceClient, type ServerOptions, stateDir, upstreamClient } from '@archaics/common';
 import { faultTypesFor } from '@archaics/contracts';
 import type { FastifyInstance } from 'fastify';
 import type Stripe from 'stripe';
@@ -24,14 +24,8 @@ export type PaymentDeps = Partial<Pick<ServerOptions, 'logger' | 'tracing' | 'me
 export async function buildApp(config: PaymentConfig, deps: PaymentDeps = {}): Promise<FastifyInstance> {
   const { stripe, now, ...serverDeps } = deps;
   const app = await createServer({
-    service: config.service,
-    version: config.version,
-    chaosToken: config.chaosToken,
+    ...serverOptionsOf(config),
     faultTypes: faultTypesFor('payment-service'),
-    logLevel: config.logLevel,
-    otlpEndpoint: config.otlpEndpoint,
-    otlpProtocol: config.otlpProtocol,
-    sampleRatio: config.sampleRatio,
     description: 'archaics payment-service: checkout of the cart (Bearer token checked by auth-service, cart in db-service, payment by Stripe or simulated).',
     ...serverDeps,
   });

@@ -1,4 +1,4 @@
-import { AuthClient, authenticator, createServer, DbServiceClient, type ServerOptions, upstreamClient } from '@archaics/common';
+import { AuthClient, authenticator, createServer, serverOptionsOf, DbServiceClient, type ServerOptions, upstreamClient } from '@archaics/common';
 import { faultTypesFor } from '@archaics/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ProductConfig } from './config.ts';
@@ -11,14 +11,8 @@ export type ProductDeps = Partial<Pick<ServerOptions, 'logger' | 'tracing' | 'me
 /** Builds product-service: catalogue and cart for the bearer's user, backed by auth-service and db-service. */
 export async function buildApp(config: ProductConfig, deps: ProductDeps = {}): Promise<FastifyInstance> {
   const app = await createServer({
-    service: config.service,
-    version: config.version,
-    chaosToken: config.chaosToken,
+    ...serverOptionsOf(config),
     faultTypes: faultTypesFor('product-service'),
-    logLevel: config.logLevel,
-    otlpEndpoint: config.otlpEndpoint,
-    otlpProtocol: config.otlpProtocol,
-    sampleRatio: config.sampleRatio,
     description: 'archaics product-service: the catalogue and the cart (Bearer token checked by auth-service, data in db-service).',
     ...deps,
   });

@@ -16,6 +16,7 @@ import {
   type FaultType,
 } from '@archaics/contracts';
 import { ChaosEngine, type DrawnFault } from '../chaos/chaos-engine.ts';
+import type { BaseServiceConfig } from '../config/service-config.ts';
 import type { CpuBurner } from '../chaos/cpu-burner.ts';
 import { AppError } from '../errors/app-error.ts';
 import { UpstreamFailure } from '../http/dependency-client.ts';
@@ -83,6 +84,21 @@ export interface ServerOptions {
    * schema, and a function that reads them on each request.
    */
   health?: { readonly properties: TProperties; read(): Record<string, unknown> };
+}
+
+/** The server options every service takes from its base configuration (name, version, token, logs, tracing). */
+export function serverOptionsOf(
+  config: BaseServiceConfig,
+): Pick<ServerOptions, 'service' | 'version' | 'chaosToken' | 'logLevel' | 'otlpEndpoint' | 'otlpProtocol' | 'sampleRatio'> {
+  return {
+    service: config.service,
+    version: config.version,
+    chaosToken: config.chaosToken,
+    logLevel: config.logLevel,
+    otlpEndpoint: config.otlpEndpoint,
+    otlpProtocol: config.otlpProtocol,
+    sampleRatio: config.sampleRatio,
+  };
 }
 
 export type ServiceServer = FastifyInstance & { withTypeProvider(): FastifyInstance };
