@@ -56,12 +56,30 @@ export interface TraceEvidence {
   readonly durationMs: number;
 }
 
+/** What the anomaly detector reported about one service: the features that drove its score (from the webhook). */
+export interface DetectorReport {
+  readonly service: BusinessService;
+  readonly score: number;
+  readonly drivers: ReadonlyArray<{ readonly feature: string; readonly value: number; readonly baseline_mean: number; readonly z: number }>;
+}
+
 /** Everything the ranking looks at. */
 export interface Evidence {
   readonly views: readonly ServiceView[];
   readonly baseline: Readonly<Partial<Record<BusinessService, BaselineView>>>;
   readonly logs: readonly LogEvidence[];
   readonly traces: readonly TraceEvidence[];
+  /** The detector's anomalous services, when a webhook opened the incident (absent for a manual one). */
+  readonly detector?: readonly DetectorReport[];
+}
+
+/** The anomalous services of a detector webhook body, or none when the trigger was not one. */
+export function detectorReports(anomaly: unknown): DetectorReport[] {
+  const body = anomaly as { source?: unknown; scores?: unknown } | null;
+  if (!body || body.source !== 'anomaly-detector' || !Array.isArray(body.scores)) return [];
+  return (body.scores as Array<{ service: BusinessService; score: number; anomalous: boolean; drivers: DetectorReport['drivers'] }>)
+    .filter((s) => s.anomalous && BUSINESS_SERVICES.includes(s.service))
+    .map((s) => ({ service: s.service, score: s.score, drivers: s.drivers }));
 }
 
 const median = (values: readonly number[]): number | null => {

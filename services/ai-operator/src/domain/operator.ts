@@ -27,7 +27,7 @@ import type { LlmProvider } from '../clients/llm/llm-provider.ts';
 import type { Platform } from '../clients/platform.ts';
 import type { HealthAnswer } from '../clients/service.client.ts';
 import type { IncidentRepository } from '../repositories/incident.repository.ts';
-import { baselineOf, summarise, type Evidence, type HealthProbe, type LogEvidence, type TraceEvidence } from './evidence.ts';
+import { baselineOf, detectorReports, summarise, type Evidence, type HealthProbe, type LogEvidence, type TraceEvidence } from './evidence.ts';
 import type { MetricsHistory } from './metrics-history.ts';
 import { deterministicPlan, type Plan } from './plan.ts';
 import { choosePlan } from './planner.ts';
@@ -185,7 +185,7 @@ export class Operator {
 
   private async pipeline(incident: Incident): Promise<void> {
     const openedMs = Date.parse(incident.opened_at);
-    const evidence = await this.gatherEvidence(openedMs);
+    const evidence = { ...(await this.gatherEvidence(openedMs)), detector: detectorReports(incident.anomaly) };
     this.event(incident, 'evidence_gathered', describeEvidence(evidence));
 
     const ranking = rankCauses(evidence);

@@ -114,4 +114,29 @@ describe(rankCauses.name, () => {
     expect(rankCauses(evidence(sample))[0]!.service).toBe('db-service');
     expect(rankCauses(evidence({ 'auth-service': { chaosFailureActive: ['error'] } })).every((r) => r.score === 0)).toBe(true);
   });
+
+  it("falls back on the detector's own-signal drivers when its own window shows nothing, never on a victim's", () => {
+    const quiet = evidence({});
+    expect(rankCauses(quiet).every((r) => r.score === 0)).toBe(true);
+    const ranking = rankCauses({
+      ...quiet,
+      detector: [
+        { service: 'product-service', score: 0.8, drivers: [{ feature: 'cpu_per_request_ms', value: 9.5, baseline_mean: 1.2, z: 23 }] },
+        { service: 'payment-service', score: 0.7, drivers: [{ feature: 'upstream_error_ratio', value: 1, baseline_mean: 0, z: 50 }] },
+      ],
+    });
+    expect(ranking[0]!.service).toBe('product-service');
+    expect(ranking[0]!.score).toBeGreaterThan(0);
+    expect(ranking[0]!.evidence[0]).toMatch(/the detector saw cpu_per_request_ms 9\.5/);
+    expect(ranking.find((r) => r.service === 'payment-service')!.score).toBe(0);
+  });
+
+  it('ignores the detector when its own window has a cause', () => {
+    const ranking = rankCauses({
+      ...evidence({ 'db-service': { errorRatio: 1 }, ...callersOf('db-service', { errorRatio: 1 }, 1) }),
+      detector: [{ service: 'auth-service', score: 0.9, drivers: [{ feature: 'error_ratio', value: 1, baseline_mean: 0, z: 50 }] }],
+    });
+    expect(ranking[0]!.service).toBe('db-service');
+    expect(ranking.find((r) => r.service === 'auth-service')!.score).toBe(0);
+  });
 });

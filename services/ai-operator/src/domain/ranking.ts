@@ -16,6 +16,12 @@ export const THRESHOLDS = Object.freeze({
   recentRestartS: 30,
 });
 
+/** The detector's features that are a service's own symptom (not its calls to a dependency). */
+const OWN_SIGNALS = new Set(['error_ratio', 'p95_latency_s', 'cpu_per_request_ms', 'down']);
+/** How far (in the detector's tolerance units) a feature must be off for the fallback to count it. */
+const DETECTOR_MIN_Z = 3;
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
 /** Outcomes that only the dependency can cause (a slow caller cannot make them). */
 const DEPENDENCY_OUTCOMES = new Set(['bad_data', 'error', 'unreachable']);
 /** Outcomes of a dependency call that are not failures. */
@@ -188,6 +194,20 @@ export function rankCauses(evidence: Evidence): RankedCause[] {
     if (evidence.length === 0) evidence.push('no symptom');
     return { service, score: Math.round(score * 1000) / 1000, evidence, depth: depth(service) };
   });
+  // Nothing in the operator's own window (a fault that hit the detector's intervals but not
+  // these seconds, or a CPU burn the machine's load hides): fall back on what the detector saw,
+  // counting only a service's own signals — its dependency calls failing makes it a victim.
+  if (ranked.every((r) => r.score === 0)) {
+    for (const report of evidence.detector ?? []) {
+      const own = report.drivers.filter((d) => OWN_SIGNALS.has(d.feature) && d.z >= DETECTOR_MIN_Z);
+      if (own.length === 0) continue;
+      const entry = ranked.find((r) => r.service === report.service)!;
+      entry.score = Math.round(Math.min(0.5, 0.05 * Math.max(...own.map((d) => d.z))) * 1000) / 1000;
+      entry.evidence = [
+        ...own.map((d) => `the detector saw ${d.feature} ${round3(d.value)} against a baseline of ${round3(d.baseline_mean)} (z ${d.z}); nothing in the operator's own window`),
+      ];
+    }
+  }
   ranked.sort((a, b) => b.score - a.score || b.depth - a.depth || a.service.localeCompare(b.service));
   return ranked.map(({ service, score, evidence }) => ({ service, score, evidence }));
 
