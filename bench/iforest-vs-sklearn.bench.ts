@@ -158,7 +158,7 @@ function main(): void {
       time_ratio: mine.seconds / theirs.seconds,
     };
   });
-  const day = info.date.toString().slice(0, 10);
+  const day = String(info.date).slice(0, 10);
   const worstAuc = Math.max(...rows.map((r) => Math.abs(r.auc_difference)));
   const large = rows.find((r) => r.name === 'large-8d')!;
   const markdown = [
