@@ -71,6 +71,18 @@ export interface Evidence {
   readonly traces: readonly TraceEvidence[];
   /** The detector's anomalous services, when a webhook opened the incident (absent for a manual one). */
   readonly detector?: readonly DetectorReport[];
+  /**
+   * How far back (seconds before the evidence was taken) a restart belongs to this incident:
+   * from a little before the anomaly began. An older restart (an earlier incident's) is not a symptom.
+   */
+  readonly restartWindowS?: number;
+}
+
+/** The start of the anomaly a detector webhook reports (its window), in ms; null for another trigger. */
+export function anomalyStartMs(anomaly: unknown): number | null {
+  const start = (anomaly as { window?: { start?: unknown } } | null)?.window?.start;
+  const ms = typeof start === 'string' ? Date.parse(start) : Number.NaN;
+  return Number.isFinite(ms) ? ms : null;
 }
 
 /** The anomalous services of a detector webhook body, or none when the trigger was not one. */

@@ -27,13 +27,16 @@ import type { LlmProvider } from '../clients/llm/llm-provider.ts';
 import type { Platform } from '../clients/platform.ts';
 import type { HealthAnswer } from '../clients/service.client.ts';
 import type { IncidentRepository } from '../repositories/incident.repository.ts';
-import { baselineOf, detectorReports, summarise, type Evidence, type HealthProbe, type LogEvidence, type TraceEvidence } from './evidence.ts';
+import { anomalyStartMs, baselineOf, detectorReports, summarise, type Evidence, type HealthProbe, type LogEvidence, type TraceEvidence } from './evidence.ts';
 import type { MetricsHistory } from './metrics-history.ts';
 import { deterministicPlan, type Plan } from './plan.ts';
 import { choosePlan } from './planner.ts';
 import type { Policy, PolicyContext } from './policy.ts';
 import { rankCauses } from './ranking.ts';
 import { unhealthyReasons } from './verification.ts';
+
+/** A crash comes a scrape interval or two before the detector's first anomalous sample. */
+const RESTART_MARGIN_MS = 5_000;
 
 /** The services' control endpoints as the operator uses them. */
 export interface ServiceControl {
@@ -185,7 +188,10 @@ export class Operator {
 
   private async pipeline(incident: Incident): Promise<void> {
     const openedMs = Date.parse(incident.opened_at);
-    const evidence = { ...(await this.gatherEvidence(openedMs)), detector: detectorReports(incident.anomaly) };
+    const gathered = await this.gatherEvidence(openedMs);
+    // A restart counts from a little before the anomaly began (the detector's window, else the report).
+    const since = (anomalyStartMs(incident.anomaly) ?? openedMs) - RESTART_MARGIN_MS;
+    const evidence: Evidence = { ...gathered, detector: detectorReports(incident.anomaly), restartWindowS: Math.max(0, (Date.now() - since) / 1000) };
     this.event(incident, 'evidence_gathered', describeEvidence(evidence));
 
     const ranking = rankCauses(evidence);

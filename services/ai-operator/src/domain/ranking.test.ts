@@ -139,4 +139,15 @@ describe(rankCauses.name, () => {
     expect(ranking[0]!.service).toBe('db-service');
     expect(ranking.find((r) => r.service === 'auth-service')!.score).toBe(0);
   });
+
+  it("counts a restart only when it falls in the incident's window, not an earlier incident's", () => {
+    const health = { 'auth-service': { reachable: true, uptimeS: 20 }, 'product-service': { reachable: true, uptimeS: 4 } };
+    const base = evidence({ 'product-service': {} }, { health });
+    const wide = rankCauses({ ...base, restartWindowS: 30 });
+    expect(wide.find((r) => r.service === 'auth-service')!.score).toBeGreaterThan(0);
+    const ranking = rankCauses({ ...base, restartWindowS: 9 });
+    expect(ranking[0]!.service).toBe('product-service');
+    expect(ranking[0]!.evidence.join(' ')).toMatch(/restarted 4\.0s ago/);
+    expect(ranking.find((r) => r.service === 'auth-service')!.score).toBe(0);
+  });
 });

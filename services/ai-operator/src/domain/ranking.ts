@@ -52,7 +52,7 @@ export function cpuThreshold(baseline: BaselineView | undefined): number {
   return Math.max(THRESHOLDS.cpuFloorCores, 2 * (baseline?.cpuCores ?? 0) + 0.15);
 }
 
-function selfSymptoms(view: ServiceView, baseline: BaselineView | undefined, othersUptime: number | null): SelfSymptoms {
+function selfSymptoms(view: ServiceView, baseline: BaselineView | undefined, othersUptime: number | null, restartWindowS: number): SelfSymptoms {
   const out: SelfSymptoms = { down: 0, restarted: 0, errors: 0, latency: 0, cpu: 0, evidence: [] };
   if (view.downSamples > 0) {
     out.down = 1;
@@ -63,7 +63,7 @@ function selfSymptoms(view: ServiceView, baseline: BaselineView | undefined, oth
     out.evidence.push(`/health unreachable${view.health.error ? ` (${view.health.error})` : ''}`);
   }
   const uptime = view.health?.uptimeS ?? null;
-  if (uptime !== null && othersUptime !== null && uptime < THRESHOLDS.recentRestartS && uptime + 10 < othersUptime) {
+  if (uptime !== null && othersUptime !== null && uptime < Math.min(THRESHOLDS.recentRestartS, restartWindowS) && uptime + 10 < othersUptime) {
     out.restarted = 0.4;
     out.evidence.push(`restarted ${uptime.toFixed(1)}s ago while the other services have been up ${othersUptime.toFixed(0)}s`);
   }
@@ -130,7 +130,7 @@ export function rankCauses(evidence: Evidence): RankedCause[] {
   const symptoms = new Map<BusinessService, SelfSymptoms>();
   for (const service of BUSINESS_SERVICES) {
     const view = views.get(service);
-    if (view) symptoms.set(service, selfSymptoms(view, evidence.baseline[service], othersUptime(service)));
+    if (view) symptoms.set(service, selfSymptoms(view, evidence.baseline[service], othersUptime(service), evidence.restartWindowS ?? THRESHOLDS.recentRestartS));
   }
   const hasSelf = (service: BusinessService): boolean => {
     const s = symptoms.get(service);
