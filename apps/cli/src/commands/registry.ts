@@ -1,4 +1,5 @@
 import type { Command } from './command.ts';
+import { experimentCommand } from './experiment.command.ts';
 import { createHelpCommand } from './help.command.ts';
 import { injectCommand } from './inject.command.ts';
 import { loadCommand } from './load.command.ts';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   loadCommand,
   logsCommand,
   traceCommand,
+  experimentCommand,
   createHelpCommand(() => COMMANDS),
 ];
 
