@@ -6,13 +6,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, newUser, startTestStack, type TestStack } from '../../../e2e/support/test-stack.ts';
+import { SERVICE_PORTS } from '@archaics/contracts';
+import { call, inject, newUser, resetAll, startTestStack, type TestStack } from '../../../e2e/support/test-stack.ts';
 import { BUNDLE_LIMIT_BYTES, bundleSize } from '../src/server/bundle-size.ts';
 
 // The dashboard and the phone page in Debian's Chromium against the real stack (offset 1000):
-// dashboard on 8000, control page (scripts/serve-control.sh) on 9080.
+// dashboard on 8000, control page (scripts/serve-control.sh) on 9080, with the anomaly detector
+// and the ai-operator (approve mode: it heals nothing until the AI-Ops view's button says so).
 const OFFSET = 1000;
 const DASHBOARD = `http://127.0.0.1:${7000 + OFFSET}`;
+const DETECTOR = `http://127.0.0.1:${SERVICE_PORTS['anomaly-detector'] + OFFSET}`;
+const OPERATOR = `http://127.0.0.1:${SERVICE_PORTS['ai-operator'] + OFFSET}`;
 const CONTROL_PORT = 8080 + OFFSET;
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const SHOTS = join(REPO, 'docs', 'images', 'dashboard');
@@ -62,12 +66,11 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   stack = await startTestStack({
     portOffset: OFFSET,
-    only: ['telemetry', ...BUSINESS],
+    only: ['telemetry', ...BUSINESS, 'anomaly-detector', 'ai-operator'],
+    // A short baseline; approve mode, so the tests that inject faults are not healed behind their back.
+    env: { BASELINE_SAMPLES: '5', OPERATOR_MODE: 'approve', LLM_PROVIDER: 'none' },
     extra: [{ name: 'dashboard', dir: 'apps/dashboard', entry: 'src/server/main.ts', port: 7000, env: { ARCHAICS_PORT_OFFSET: String(OFFSET), DASHBOARD_SAMPLE_MS: '1000' } }],
   });
-  // The server builds the UI when dist/ is missing or stale.
-  await waitFor('the UI build', async () => (await call(`${DASHBOARD}/api/status`)).body.ui === 'ready', 120_000);
-
   // Light, steady traffic through product → auth, db so that charts, logs and traces have something.
   const { jwt } = await newUser(stack);
   trafficLoop = (async () => {
@@ -76,6 +79,13 @@ beforeAll(async () => {
       await sleep(300);
     }
   })();
+
+  // The server builds the UI when dist/ is missing or stale.
+  await waitFor('the UI build', async () => (await call(`${DASHBOARD}/api/status`)).body.ui === 'ready', 120_000);
+  // The detector started learning while the stack was idle (and busy building the UI): it learns
+  // its baseline again under the traffic the tests run with.
+  const reset = await call(`${DETECTOR}/baseline/reset`, { method: 'POST', token: stack.token });
+  if (reset.status !== 202) throw new Error(`baseline reset: ${reset.status} ${JSON.stringify(reset.body)}`);
 
   control = spawn('bash', [join(REPO, 'scripts', 'serve-control.sh')], {
     cwd: REPO,
@@ -188,12 +198,68 @@ describe('dashboard in the browser', () => {
     await page.screenshot({ path: join(SHOTS, 'load.png'), fullPage: true });
   });
 
-  it('says the detector and the operator are not running when they are not', async () => {
+  it('shows the detector trained, an incident of a db error awaiting approval, approves it and shows it resolved', async () => {
     await page.click('nav >> text=AI-Ops');
+    await page.waitForURL(/\/aiops$/);
     await page.waitForSelector('[data-testid="detector-status"]');
-    expect(await page.textContent('[data-testid="detector-status"]')).toContain('not running');
-    expect(await page.textContent('[data-testid="operator-status"]')).toContain('not running');
-    await page.screenshot({ path: join(SHOTS, 'aiops.png'), fullPage: true });
+    await waitFor('the operator in approve mode', async () => (await page.textContent('[data-testid="operator-mode"]'))?.includes('mode approve'), 20_000);
+    expect(await page.textContent('[data-testid="operator-status"]')).not.toContain('not running');
+    // The baseline of 5 clean intervals (the chaos tests above pause it while their faults are active).
+    await waitFor('the detector trained', async () => (await page.textContent('[data-testid="detector-trained"]')) === 'trained', 120_000);
+    expect(await page.textContent('[data-testid="baseline-progress"]')).toBe('baseline 5/5');
+    expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(1);
+    // One webhook per anomaly: the episodes of the faults above must have closed first.
+    await waitFor('no open anomaly', async () => (await call(`${DETECTOR}/anomalies`)).body.open === null, 90_000);
+    const before = new Set<string>(((await call(`${OPERATOR}/incidents?limit=500`)).body as Array<{ id: string }>).map((i) => i.id));
+
+    const rows = (): Promise<Array<{ id: string; status: string; root: string }>> =>
+      page
+        .locator('[data-testid="incident-row"]')
+        .evaluateAll((trs) => trs.map((tr) => ({ id: tr.getAttribute('data-id') ?? '', status: tr.getAttribute('data-status') ?? '', root: tr.getAttribute('data-root-cause') ?? '' })));
+    try {
+      await inject(stack, 'db-service', 'type=error&probability=1&duration=120');
+      // Detector (2 anomalous intervals) → signed webhook → operator (evidence, ranking, plan) → awaiting approval.
+      const incident = await waitFor(
+        'a new incident with root cause db-service awaiting approval',
+        async () => (await rows()).find((r) => !before.has(r.id) && r.root === 'db-service' && r.status === 'awaiting_approval'),
+        40_000,
+      );
+      await page.click(`[data-testid="incident-row"][data-id="${incident.id}"] [data-testid="incident-link"]`);
+      const detail = page.locator(`[data-testid="incident-detail"][data-id="${incident.id}"]`);
+      await detail.waitFor({ timeout: 10_000 });
+      expect(await detail.locator('[data-testid="root-cause"]').textContent()).toBe('db-service');
+      // The ranking with its evidence: db first, with sentences that say why.
+      const ranked = await detail.locator('[data-testid="ranking"] > li').evaluateAll((lis) => lis.map((li) => ({ service: li.getAttribute('data-service'), evidence: li.querySelectorAll('.evidence li').length })));
+      expect(ranked[0]?.service).toBe('db-service');
+      expect(ranked[0]!.evidence).toBeGreaterThan(0);
+      expect(ranked.map((r) => r.service).sort()).toEqual([...BUSINESS].sort());
+      // The explanation, and why no LLM wrote it.
+      expect(await detail.locator('[data-testid="explanation"]').textContent()).toContain('db-service');
+      const llm = await detail.locator('[data-testid="llm"]').textContent();
+      expect(llm).toContain('deterministic plan');
+      expect(llm).toContain('LLM not used: no LLM provider');
+      expect(await detail.locator('[data-testid="actions"] tr[data-status="awaiting_approval"]').textContent()).toContain('reset_failure');
+      // The anomaly that opened it (the callers' errors may show first; the ranking finds the cause), its webhook delivered.
+      const anomaly = page.locator('[data-testid="anomaly-row"]', { hasText: incident.id.slice(0, 12) });
+      expect(await anomaly.count()).toBe(1);
+      expect(await anomaly.textContent()).toContain('delivered');
+
+      await detail.locator('[data-testid="approve"]').click();
+      await waitFor('the incident resolved', async () => (await detail.getAttribute('data-status')) === 'resolved', 90_000);
+      expect(await detail.locator('[data-testid="verified"]').textContent()).toBe('yes');
+      expect(await detail.locator('[data-testid="actions"] tr[data-status="succeeded"]').textContent()).toContain('{"action":"reset_failure","service":"db-service"}');
+      const events = await detail.locator('[data-testid="timeline"] > li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-event')));
+      for (const event of ['opened', 'evidence_gathered', 'ranked', 'planned', 'awaiting_approval', 'approved', 'action_succeeded', 'verifying', 'verified', 'resolved']) expect(events).toContain(event);
+      expect(await detail.locator('[data-testid="time-to-mitigate"]').textContent()).toMatch(/^\+\d+\.\d s$/);
+      // The operator's action cleared the fault itself.
+      expect((await call(`${stack.url('db-service')}/health`)).body.failure).toBeNull();
+      await page.screenshot({ path: join(SHOTS, 'aiops.png'), fullPage: true });
+    } finally {
+      await resetAll(stack);
+    }
+  }, 360_000);
+
+  it('opens the experiments view', async () => {
     await page.click('nav >> text=Experiments');
     await page.waitForURL(/\/experiments$/);
     expect(await page.textContent('main')).toContain('experiment journals will appear here');

@@ -98,8 +98,15 @@ describe('AI-Ops when the detector and operator are not running', () => {
   it('says so instead of failing', async () => {
     const res = await app.inject({ url: '/api/aiops' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ detector: { running: false, health: null }, operator: { running: false, incidents: null } });
+    expect(res.json()).toMatchObject({
+      detector: { running: false, health: null, threshold: null, latest: [], open: null, anomalies: null },
+      operator: { running: false, health: null, incidents: null },
+    });
     expect(res.json().detector.error).toMatch(/^not running/);
+    expect(res.json().operator.error).toMatch(/^not running/);
+    const approve = await app.inject({ method: 'POST', url: '/api/aiops/incidents/inc-1/approve' });
+    expect(approve.statusCode).toBe(502);
+    expect(approve.json()).toMatchObject({ error: 'operator_not_running', detail: expect.stringContaining('not running') });
     const incident = await app.inject({ url: '/api/aiops/incidents/inc-1' });
     expect(incident.statusCode).toBe(502);
     expect(incident.json().error).toBe('operator_not_running');
@@ -109,26 +116,108 @@ describe('AI-Ops when the detector and operator are not running', () => {
 
 describe('AI-Ops when the detector and operator run', () => {
   it('shows their health, anomalies and incidents, and approves with the chaos token', async () => {
+    const dbScore = {
+      service: 'db-service',
+      score: 0.74,
+      anomalous: true,
+      features: { error_ratio: 0.9 },
+      drivers: [
+        { feature: 'error_ratio', value: 0.9, baseline_mean: 0, baseline_std: 0.02, z: 45 },
+        { feature: 'p95_latency_s', value: 0.01, baseline_mean: 0.002, baseline_std: 0.25, z: 0.03 },
+        { feature: 'cpu_cores', value: 0.1, baseline_mean: 0.1, baseline_std: 0.1, z: 0 },
+      ],
+    };
+    const anomaly = {
+      id: 'anomaly-1',
+      opened_at: '2026-11-28T09:14:02.118Z',
+      first_anomalous_at: '2026-11-28T09:14:00.104Z',
+      closed_at: null,
+      services: ['db-service'],
+      peak_scores: { 'db-service': 0.74 },
+      scores: [dbScore, { ...dbScore, service: 'auth-service', anomalous: false, score: 0.45 }],
+      webhook: { status: 'delivered', attempts: 1, incident_id: 'inc-1', last_error: null, delivered_at: '2026-11-28T09:14:02.200Z' },
+    };
     const detector = await FakeUpstream.start((request) =>
       request.path === '/health'
         ? { status: 200, body: { status: 'ok', service: 'anomaly-detector', model: 'isolation-forest', trained: false, baseline_samples: 12, baseline_required: 30, last_scores: {} } }
-        : { status: 200, body: { anomalies: [{ anomaly_id: 'a1' }] } },
+        : request.path.startsWith('/scores')
+          ? {
+              status: 200,
+              body: {
+                trained: true,
+                threshold: 0.6,
+                latest: [dbScore],
+                history: [
+                  { at: '2026-11-28T09:14:00.000Z', scores: { 'db-service': 0.45 } },
+                  { at: '2026-11-28T09:14:02.000Z', scores: { 'db-service': 0.74 } },
+                ],
+              },
+            }
+          : { status: 200, body: { open: anomaly, anomalies: [anomaly] } },
     );
     const operator = await FakeUpstream.start((request) =>
       request.path === '/health'
         ? { status: 200, body: { status: 'ok', mode: 'approve', llm: { provider: 'none', model: null, configured: false } } }
         : request.path === '/incidents'
-          ? { status: 200, body: [{ id: 'inc-1', status: 'awaiting_approval' }] }
+          ? {
+              status: 200,
+              body: [
+                {
+                  id: 'inc-1',
+                  status: 'awaiting_approval',
+                  opened_at: '2026-11-28T09:14:02.300Z',
+                  anomaly: { source: 'anomaly-detector', anomaly_id: 'anomaly-1' },
+                  root_cause: 'db-service',
+                  resolved_at: null,
+                  verified: false,
+                  actions: [{ action: { action: 'reset_failure', service: 'db-service' }, status: 'awaiting_approval', at: '2026-11-28T09:14:05.000Z' }],
+                },
+                { status: 'no id: left out' },
+              ],
+            }
           : { status: 202, body: { id: 'inc-1', status: 'acting' } },
     );
     const env = { ARCHAICS_HOME: home, CHAOS_TOKEN: TOKEN, ANOMALY_DETECTOR_URL: detector.url, AI_OPERATOR_URL: operator.url, LOG_LEVEL: 'error' };
     const { app: withAiops } = await buildApp(loadConfig(env), { telemetry, distDir: dist, uiState: () => 'ready' });
     try {
       const res = await withAiops.inject({ url: '/api/aiops' });
-      expect(res.json()).toMatchObject({
-        detector: { running: true, error: null, health: { baseline_samples: 12, baseline_required: 30 }, anomalies: [{ anomaly_id: 'a1' }] },
-        operator: { running: true, health: { mode: 'approve' }, incidents: [{ id: 'inc-1', status: 'awaiting_approval' }] },
+      const body = res.json();
+      expect(body).toMatchObject({
+        detector: { running: true, error: null, health: { baseline_samples: 12, baseline_required: 30 }, threshold: 0.6, latest: [{ service: 'db-service', score: 0.74 }] },
+        operator: { running: true, health: { mode: 'approve' } },
       });
+      // The detector's own history, in ms for the chart.
+      expect(body.detector.scores).toEqual([
+        { t: Date.parse('2026-11-28T09:14:00.000Z'), scores: { 'db-service': 0.45 } },
+        { t: Date.parse('2026-11-28T09:14:02.000Z'), scores: { 'db-service': 0.74 } },
+      ]);
+      // Anomalies slimmed: the anomalous services' top two drivers, not every score vector.
+      const view = {
+        id: 'anomaly-1',
+        opened_at: '2026-11-28T09:14:02.118Z',
+        closed_at: null,
+        services: ['db-service'],
+        peak_scores: { 'db-service': 0.74 },
+        drivers: [
+          { service: 'db-service', feature: 'error_ratio', value: 0.9, baseline_mean: 0, z: 45 },
+          { service: 'db-service', feature: 'p95_latency_s', value: 0.01, baseline_mean: 0.002, z: 0.03 },
+        ],
+        webhook: { status: 'delivered', attempts: 1, incident_id: 'inc-1', last_error: null },
+      };
+      expect(body.detector.open).toEqual(view);
+      expect(body.detector.anomalies).toEqual([view]);
+      expect(body.operator.incidents).toEqual([
+        {
+          id: 'inc-1',
+          status: 'awaiting_approval',
+          opened_at: '2026-11-28T09:14:02.300Z',
+          root_cause: 'db-service',
+          resolved_at: null,
+          verified: false,
+          trigger: 'anomaly anomaly-1',
+          actions: ['reset_failure db-service: awaiting_approval'],
+        },
+      ]);
       const approve = await withAiops.inject({ method: 'POST', url: '/api/aiops/incidents/inc-1/approve' });
       expect(approve.statusCode).toBe(202);
       expect(approve.body).not.toContain(TOKEN);

@@ -7,7 +7,9 @@ import { Type } from '@sinclair/typebox';
 import { BUSINESS_SERVICES, ErrorResponse, LOG_LEVELS, resolveServiceName, type BusinessService, type LogLevel } from '@archaics/contracts';
 import { AppError, badRequest, createServer, createTelemetryReaders, notFound, TelemetryQueryError, type LogRecord, type TelemetryReaders } from '@archaics/common';
 import type { AiopsResponse, ChaosResult, LogLineView, StatusResponse } from '../shared/api-types.ts';
-import { AiopsClient, listOf } from './clients/aiops.client.ts';
+import { BENCH_RESULTS_DIR, latestScorecard, listJournals, readRunFile } from '@archaics/experiments';
+import { AiopsClient } from './clients/aiops.client.ts';
+import { aiopsView } from './domain/aiops-view.ts';
 import { ServicesClient } from './clients/services.client.ts';
 import type { DashboardConfig } from './config.ts';
 import { CHAOS_PRESETS } from './domain/chaos-presets.ts';
@@ -345,26 +347,7 @@ export async function buildApp(config: DashboardConfig, deps: DashboardDeps = {}
   });
 
   // ---- AI-Ops (the detector and the operator may not be running: then say so)
-  app.get('/api/aiops', { config: POLLED, schema: { tags: ['aiops'] } }, async (): Promise<AiopsResponse> => {
-    const [health, anomalies, opHealth, incidents] = await Promise.all([aiops.detectorHealth(), aiops.anomalies(), aiops.operatorHealth(), aiops.incidents()]);
-    return {
-      detector: {
-        running: health.running,
-        url: aiops.detectorUrl,
-        error: health.running ? (health.status === 200 ? null : `HTTP ${health.status}`) : health.error,
-        health: health.running && health.status === 200 ? health.value : null,
-        anomalies: anomalies.running && anomalies.status === 200 ? listOf(anomalies.value, 'anomalies') : null,
-        scores: sampler.detectorScores,
-      },
-      operator: {
-        running: opHealth.running,
-        url: aiops.operatorUrl,
-        error: opHealth.running ? (opHealth.status === 200 ? null : `HTTP ${opHealth.status}`) : opHealth.error,
-        health: opHealth.running && opHealth.status === 200 ? (opHealth.value as AiopsResponse['operator']['health']) : null,
-        incidents: incidents.running && incidents.status === 200 ? (listOf(incidents.value, 'incidents') as AiopsResponse['operator']['incidents']) : null,
-      },
-    };
-  });
+  app.get('/api/aiops', { config: POLLED, schema: { tags: ['aiops'] } }, async (): Promise<AiopsResponse> => aiopsView(aiops, sampler.detectorScores));
   const incidentParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,128}$' }) });
   app.get('/api/aiops/incidents/:id', { schema: { tags: ['aiops'], params: incidentParams, response: errors } }, async (request, reply) => {
     const answer = await aiops.incident((request.params as { id: string }).id);
@@ -377,7 +360,28 @@ export async function buildApp(config: DashboardConfig, deps: DashboardDeps = {}
     return (reply as FastifyReply).code(answer.status).send(answer.value);
   });
 
-  // Experiment journals (issue 9) get their routes here; the UI shows a placeholder until then.
+  // ---- Experiment journals and reports (`archaics experiment`), and the suite's latest scorecard: read from the state folder.
+  app.get('/api/experiments', { config: POLLED, schema: { tags: ['experiments'] } }, async () => {
+    const latest = latestScorecard(config.home, [BENCH_RESULTS_DIR]);
+    return { runs: listJournals(config.home, 200), scorecard: latest ? { path: latest.path, json: latest.json, markdown: latest.markdown } : null };
+  });
+  const runParams = Type.Object({ run: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$', description: 'a run id from GET /api/experiments' }) });
+  app.get('/api/experiments/:run/journal', { schema: { tags: ['experiments'], params: runParams, response: errors } }, async (request, reply) => {
+    const run = (request.params as { run: string }).run;
+    const text = readRunFile(config.home, run, 'journal.json');
+    if (text === undefined) throw notFound(`no experiment run "${run}" in ${config.home}/experiments`);
+    return (reply as FastifyReply).type('application/json').send(text);
+  });
+  app.get('/api/experiments/:run/report', { schema: { tags: ['experiments'], params: runParams, response: errors } }, async (request, reply) => {
+    const run = (request.params as { run: string }).run;
+    const html = readRunFile(config.home, run, 'report.html');
+    if (html === undefined) throw notFound(`no report for experiment run "${run}" in ${config.home}/experiments`);
+    // The report is self-contained (inline CSS and SVG, no script): nothing else may load or run in it.
+    return (reply as FastifyReply)
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'")
+      .send(html);
+  });
 
   return { app, sampler };
 }

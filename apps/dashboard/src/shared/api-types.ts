@@ -2,7 +2,7 @@
  * The JSON the dashboard server gives its UI (types only: the UI bundle imports nothing
  * at run time from the server or the packages). Nothing here ever carries the chaos token.
  */
-import type { BusinessService, FailureState, GraphNode, Incident, DetectorHealth } from '@archaics/contracts';
+import type { BusinessService, FailureState, GraphNode, Incident, DetectorHealth, ServiceScore } from '@archaics/contracts';
 
 export type ServiceStatus = 'healthy' | 'degraded' | 'down';
 
@@ -141,22 +141,64 @@ export interface LogLineView {
   readonly trace_id?: string;
 }
 
+/** One feature that drove an anomalous service's score (from the detector's drivers). */
+export interface DriverView {
+  readonly service: string;
+  readonly feature: string;
+  readonly value: number;
+  readonly baseline_mean: number;
+  readonly z: number;
+}
+
+/** One anomaly (episode) of the detector, as the AI-Ops view lists it. */
+export interface AnomalyView {
+  readonly id: string;
+  readonly opened_at: string;
+  readonly closed_at: string | null;
+  readonly services: readonly string[];
+  readonly peak_scores: Readonly<Record<string, number>>;
+  /** The top drivers of the anomalous services (at most two per service). */
+  readonly drivers: readonly DriverView[];
+  readonly webhook: { readonly status: string; readonly attempts: number; readonly incident_id: string | null; readonly last_error: string | null } | null;
+}
+
+/** One incident in the list (the detail comes from GET /api/aiops/incidents/:id). */
+export interface IncidentSummary {
+  readonly id: string;
+  readonly status: string;
+  readonly opened_at: string;
+  readonly root_cause: string | null;
+  readonly resolved_at: string | null;
+  readonly verified: boolean;
+  /** What opened it: `anomaly <id>` or `manual: <reason>`. */
+  readonly trigger: string;
+  /** Its actions in a few words (`reset_failure db-service: awaiting_approval`). */
+  readonly actions: readonly string[];
+}
+
 export interface AiopsResponse {
   readonly detector: {
     readonly running: boolean;
     readonly url: string;
     readonly error: string | null;
     readonly health: DetectorHealth | null;
-    readonly anomalies: readonly unknown[] | null;
-    /** Per-service scores over time (from the detector's `last_scores`). */
-    readonly scores: ReadonlyArray<{ readonly t: number; readonly scores: Readonly<Record<string, number>> }>;
+    /** The anomaly threshold (from GET /scores); null when unknown. */
+    readonly threshold: number | null;
+    /** The latest score of every business service with its features and drivers. */
+    readonly latest: readonly ServiceScore[];
+    /** The anomaly open now, if any. */
+    readonly open: AnomalyView | null;
+    /** Anomalies, newest first (null when the detector did not answer). */
+    readonly anomalies: readonly AnomalyView[] | null;
+    /** Per-service scores over time (the detector's history; else the dashboard's samples of `last_scores`). */
+    readonly scores: ReadonlyArray<{ readonly t: number; readonly scores: Readonly<Record<string, number | null>> }>;
   };
   readonly operator: {
     readonly running: boolean;
     readonly url: string;
     readonly error: string | null;
-    readonly health: { readonly status?: string; readonly mode?: string; readonly llm?: { provider?: string; model?: string | null; configured?: boolean } } | null;
-    readonly incidents: readonly Partial<Incident>[] | null;
+    readonly health: { readonly status?: string; readonly mode?: string; readonly executor?: string; readonly llm?: { provider?: string; model?: string | null; configured?: boolean } } | null;
+    readonly incidents: readonly IncidentSummary[] | null;
   };
 }
 
@@ -166,4 +208,4 @@ export interface StatusResponse {
   readonly version: string;
 }
 
-export type { BusinessService, FailureState, Incident };
+export type { BusinessService, FailureState, Incident, ServiceScore };

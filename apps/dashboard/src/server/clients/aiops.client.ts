@@ -31,6 +31,11 @@ export class AiopsClient {
     return reach(`${this.detectorUrl}/anomalies`);
   }
 
+  /** `GET /scores`: the latest score, features and drivers per service, and the recent history. */
+  scores(limit = 180): Promise<Reach<unknown>> {
+    return reach(`${this.detectorUrl}/scores?limit=${limit}`);
+  }
+
   operatorHealth(): Promise<Reach<Record<string, unknown>>> {
     return reach(`${this.operatorUrl}/health`);
   }

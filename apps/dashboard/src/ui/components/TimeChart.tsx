@@ -7,6 +7,10 @@ const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#dc2626', '#0891b2
 export interface Series {
   readonly label: string;
   readonly values: ReadonlyArray<number | null>;
+  /** A fixed colour (default: the palette's next one). */
+  readonly color?: string;
+  /** Dashed (a threshold, a reference line). */
+  readonly dashed?: boolean;
 }
 
 /** A live time-series chart (uPlot): `times` in ms since the epoch, one line per series. */
@@ -27,7 +31,7 @@ export function TimeChart({ title, times, series, format }: { title: string; tim
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
         axes: [{}, { values: (_u, ticks) => ticks.map((t) => fmt(t)), size: 60 }],
-        series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: true, value: (_u: uPlot, v: number | null) => (v === null ? '–' : fmt(v)) }))],
+        series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: s.color ?? PALETTE[i % PALETTE.length], width: s.dashed ? 1.5 : 2, ...(s.dashed ? { dash: [6, 4] } : {}), spanGaps: true, value: (_u: uPlot, v: number | null) => (v === null ? '–' : fmt(v)) }))],
       },
       [[], ...series.map(() => [])],
       container.current,
