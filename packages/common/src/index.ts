@@ -60,3 +60,4 @@ export { LokiLogReader } from './telemetry/logs/loki-log-reader.ts';
 export type { LokiLogReaderOptions } from './telemetry/logs/loki-log-reader.ts';
 export type { LogFilter, LogQuery, LogReader, LogRecord, TailOptions } from './telemetry/logs/log-reader.ts';
 export { resolveWebhookSecret, signBody, verifySignature } from './security/webhook-signature.ts';
+export { seededRandom } from './random/seeded-random.ts';

@@ -1,17 +1,6 @@
+import { seededRandom } from '@archaics/common';
 import type { BusinessService, FaultType } from '@archaics/contracts';
 import type { Fault } from './experiment.ts';
-
-/** mulberry32: a small seeded generator, so that a seed always gives the same schedule. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface RandomFaultPlan {
   readonly seed: number;

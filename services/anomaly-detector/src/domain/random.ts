@@ -1,19 +1,17 @@
+import { seededRandom } from '@archaics/common';
+
 /** A seeded pseudo-random source (mulberry32): the same seed gives the same sequence on every platform. */
 export class SeededRandom {
-  #state: number;
+  readonly #next: () => number;
 
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
-    this.#state = seed >>> 0;
+    this.#next = seededRandom(seed);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
 
   /** A float in [low, high); `low` when the two are equal. Safe for ranges wider than Number.MAX_VALUE. */

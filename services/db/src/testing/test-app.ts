@@ -1,25 +1,13 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createMetrics, type Env } from '@archaics/common';
+import { createMetrics, seededRandom, type Env } from '@archaics/common';
 import { captureLogger, type CapturedLogger } from '@archaics/common/testing';
 import { buildApp, type DbAppDeps } from '../app.ts';
 import { loadConfig, type DbConfig } from '../config.ts';
 
 export const CHAOS_TOKEN = 'db-test-chaos-token';
 export const chaosHeaders = { authorization: `Bearer ${CHAOS_TOKEN}` };
-
-/** A deterministic random source (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface TestApp {
   app: FastifyInstance;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LATENCY_BUCKETS } from '../../metrics/metrics.ts';
+import { seededRandom } from '../../random/seeded-random.ts';
 import { counterDelta, histogramDelta, histogramQuantile, perSecond, ratio, sumBuckets, type Bucket } from './series-math.ts';
 
 /** Cumulative buckets (LATENCY_BUCKETS + +Inf) of a list of observations, as prom-client counts them. */
@@ -9,16 +10,6 @@ function bucketsOf(observations: readonly number[], bounds: readonly number[] = 
   return les.map((le) => ({ le, count: observations.filter((o) => o <= le).length }));
 }
 
-/** A small seeded PRNG, so the distribution tests are repeatable. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function exactQuantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -230,7 +221,7 @@ describe(histogramQuantile.name, () => {
   });
 
   it('does match the p95 of a known log-normal latency distribution within one bucket', () => {
-    const random = mulberry32(42);
+    const random = seededRandom(42);
     const values = Array.from({ length: 20_000 }, () => {
       // Box-Muller: log-normal around 30 ms with a heavy tail, like request latencies.
       const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -248,7 +239,7 @@ describe(histogramQuantile.name, () => {
   it('does match the p95 of uniform latencies within one bucket, for any range', () => {
     fc.assert(
       fc.property(fc.double({ min: 0.0005, max: 5, noNaN: true }), fc.double({ min: 1.01, max: 4, noNaN: true }), fc.integer({ min: 1, max: 1_000_000 }), (low, spread, seed) => {
-        const random = mulberry32(seed);
+        const random = seededRandom(seed);
         const values = Array.from({ length: 500 }, () => low + random() * low * (spread - 1));
         const truth = exactQuantile(values, 0.95);
         const [lower, upper] = bucketAround(truth);
