@@ -12,6 +12,7 @@ COPY package.json package-lock.json ./
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/common/package.json packages/common/
 COPY load/package.json load/
+COPY packages/experiments/package.json packages/experiments/
 COPY apps/dashboard/package.json apps/dashboard/
 RUN npm ci --omit=dev --no-audit --no-fund -w @archaics/dashboard --include-workspace-root \
  && npm cache clean --force
@@ -22,6 +23,7 @@ RUN npm ci --no-audit --no-fund -w @archaics/dashboard --include-workspace-root
 COPY packages/contracts packages/contracts
 COPY packages/common packages/common
 COPY load load
+COPY packages/experiments packages/experiments
 COPY apps/dashboard apps/dashboard
 RUN npm run build -w @archaics/dashboard
 
@@ -36,6 +38,8 @@ WORKDIR /app
 COPY packages/contracts packages/contracts
 COPY packages/common packages/common
 COPY load load
+COPY packages/experiments packages/experiments
+COPY experiments experiments
 COPY --from=build /app/apps/dashboard apps/dashboard
 RUN rm -rf apps/dashboard/node_modules
 COPY --from=deps /app/ ./
