@@ -72,7 +72,7 @@ export async function buildApp(config: DetectorConfig, deps: DetectorDeps = {}):
     webhook,
     logger,
     ...(now ? { now } : {}),
-    onInterval: (event) => gauges.onInterval(event, detector?.openAnomaly !== null && detector?.openAnomaly !== undefined),
+    onInterval: (event) => gauges.onInterval(event, Boolean(detector?.openAnomaly)),
   });
   const running = detector;
   registerDetectorRoutes(app, { detector: running, chaosToken: config.chaosToken });

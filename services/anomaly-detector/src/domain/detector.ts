@@ -71,6 +71,8 @@ export class Detector {
   private readonly latest = new Map<BusinessService, ServiceScore>();
   private readonly history: ScoreHistoryEntry[] = [];
   private readonly records: AnomalyRecord[] = [];
+  /** The record of the episode the tracker has open, if any. */
+  private open: AnomalyRecord | null = null;
   private lastSampleAt: string | null = null;
   private lastError: string | null = null;
   private readonly now: () => Date;
@@ -115,8 +117,7 @@ export class Detector {
   }
 
   get openAnomaly(): AnomalyRecord | null {
-    const open = this.tracker.current;
-    return open ? (this.records.find((record) => record.id === open.id) ?? null) : null;
+    return this.open;
   }
 
   status(): { last_sample_at: string | null; last_error: string | null } {
@@ -125,8 +126,8 @@ export class Detector {
 
   /** Forgets the model and starts learning a new baseline. */
   resetBaseline(): void {
-    const open = this.tracker.reset();
-    if (open) this.closeRecord(open.id, this.now());
+    this.tracker.reset();
+    this.closeOpen(this.now());
     this.trained = null;
     this.baseline = new Map();
     this.baselineCount = 0;
@@ -221,18 +222,15 @@ export class Detector {
     if (this.history.length > HISTORY_LENGTH) this.history.shift();
 
     const transition = this.tracker.observe(at, verdicts);
-    const open = this.tracker.current;
-    if (open) {
-      const record = this.records.find((r) => r.id === open.id);
-      if (record) Object.assign(record.peak_scores, open.peakScores);
+    const episode = this.tracker.current ?? transition.closed;
+    if (this.open && episode) {
+      // The record shows the episode as the tracker keeps it: services that joined, peak scores.
+      this.open.services.splice(0, this.open.services.length, ...episode.services);
+      Object.assign(this.open.peak_scores, episode.peakScores);
     }
-    if (transition.joined && open) {
-      const record = this.records.find((r) => r.id === open.id);
-      if (record) for (const service of transition.joined) if (!record.services.includes(service)) record.services.push(service);
-      this.ports.logger.warn(`${transition.joined.join(', ')} joined anomaly ${open.id}`);
-    }
+    if (transition.joined) this.ports.logger.warn(`${transition.joined.join(', ')} joined anomaly ${this.open?.id}`);
     if (transition.closed) {
-      this.closeRecord(transition.closed.id, at);
+      this.closeOpen(at);
       this.ports.logger.info(`anomaly ${transition.closed.id} closed: every service normal for ${this.settings.clearIntervals} intervals`);
     }
     if (!transition.opened) return false;
@@ -261,7 +259,7 @@ export class Detector {
     });
     this.ports.logger.warn(`anomaly ${episode.id} opened: ${described.join('; ')}`);
     const webhook = this.ports.webhook.send(payload);
-    this.records.unshift({
+    this.open = {
       id: episode.id,
       opened_at: payload.opened_at,
       first_anomalous_at: payload.window.start,
@@ -270,13 +268,14 @@ export class Detector {
       peak_scores: { ...episode.peakScores },
       scores,
       webhook,
-    });
+    };
+    this.records.unshift(this.open);
     if (this.records.length > ANOMALIES_KEPT) this.records.pop();
   }
 
-  private closeRecord(id: string, at: Date): void {
-    const record = this.records.find((r) => r.id === id);
-    if (record) record.closed_at = at.toISOString();
+  private closeOpen(at: Date): void {
+    if (this.open) this.open.closed_at = at.toISOString();
+    this.open = null;
   }
 }
 
