@@ -52,7 +52,11 @@ describe('crash fault', () => {
     const users = [await newUser(stack), await newUser(stack)];
     const before = pidOf('auth-service');
     await inject(stack, 'auth-service', 'type=crash&probability=0.99');
-    await call(`${stack.url('auth-service')}/validate`, { token: users[0]!.jwt }).catch(() => undefined);
+    // Each request draws the crash with probability 0.99: keep asking (bounded) until one does.
+    for (let i = 0; i < 20 && pidOf('auth-service') === before; i++) {
+      const answer = await call(`${stack.url('auth-service')}/validate`, { token: users[0]!.jwt }).catch(() => null);
+      if (answer === null) break;
+    }
     await waitForRestart('auth-service', before);
     for (const user of users) {
       const login = await call(`${stack.url('auth-service')}/login`, { body: { email: user.email, password: 'secure-password-1' } });
