@@ -1,5 +1,6 @@
-// `node --import tsx bench/runner.bench.ts`: the built-in load runner's top request rate (load/src, undici,
-// closed model: one VU per connection, no think time) against autocannon's, on a trivial node:http server
+// `node --import tsx bench/runner.bench.ts`: the built-in load runner's top request rate (load/src, its own
+// HTTP/1.1 client, closed model: one VU per connection, no think time) against autocannon's, and the same
+// runner through undici (LOAD_HTTP_CLIENT=undici) for reference, on a trivial node:http server
 // answering 200 "ok" (in a worker thread of this script, so it has its own event loop), with the same
 // connections, warm-up and duration; then the runner's open model at a share of that rate, to show what
 // the schedule costs. The bench reports; it never fails on a missed target.
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runScenario, type LoadProfile, type ScenarioDefinition, type Summary } from '../load/src/index.ts';
+import type { HttpClientName } from '../load/src/http/transport.ts';
 import { freePort } from './lib/free-port.ts';
 import { runLoad, stopLoad } from './lib/load-runner.ts';
 import { fixed, markdownTable, median } from './lib/markdown-table.ts';
@@ -80,14 +82,17 @@ process.on('SIGINT', () => {
   stopLoad();
 });
 
-async function runner(url: string, load: LoadProfile): Promise<Summary> {
-  return runScenario(definition(load), { targets: { bench: url }, signal: interrupt.signal });
+async function runner(url: string, load: LoadProfile, httpClient: HttpClientName = 'builtin'): Promise<Summary> {
+  return runScenario(definition(load), { targets: { bench: url }, signal: interrupt.signal, httpClient });
 }
 
-function runnerRow(summary: Summary, model: string, round: number | null): Row {
+const RUNNER = 'archaics load';
+const RUNNER_UNDICI = 'archaics load (undici)';
+
+function runnerRow(summary: Summary, model: string, round: number | null, tool = RUNNER): Row {
   const s = summary.latency.serviceTime;
   return {
-    tool: 'archaics load',
+    tool,
     model,
     round,
     requests: summary.requests.total,
@@ -125,8 +130,12 @@ async function main(): Promise<void> {
       log(`round ${round}: archaics load, ${connections} VUs, ${warmupS}s warm-up + ${durationS}s`);
       if (warmupS > 0) await runner(url, { ...closed, duration: `${warmupS}s` });
       rows.push(runnerRow(await runner(url, closed), `closed, ${connections} VUs`, round));
+      if (interrupt.signal.aborted) break;
+      log(`round ${round}: archaics load through undici, ${connections} VUs, ${warmupS}s warm-up + ${durationS}s`);
+      if (warmupS > 0) await runner(url, { ...closed, duration: `${warmupS}s` }, 'undici');
+      rows.push(runnerRow(await runner(url, closed, 'undici'), `closed, ${connections} VUs`, round, RUNNER_UNDICI));
     }
-    const best = Math.max(0, ...rows.filter((r) => r.tool === 'archaics load').map((r) => r.rps));
+    const best = Math.max(0, ...rows.filter((r) => r.tool === RUNNER).map((r) => r.rps));
     const rate = Math.max(1, Math.round((best * settings.openSharePct) / 100 / 100) * 100);
     if (!interrupt.signal.aborted && best > 0) {
       const pool = connections * settings.openPoolFactor;
@@ -144,7 +153,8 @@ async function main(): Promise<void> {
   }
 
   const acMedian = median(rows.filter((r) => r.tool === 'autocannon').map((r) => r.rps));
-  const runnerMedian = median(rows.filter((r) => r.tool === 'archaics load' && r.model.startsWith('closed')).map((r) => r.rps));
+  const runnerMedian = median(rows.filter((r) => r.tool === RUNNER && r.model.startsWith('closed')).map((r) => r.rps));
+  const undiciMedian = median(rows.filter((r) => r.tool === RUNNER_UNDICI).map((r) => r.rps));
   const table = markdownTable(
     ['tool', 'load', 'round', 'req/s', 'vs autocannon', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'p99 from schedule ms', 'dropped', 'errors'],
     rows.map((r) => [
@@ -173,13 +183,15 @@ async function main(): Promise<void> {
     '',
     table,
     '',
-    `Median req/s: autocannon ${fixed(acMedian)}, archaics load ${fixed(runnerMedian)} (${fixed((runnerMedian / acMedian) * 100)}% of autocannon).`,
+    `Median req/s: autocannon ${fixed(acMedian)}, archaics load ${fixed(runnerMedian)} (${fixed((runnerMedian / acMedian) * 100)}% of autocannon; target ≥ 80%), archaics load through undici ${fixed(undiciMedian)} (${fixed((undiciMedian / acMedian) * 100)}%).`,
     '',
-    'autocannon drives raw sockets with its own HTTP parser and records latency in whole milliseconds; the runner goes through',
-    'undici and records every request twice in HDR histograms (service time and time from the scheduled start) plus per endpoint,',
-    'and checks every status. The open-model row runs a fixed schedule at a share of the closed rate (a VU pool larger than the',
-    'connections absorbs the ~1 ms timer batches): "p99 from schedule" includes the time iterations waited for the event loop,',
-    'which a closed-model tool cannot see; "dropped" are arrivals that found no free VU.',
+    'autocannon drives raw sockets with its own HTTP parser and records latency in whole milliseconds. The runner sends',
+    'http:// requests through its own keep-alive HTTP/1.1 client (load/src/http/http1-client.ts; https:// goes through undici)',
+    'and records every request in HDR histograms (service time and time from the scheduled start, in microseconds) plus per',
+    'endpoint, and checks every status; the "(undici)" rows are the same runner with LOAD_HTTP_CLIENT=undici. The open-model',
+    'row runs a fixed schedule at a share of the closed rate (a VU pool larger than the connections absorbs the ~1 ms timer',
+    'batches): "p99 from schedule" includes the time iterations waited for the event loop, which a closed-model tool cannot',
+    'see; "dropped" are arrivals that found no free VU.',
     '',
   ].join('\n');
   process.stdout.write(`\n${markdown}\n`);
@@ -187,7 +199,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const base = join(dir, `runner-${day}`);
   writeFileSync(`${base}.md`, markdown);
-  writeFileSync(`${base}.json`, `${JSON.stringify({ machine: info, settings, medians: { autocannon: acMedian, runner: runnerMedian }, rows }, null, 2)}\n`);
+  writeFileSync(`${base}.json`, `${JSON.stringify({ machine: info, settings, medians: { autocannon: acMedian, runner: runnerMedian, runnerUndici: undiciMedian }, rows }, null, 2)}\n`);
   log(`results written to ${base}.md and ${base}.json`);
 }
 

@@ -1,4 +1,3 @@
-import { Agent } from 'undici';
 import type { Env } from '@archaics/common';
 import { applyOverrides, type LoadOverrides } from './definition/overrides.ts';
 import { DefinitionError, parseScenario, type ScenarioDefinition } from './definition/scenario-definition.ts';
@@ -7,6 +6,7 @@ import { runOpenModel } from './execution/open-model.ts';
 import { RunControl } from './execution/run-control.ts';
 import { FAULT_MARGIN_S, WITH_FAILURES, injectFailures, readChaosToken, resetFailures, type InjectedFault } from './faults/with-failures.ts';
 import { checkTargets, targetsFromEnv, type Targets } from './http/targets.ts';
+import { createTransport, httpClientNamed, HTTP_CLIENT_NAMES, type HttpClientName } from './http/transport.ts';
 import { JourneyRunner } from './journey/journey-runner.ts';
 import { RunMetrics } from './metrics/run-metrics.ts';
 import { ProgressLine, type ProgressOutput } from './report/progress-line.ts';
@@ -36,6 +36,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Where the live progress line goes (e.g. process.stderr); none by default. */
   progress?: ProgressOutput | false;
+  /** The HTTP client for http:// targets: the runner's own (default) or undici; default `LOAD_HTTP_CLIENT`. */
+  httpClient?: HttpClientName;
 }
 
 /**
@@ -60,6 +62,8 @@ export async function runScenario(definition: ScenarioDefinition, options: RunOp
     targets[name] = base.replace(/\/+$/, '');
   }
   checkTargets(targets, options.allowRemote ?? false);
+  const httpClient = options.httpClient ?? httpClientNamed(env.LOAD_HTTP_CLIENT);
+  if (httpClient === undefined) throw new DefinitionError(`LOAD_HTTP_CLIENT must be one of ${HTTP_CLIENT_NAMES.join(', ')}, not "${env.LOAD_HTTP_CLIENT}"`);
   const token = options.withFailures ? (options.chaosToken ?? readChaosToken(env, options.cwd)) : undefined;
 
   const control = new RunControl();
@@ -67,8 +71,8 @@ export async function runScenario(definition: ScenarioDefinition, options: RunOp
   if (options.signal?.aborted) control.interrupt();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const metrics = new RunMetrics();
-  const dispatcher = new Agent({ headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: 30_000 });
-  const journey = new JourneyRunner(checked.journey, targets, metrics, dispatcher, checked.name);
+  const transport = createTransport(httpClient, REQUEST_TIMEOUT_MS);
+  const journey = new JourneyRunner(checked.journey, targets, metrics, transport, checked.name);
   const progress = options.progress ? new ProgressLine(options.progress, metrics, checked.name, plan.durationMs / 1_000) : undefined;
   const startedAt = new Date();
   let injected: InjectedFault[] | undefined;
@@ -91,7 +95,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunOp
     progress?.stop();
     options.signal?.removeEventListener('abort', onAbort);
     if (token !== undefined && injected !== undefined) faults = { injected, reset: await resetFailures(targets, token) };
-    await dispatcher.destroy().catch(() => undefined);
+    await transport.close();
   }
   if (control.error !== undefined) throw control.error;
   return buildSummary(metrics, {

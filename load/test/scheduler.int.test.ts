@@ -98,6 +98,19 @@ describe('closed model', () => {
     expect(summary.requests.total).toBe(summary.iterations.completed);
   }, 30_000);
 
+  it('gives the same counts through undici (LOAD_HTTP_CLIENT=undici) as through its own client', async () => {
+    for (const env of [{ LOAD_HTTP_CLIENT: 'undici' }, { LOAD_HTTP_CLIENT: 'builtin' }]) {
+      server.requests.length = 0;
+      const summary = await runScenario(localScenario({ executor: 'constant-vus', vus: 3, duration: '1s' }), { targets: targets(), env });
+      expect(summary.requests.total, env.LOAD_HTTP_CLIENT).toBeGreaterThan(0);
+      expect(summary.requests.failed, env.LOAD_HTTP_CLIENT).toBe(0);
+      expect(server.requests.length, env.LOAD_HTTP_CLIENT).toBe(summary.requests.total);
+    }
+    await expect(runScenario(localScenario({ executor: 'constant-vus', vus: 1, duration: '1s' }), { targets: targets(), env: { LOAD_HTTP_CLIENT: 'curl' } })).rejects.toThrow(
+      /LOAD_HTTP_CLIENT must be one of builtin, undici, not "curl"/,
+    );
+  }, 30_000);
+
   it('ramps VUs up and down through stages', async () => {
     const summary = await runScenario(
       localScenario({

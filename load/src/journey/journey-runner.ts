@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Dispatcher } from 'undici';
 import type { HttpMethod, Journey, JourneyStep } from '../definition/scenario-definition.ts';
 import { IterationInterrupted } from '../execution/run-control.ts';
-import { exchange } from '../http/exchange.ts';
+import type { Transport } from '../http/transport.ts';
 import type { Targets } from '../http/targets.ts';
-import type { EndpointStats, RunMetrics } from '../metrics/run-metrics.ts';
+import type { CheckCounts, EndpointStats, RunMetrics } from '../metrics/run-metrics.ts';
 import { VirtualUser, type Session } from './virtual-user.ts';
 
 /** The password every load-test user gets (users are throwaway, emails unique per run and VU). */
@@ -18,8 +17,8 @@ interface PreparedStep {
   readonly pick: ReadonlyArray<readonly [string, readonly unknown[]]>;
   readonly expect: number;
   readonly endpoint: EndpointStats;
-  /** As the k6 scripts name it: `GET /products is 200`. */
-  readonly checkName: string;
+  /** Its check, named as the k6 scripts name it: `GET /products is 200`. */
+  readonly check: CheckCounts;
 }
 
 interface Answer {
@@ -35,7 +34,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** An error's code for the summary: `ECONNREFUSED`, `UND_ERR_HEADERS_TIMEOUT`, ... */
+/** An error's code for the summary: `ECONNREFUSED`, `REQUEST_TIMEOUT`, `UND_ERR_HEADERS_TIMEOUT` (undici), ... */
 function errorCode(error: unknown): string {
   const e = error as { code?: unknown; cause?: { code?: unknown }; name?: unknown };
   const code = e.code ?? e.cause?.code ?? e.name;
@@ -54,7 +53,7 @@ export class JourneyRunner {
     private readonly journey: Journey,
     private readonly targets: Targets,
     private readonly metrics: RunMetrics,
-    private readonly dispatcher: Dispatcher,
+    private readonly transport: Transport,
     private readonly scenarioName: string,
   ) {
     this.steps = journey.steps.map((step) => this.prepare(step));
@@ -77,7 +76,7 @@ export class JourneyRunner {
       pick: Object.entries(step.pick ?? {}),
       expect: step.expect,
       endpoint: this.metrics.endpoint(step.target, name),
-      checkName: `${name} is ${step.expect}`,
+      check: this.metrics.check(`${name} is ${step.expect}`),
     };
   }
 
@@ -138,9 +137,9 @@ export class JourneyRunner {
     const { min, max } = this.journey.thinkTime;
     const thinkMs = (min + Math.random() * (max - min)) * 1_000;
     const thinkFrom = performance.now();
-    await vu.sleep(thinkMs);
-    if (vu.signal.aborted) throw new IterationInterrupted();
-    this.metrics.iterationTime.record(performance.now() - started);
+    if (thinkMs > 0) await vu.sleep(thinkMs);
+    if (vu.aborted) throw new IterationInterrupted();
+    this.metrics.iterationTime.record((thinkMs > 0 ? performance.now() : thinkFrom) - started);
     return thinkFrom + thinkMs;
   }
 
@@ -168,23 +167,23 @@ export class JourneyRunner {
     let outcome: number | string;
     let json: unknown;
     try {
-      const response = await exchange(
-        this.dispatcher,
+      const response = await this.transport.exchange(
         { origin: step.origin, path: step.path, method: step.method, headers, body: body === undefined ? null : JSON.stringify(body) },
-        vu.requestSignal,
+        vu,
         readJson,
       );
       outcome = response.status;
       if (readJson && outcome === step.expect && response.body !== undefined) json = parseJson(response.body);
     } catch (error) {
-      if (vu.signal.aborted) throw new IterationInterrupted();
+      if (vu.aborted) throw new IterationInterrupted();
       outcome = errorCode(error);
     }
-    if (vu.signal.aborted) throw new IterationInterrupted();
+    if (vu.aborted) throw new IterationInterrupted();
     const ended = performance.now();
     this.metrics.recordRequest(step.endpoint, outcome, ended - started, ended - Math.min(intendedStart, started));
     const ok = outcome === step.expect;
-    this.metrics.recordCheck(step.checkName, ok);
+    if (ok) step.check.passed++;
+    else step.check.failed++;
     return { ok, json };
   }
 }

@@ -1,19 +1,5 @@
-import { EventEmitter } from 'node:events';
+import type { AbortSlot } from '../http/exchange.ts';
 import { IterationInterrupted } from '../execution/run-control.ts';
-
-/**
- * What undici watches to abort a VU's request in flight. An EventEmitter rather than the
- * AbortSignal: undici accepts both, and adding and removing a listener per request on an
- * EventTarget costs a noticeable share of the runner's top rate.
- */
-class RequestAbort extends EventEmitter {
-  aborted = false;
-  abort(): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.emit('abort');
-  }
-}
 
 /** The credentials of a per-VU session; signed up and logged in lazily on the VU's first iteration. */
 export interface Session {
@@ -24,12 +10,13 @@ export interface Session {
 }
 
 /** One virtual user: its session, its think-time sleep, and the switch that cuts its iteration short. */
-export class VirtualUser {
+export class VirtualUser implements AbortSlot {
   session: Session | undefined;
   /** Ramping down: finish the current iteration, then leave. */
   retiring = false;
   private controller = new AbortController();
-  private requestAbort = new RequestAbort();
+  /** Cancels the request in flight (set and cleared by `exchange`); {@link interrupt} calls it. */
+  cancel: ((reason: Error) => void) | undefined;
   private wakeUp: (() => void) | undefined;
 
   constructor(readonly id: number) {}
@@ -38,9 +25,9 @@ export class VirtualUser {
     return this.controller.signal;
   }
 
-  /** The abort switch of the request in flight (undici's `signal`). */
-  get requestSignal(): RequestAbort {
-    return this.requestAbort;
+  /** Interrupted: a request about to start is aborted at once. */
+  get aborted(): boolean {
+    return this.controller.signal.aborted;
   }
 
   /** Think time; ends early on `wake()` (the run stopping or the VU retiring). */
@@ -64,13 +51,12 @@ export class VirtualUser {
   /** Aborts the request in flight; the iteration ends with {@link IterationInterrupted}. */
   interrupt(): void {
     this.controller.abort(new IterationInterrupted());
-    this.requestAbort.abort();
+    this.cancel?.(new Error('request aborted'));
     this.wake();
   }
 
   /** Back in service after an interrupt (a ramp that goes up again). */
   renew(): void {
     if (this.controller.signal.aborted) this.controller = new AbortController();
-    if (this.requestAbort.aborted) this.requestAbort = new RequestAbort();
   }
 }

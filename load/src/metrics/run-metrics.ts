@@ -4,13 +4,19 @@ import type { MetricSource } from '../report/thresholds.ts';
 /** Status codes as map keys, made once. */
 const STATUS_KEYS: Record<number, string> = {};
 
+/** Passes and failures of one check (k6's `check`). */
+export interface CheckCounts {
+  passed: number;
+  failed: number;
+}
+
 /** Counters of one endpoint (a step's method and path on a target). */
 export interface EndpointStats {
   readonly target: string;
   readonly name: string;
   requests: number;
   failed: number;
-  /** Answers by HTTP status, or by error code when there was no answer (`ECONNREFUSED`, `UND_ERR_HEADERS_TIMEOUT`). */
+  /** Answers by HTTP status, or by error code when there was no answer (`ECONNREFUSED`, `REQUEST_TIMEOUT`, undici's `UND_ERR_*`). */
   readonly outcomes: Map<string, number>;
   readonly service: LatencyHistogram;
 }
@@ -24,7 +30,7 @@ export class RunMetrics implements MetricSource {
   /** From when the request should have been sent (its iteration's scheduled start, for the first request). */
   readonly scheduledTime = new LatencyHistogram();
   readonly iterationTime = new LatencyHistogram();
-  readonly checks = new Map<string, { passed: number; failed: number }>();
+  readonly checks = new Map<string, CheckCounts>();
   readonly iterations = { scheduled: 0, started: 0, completed: 0, interrupted: 0, dropped: 0 };
   readonly vus = { active: 0, maxActive: 0, allocated: 0 };
   /** performance.now() at the start and end of the load phase. */
@@ -63,14 +69,14 @@ export class RunMetrics implements MetricSource {
     return failed;
   }
 
-  recordCheck(name: string, ok: boolean): void {
+  /** The counters of one named check (made on first use; a journey step holds on to its own). */
+  check(name: string): CheckCounts {
     let check = this.checks.get(name);
     if (!check) {
       check = { passed: 0, failed: 0 };
       this.checks.set(name, check);
     }
-    if (ok) check.passed++;
-    else check.failed++;
+    return check;
   }
 
   setActiveVUs(active: number): void {
