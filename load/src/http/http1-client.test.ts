@@ -236,6 +236,19 @@ describe('Http1Client', () => {
     await expect(c.exchange(get(origin), already, false)).rejects.toMatchObject({ code: 'ABORTED' });
   });
 
+  it('never sends a timed-out request again, even a GET on a kept-alive connection', async () => {
+    let requests = 0;
+    const { origin } = await tcpServer((socket) => {
+      requests++;
+      if (requests === 1) socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+    });
+    const c = client(200);
+    expect((await c.exchange(get(origin), slot(), true)).body).toBe('ok');
+    await expect(c.exchange(get(origin), slot(), false)).rejects.toMatchObject({ code: 'REQUEST_TIMEOUT' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(requests).toBe(2);
+  });
+
   it('sends a GET again on a new connection when the server closed the kept-alive one under it', async () => {
     let requests = 0;
     // Answers, then closes the connection a moment later without saying so (no Connection: close).

@@ -103,20 +103,21 @@ class Connection {
     this.socket.write(request.body === null ? head : head + request.body);
   }
 
+  /** Closes the connection; the request on it fails with `error` (a timeout, an abort, bad framing: never retried). */
   destroy(error: Error): void {
     if (this.closed) return;
-    this.fail(error);
+    this.fail(error, false);
     this.socket.destroy();
   }
 
-  /** The in-flight request fails (or is retried) and the connection is done with. */
-  private fail(error: Error): void {
+  /** The in-flight request fails (or, when the server closed under it, `mayRetry`, is sent again) and the connection is done with. */
+  private fail(error: Error, mayRetry: boolean): void {
     this.closed = true;
     this.pool.forget(this);
     const inFlight = this.inFlight;
     this.inFlight = undefined;
     if (!inFlight) return;
-    if (inFlight.reused && !inFlight.answered && !inFlight.retried && IDEMPOTENT.has(inFlight.request.method) && !inFlight.slot.aborted) {
+    if (mayRetry && inFlight.reused && !inFlight.answered && !inFlight.retried && IDEMPOTENT.has(inFlight.request.method) && !inFlight.slot.aborted) {
       // The server closed a kept-alive connection as the request went out: it never saw it. Send it again, once.
       inFlight.retried = true;
       inFlight.status = 0;
@@ -131,8 +132,10 @@ class Connection {
   private onEnd(): void {
     // The server closed its side: a body that runs until the close is complete; anything else is cut.
     if (this.inFlight && this.state === State.UntilClose) this.finish();
-    else if (this.inFlight) this.destroy(new HttpClientError('the server closed the connection before the answer was complete', 'ECONNRESET'));
-    else this.destroy(new HttpClientError('closed', 'ECONNRESET'));
+    else if (!this.closed) {
+      this.fail(new HttpClientError('the server closed the connection before the answer was complete', 'ECONNRESET'), true);
+      this.socket.destroy();
+    }
   }
 
   private onClose(error: NodeJS.ErrnoException | undefined): void {
@@ -143,7 +146,7 @@ class Connection {
       return;
     }
     const code = error?.code ?? 'ECONNRESET';
-    this.fail(new HttpClientError(error?.message ?? 'the connection closed before the answer', code));
+    this.fail(new HttpClientError(error?.message ?? 'the connection closed before the answer', code), true);
     this.socket.destroy();
   }
 
@@ -387,12 +390,12 @@ class OriginPool {
   }
 
   sweep(now: number, timeoutMs: number): void {
+    const late: Connection[] = [];
     for (const connection of this.busy) {
       const inFlight = connection.inFlight;
-      if (inFlight && now - inFlight.startedAt > timeoutMs) {
-        connection.destroy(new HttpClientError(`no complete answer within ${timeoutMs} ms`, 'REQUEST_TIMEOUT'));
-      }
+      if (inFlight && now - inFlight.startedAt > timeoutMs) late.push(connection);
     }
+    for (const connection of late) connection.destroy(new HttpClientError(`no complete answer within ${timeoutMs} ms`, 'REQUEST_TIMEOUT'));
     for (let i = this.idle.length - 1; i >= 0; i--) {
       const connection = this.idle[i] as Connection;
       if (connection.reusableUntil <= now) {
