@@ -1,6 +1,7 @@
 import { SERVICE_PORTS, SERVICE_URL_ENV, type BusinessService, type ServiceName } from '@archaics/contracts';
 import { archaicsHome, resolveChaosToken } from '../state/state-home.ts';
 import { envReader, type Env } from './env.ts';
+import { readOtlpHeaders } from './otlp-headers.ts';
 
 /** What every service reads from its environment. */
 export interface BaseServiceConfig {
@@ -13,6 +14,8 @@ export interface BaseServiceConfig {
   readonly logLevel: string;
   readonly otlpEndpoint: string | undefined;
   readonly otlpProtocol: 'http/protobuf' | 'http/json';
+  /** `OTEL_EXPORTER_OTLP_HEADERS` (+ `…_TRACES_HEADERS`): sent with every export request. */
+  readonly otlpHeaders: Readonly<Record<string, string>>;
   readonly sampleRatio: number;
   /** null when `CHAOS_OPEN=1` lifts the check. */
   readonly chaosToken: string | null;
@@ -34,6 +37,7 @@ export function readBaseConfig(service: ServiceName, env: Env = process.env): Ba
     logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     otlpEndpoint: read.optionalString('OTEL_EXPORTER_OTLP_ENDPOINT'),
     otlpProtocol: read.oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', ['http/protobuf', 'http/json'] as const, 'http/protobuf'),
+    otlpHeaders: readOtlpHeaders(env),
     sampleRatio: read.number('TRACE_SAMPLE_RATIO', 1, { min: 0, max: 1 }),
     chaosToken: chaosOpen ? null : resolveChaosToken(env, home),
   });

@@ -64,6 +64,7 @@ export interface ServerOptions {
   tracing?: Tracing;
   otlpEndpoint?: string | undefined;
   otlpProtocol?: 'http/protobuf' | 'http/json';
+  otlpHeaders?: Readonly<Record<string, string>>;
   sampleRatio?: number;
   metrics?: ServiceMetrics;
   /** Largest accepted body in bytes (default 64 KiB). */
@@ -89,7 +90,7 @@ export interface ServerOptions {
 /** The server options every service takes from its base configuration (name, version, token, logs, tracing). */
 export function serverOptionsOf(
   config: BaseServiceConfig,
-): Pick<ServerOptions, 'service' | 'version' | 'chaosToken' | 'logLevel' | 'otlpEndpoint' | 'otlpProtocol' | 'sampleRatio'> {
+): Pick<ServerOptions, 'service' | 'version' | 'chaosToken' | 'logLevel' | 'otlpEndpoint' | 'otlpProtocol' | 'otlpHeaders' | 'sampleRatio'> {
   return {
     service: config.service,
     version: config.version,
@@ -97,6 +98,7 @@ export function serverOptionsOf(
     logLevel: config.logLevel,
     otlpEndpoint: config.otlpEndpoint,
     otlpProtocol: config.otlpProtocol,
+    otlpHeaders: config.otlpHeaders,
     sampleRatio: config.sampleRatio,
   };
 }
@@ -141,6 +143,7 @@ async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
       otlpEndpoint: options.otlpEndpoint,
       sampleRatio: options.sampleRatio ?? 1,
       ...(options.otlpProtocol ? { otlpProtocol: options.otlpProtocol } : {}),
+      ...(options.otlpHeaders ? { otlpHeaders: options.otlpHeaders } : {}),
     });
   const chaos = new ChaosEngine({
     service,

@@ -1,6 +1,5 @@
 import {
   context,
-
   trace,
   type Context,
   type Span,
@@ -9,11 +8,8 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  BatchSpanProcessor,
   ParentBasedSampler,
   RandomIdGenerator,
   TraceIdRatioBasedSampler,
@@ -22,6 +18,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OtlpHttpSpanProcessor, type OtlpExportStats } from './otlp-http-span-processor.ts';
 import { parseLegacyTraceId } from './trace-id.ts';
 
 export interface TracingOptions {
@@ -31,6 +28,8 @@ export interface TracingOptions {
   otlpEndpoint?: string | undefined;
   /** `http/protobuf` (default, as in the OpenTelemetry spec) or `http/json` (`OTEL_EXPORTER_OTLP_PROTOCOL`). */
   otlpProtocol?: 'http/protobuf' | 'http/json';
+  /** Headers every export request carries (`OTEL_EXPORTER_OTLP_HEADERS`), e.g. a collector's API key. */
+  otlpHeaders?: Readonly<Record<string, string>>;
   /** Fraction of new traces sampled (parents' decisions are followed). Default 1. */
   sampleRatio?: number;
   /** Extra processors (tests use an in-memory exporter). */
@@ -46,6 +45,9 @@ export interface Tracing {
   extract(headers: Record<string, string | string[] | undefined>): { parent: Context; legacyTraceId?: string };
   /** Headers an outgoing call carries for the active context: traceparent and X-Trace-ID. */
   outgoingHeaders(ctx?: Context): Record<string, string>;
+  /** What the OTLP export did so far (spans exported, dropped on a full queue, failed); undefined without export. */
+  exportStats(): OtlpExportStats | undefined;
+  /** Sends the spans still queued, then stops the SDK. */
   shutdown(): Promise<void>;
 }
 
@@ -79,15 +81,11 @@ export function createTracing(options: TracingOptions): Tracing {
   installContextManager();
   const idGenerator = new ForcedTraceIdGenerator();
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+  let exporter: OtlpHttpSpanProcessor | undefined;
   if (options.otlpEndpoint) {
     const url = `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`;
-    const Exporter = options.otlpProtocol === 'http/json' ? OTLPJsonTraceExporter : OTLPProtoTraceExporter;
-    processors.push(
-      new BatchSpanProcessor(new Exporter({ url, timeoutMillis: 2_000 }), {
-        maxQueueSize: 4_096,
-        scheduledDelayMillis: 1_000,
-      }),
-    );
+    exporter = new OtlpHttpSpanProcessor({ url, protocol: options.otlpProtocol ?? 'http/protobuf', timeoutMs: 2_000, headers: options.otlpHeaders ?? {} });
+    processors.push(exporter);
   }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.service, 'service.version': options.version }),
@@ -121,6 +119,9 @@ export function createTracing(options: TracingOptions): Tracing {
       const traceId = trace.getSpanContext(ctx)?.traceId;
       if (traceId) carrier['x-trace-id'] = traceId;
       return carrier;
+    },
+    exportStats() {
+      return exporter?.stats();
     },
     async shutdown() {
       await provider.shutdown();
