@@ -13,7 +13,7 @@ export interface TelemetryConfig extends BaseServiceConfig {
   readonly dbPath: string;
   /** Spans older than this are deleted (`TELEMETRY_RETENTION_S`, default 86400). */
   readonly retentionS: number;
-  /** At most this many spans are kept; the oldest go first (`TELEMETRY_MAX_SPANS`, default 200000). */
+  /** At most this many spans are kept; the first written go first (`TELEMETRY_MAX_SPANS`, default 200000, at most 5000000). */
   readonly maxSpans: number;
   /** Seconds between two retention sweeps (`TELEMETRY_RETENTION_SWEEP_S`, default 60). */
   readonly retentionSweepS: number;
@@ -48,7 +48,8 @@ export function loadConfig(env: Env = process.env): TelemetryConfig {
     queryPort,
     dbPath,
     retentionS: read.int('TELEMETRY_RETENTION_S', 86_400, { min: 1, max: 365 * 86_400 }),
-    maxSpans: read.int('TELEMETRY_MAX_SPANS', 200_000, { min: 10, max: 50_000_000 }),
+    // The trace index is kept in memory (~100 bytes a stored span): 5 million spans is ~0.5 GB of it.
+    maxSpans: read.int('TELEMETRY_MAX_SPANS', 200_000, { min: 10, max: 5_000_000 }),
     retentionSweepS: read.int('TELEMETRY_RETENTION_SWEEP_S', 60, { min: 1, max: 86_400 }),
     maxBodyBytes: read.int('TELEMETRY_MAX_BODY_BYTES', 8 * 1024 * 1024, { min: 1024, max: 256 * 1024 * 1024 }),
     logsDir,

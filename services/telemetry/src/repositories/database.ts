@@ -1,5 +1,9 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '@archaics/common';
+import { decodeTags, encodeTags } from './tag-list.ts';
+
+/** 1: span and resource tags as [key, value(, type)] entries (tag-list.ts); 0: as {key, type, value} objects. */
+const SCHEMA_VERSION = 1;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS spans (
@@ -22,10 +26,14 @@ CREATE TABLE IF NOT EXISTS spans (
   links               TEXT    NOT NULL,
   resource_attributes TEXT    NOT NULL
 );
-CREATE UNIQUE INDEX IF NOT EXISTS spans_by_trace ON spans (trace_id, span_id);
+-- Traces are found through an index kept in memory (trace-index.ts): a B-tree on random
+-- trace ids costs a random page write per span. Files from before lose theirs.
+DROP INDEX IF EXISTS spans_by_trace;
 CREATE INDEX IF NOT EXISTS spans_by_service_start ON spans (service, start_us);
-CREATE INDEX IF NOT EXISTS spans_by_service_operation ON spans (service, operation);
-CREATE INDEX IF NOT EXISTS spans_by_start ON spans (start_us);
+-- Service and operation names are counted in memory (name-catalogue.ts), retention goes by
+-- rowid (the first written first) and by service and start: every index costs each span.
+DROP INDEX IF EXISTS spans_by_service_operation;
+DROP INDEX IF EXISTS spans_by_start;
 `;
 
 /**
@@ -39,6 +47,17 @@ export function openSpanDatabase(path: string): Database.Database {
     prepare(db) {
       db.pragma(`journal_size_limit = ${8 * 1024 * 1024}`);
       db.exec(SCHEMA);
+      migrate(db);
     },
   });
+}
+
+/** Rewrites the tags of a file written before the compact tag lists, once, in one transaction. */
+function migrate(db: Database.Database): void {
+  if ((db.pragma('user_version', { simple: true }) as number) >= SCHEMA_VERSION) return;
+  db.function('archaics_compact_tags', { deterministic: true }, (text: unknown) => encodeTags(decodeTags(String(text))));
+  db.transaction(() => {
+    db.exec('UPDATE spans SET attributes = archaics_compact_tags(attributes), resource_attributes = archaics_compact_tags(resource_attributes)');
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SpanRecord } from '../domain/span.ts';
 import { openSpanDatabase } from './database.ts';
@@ -132,5 +132,51 @@ describe(SpanRepository.name, () => {
       { name: 'GET /products', spanKind: 'server' },
     ]);
     expect(repository.operationsWithKind('auth-service', 'client')).toEqual([]);
+  });
+
+  it('does rebuild its trace index and names from the file when reopened, after deletions', () => {
+    const path = join(dir, 'telemetry.sqlite');
+    db = openSpanDatabase(path);
+    let repository = new SpanRepository(db, { maxSpans: 50, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000 });
+    repository.insert([...spans(0, 40, 'auth-service'), ...spans(40, 40, 'db-service')]);
+    // The first 30 written (all auth-service's first 30) went.
+    expect(repository.count()).toBe(50);
+    expect(repository.trace(hex(1, 32))).toEqual([]);
+    expect(repository.trace(hex(80, 32))[0]).toMatchObject({ service: 'db-service', spanId: hex(80, 16) });
+    db.close();
+    db = openSpanDatabase(path);
+    repository = new SpanRepository(db, { maxSpans: 50, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000 });
+    expect(repository.count()).toBe(50);
+    expect(repository.services()).toEqual(['auth-service', 'db-service']);
+    expect(repository.trace(hex(35, 32))).toEqual(spans(34, 1, 'auth-service'));
+    // A span sent again after the restart is still known.
+    expect(repository.insert(spans(70, 5, 'db-service'))).toBe(0);
+    repository.insert(spans(100, 50, 'db-service'));
+    expect(repository.services()).toEqual(['db-service']);
+  });
+
+  it('does convert the tags of a file written before the compact layout, and answers from it', () => {
+    const path = join(dir, 'old.sqlite');
+    const old = new Database(path);
+    old.exec(`CREATE TABLE spans (trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT, service TEXT NOT NULL, operation TEXT NOT NULL,
+      kind INTEGER NOT NULL, start_us INTEGER NOT NULL, duration_us INTEGER NOT NULL, status_code INTEGER NOT NULL, status_message TEXT NOT NULL,
+      flags INTEGER NOT NULL, trace_state TEXT NOT NULL, scope_name TEXT NOT NULL, scope_version TEXT NOT NULL, attributes TEXT NOT NULL,
+      events TEXT NOT NULL, links TEXT NOT NULL, resource_attributes TEXT NOT NULL);
+      CREATE UNIQUE INDEX spans_by_trace ON spans (trace_id, span_id);`);
+    const [span] = spans(7, 1);
+    old.prepare('INSERT INTO spans VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, \'\', 1, \'\', ?, ?, ?, \'[]\', \'[]\', ?)').run(
+      span!.traceId, span!.spanId, span!.service, span!.operation, span!.kind, span!.startUs, span!.durationUs, span!.statusCode,
+      span!.scopeName, span!.scopeVersion, JSON.stringify(span!.attributes), JSON.stringify(span!.resource),
+    );
+    old.close();
+    db = openSpanDatabase(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'spans_by_trace'").pluck().get()).toBe(0);
+    const repository = new SpanRepository(db, { maxSpans: 100, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000 });
+    expect(repository.trace(span!.traceId)).toEqual([span]);
+    const query = { service: 'db-service', startUs: 0, endUs: T0 * 2, limit: 10 };
+    expect(repository.findTraces({ ...query, tags: { 'http.response.status_code': '200' } })).toEqual([[span]]);
+    expect(repository.findTraces({ ...query, tags: { 'service.version': '0.1.0' } })).toEqual([[span]]);
+    expect(repository.findTraces({ ...query, tags: { 'http.response.status_code': '500' } })).toEqual([]);
   });
 });

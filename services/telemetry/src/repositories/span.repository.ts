@@ -1,5 +1,9 @@
 import type Database from 'better-sqlite3';
 import { SPAN_KIND_NAMES, STATUS_ERROR, STATUS_OK, type SpanEvent, type SpanLink, type SpanRecord, type Tag } from '../domain/span.ts';
+import { NameCatalogue } from './name-catalogue.ts';
+import { RowLog } from './row-log.ts';
+import { decodeTags, encodeTags } from './tag-list.ts';
+import { TraceIndex } from './trace-index.ts';
 
 /** What `GET /api/traces` searches for; a trace matches when one of its spans matches all of it. */
 export interface TraceQuery {
@@ -53,23 +57,33 @@ interface SpanRow {
 
 const MAX_NAMES = 10_000;
 
+/** What a delete returns: enough to keep the in-memory indexes in step. */
+type DeletedRow = [rowid: number, traceId: string, service: string, operation: string, kind: number];
+const RETURNING = 'RETURNING rowid, trace_id, service, operation, kind';
+
 // A stored tag's value as the text a query compares with: booleans as true/false, numbers in decimal.
-const tagText = (alias: string): string =>
-  `CASE json_type(${alias}.value, '$.value') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(${alias}.value, '$.value') AS TEXT) END`;
+// Span and resource tags are [key, value(, type)] entries (tag-list.ts); event fields {key, type, value} objects.
+const tagText = (alias: string, path: string): string =>
+  `CASE json_type(${alias}.value, '${path}') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(${alias}.value, '${path}') AS TEXT) END`;
 const TAG_IN = (column: string): string =>
-  `EXISTS (SELECT 1 FROM json_each(s.${column}) a WHERE json_extract(a.value, '$.key') = ? AND ${tagText('a')} = ?)`;
-const TAG_IN_EVENTS = `EXISTS (SELECT 1 FROM json_each(s.events) e, json_each(e.value, '$.attributes') a WHERE json_extract(a.value, '$.key') = ? AND ${tagText('a')} = ?)`;
+  `EXISTS (SELECT 1 FROM json_each(s.${column}) a WHERE json_extract(a.value, '$[0]') = ? AND ${tagText('a', '$[1]')} = ?)`;
+const TAG_IN_EVENTS = `EXISTS (SELECT 1 FROM json_each(s.events) e, json_each(e.value, '$.attributes') a WHERE json_extract(a.value, '$.key') = ? AND ${tagText('a', '$.value')} = ?)`;
 
 /**
  * The span store: batched inserts, the queries of the Jaeger API, and retention by age and
  * by count. The count is kept in memory (recounted at every sweep), so the size bound is
- * enforced after every batch at no cost.
+ * enforced after every batch at no cost; so is the index of traces ({@link TraceIndex}),
+ * which finds a trace's rows and keeps a span sent twice from being stored twice.
  */
 export class SpanRepository {
   private readonly insertStatement: Database.Statement;
-  private readonly nextService: Database.Statement;
-  private readonly nextOperation: Database.Statement;
   private readonly insertMany: (spans: readonly SpanRecord[]) => number;
+  private readonly deleteBefore: Database.Statement;
+  private readonly deleteFirst: Database.Statement;
+  private readonly byRowids: Database.Statement;
+  private readonly traceIndex = new TraceIndex();
+  private readonly names = new NameCatalogue();
+  private readonly rowLog = new RowLog();
   private readonly now: () => number;
   private readonly ageCheckEvery: number;
   private stored: number;
@@ -83,32 +97,65 @@ export class SpanRepository {
     this.now = retention.now ?? Date.now;
     this.ageCheckEvery = retention.ageCheckEvery ?? 1000;
     this.insertStatement = db.prepare(`
-      INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, service, operation, kind, start_us, duration_us,
+      INSERT INTO spans (trace_id, span_id, parent_span_id, service, operation, kind, start_us, duration_us,
         status_code, status_message, flags, trace_state, scope_name, scope_version, attributes, events, links, resource_attributes)
-      VALUES (@traceId, @spanId, @parentSpanId, @service, @operation, @kind, @startUs, @durationUs,
-        @statusCode, @statusMessage, @flags, @traceState, @scopeName, @scopeVersion, @attributes, @events, @links, @resource)`);
-    this.nextService = db.prepare('SELECT service FROM spans WHERE service > ? ORDER BY service LIMIT 1').pluck();
-    this.nextOperation = db.prepare('SELECT operation FROM spans WHERE service = ? AND operation > ? ORDER BY operation LIMIT 1').pluck();
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.deleteBefore = db.prepare(`DELETE FROM spans WHERE service = ? AND start_us < ? ${RETURNING}`).raw();
+    // The first written go first: rowids grow with every span written, and the row log knows them.
+    this.deleteFirst = db.prepare('DELETE FROM spans WHERE rowid <= ?');
+    this.byRowids = db.prepare('SELECT * FROM spans WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY start_us, span_id');
     this.insertMany = db.transaction((spans: readonly SpanRecord[]) => {
       let inserted = 0;
+      // The spans of one resource share its tags: written as text once per batch.
+      let resource: readonly Tag[] | undefined;
+      let resourceJson = '';
       for (const span of spans) {
-        inserted += this.insertStatement.run({
-          ...span,
-          attributes: JSON.stringify(span.attributes),
-          events: JSON.stringify(span.events),
-          links: JSON.stringify(span.links),
-          resource: JSON.stringify(span.resource),
-        }).changes;
+        if (this.traceIndex.has(span.traceId, span.spanId)) continue;
+        if (span.resource !== resource) {
+          resource = span.resource;
+          resourceJson = encodeTags(resource);
+        }
+        const { lastInsertRowid } = this.insertStatement.run(
+          span.traceId,
+          span.spanId,
+          span.parentSpanId,
+          span.service,
+          span.operation,
+          span.kind,
+          span.startUs,
+          span.durationUs,
+          span.statusCode,
+          span.statusMessage,
+          span.flags,
+          span.traceState,
+          span.scopeName,
+          span.scopeVersion,
+          encodeTags(span.attributes),
+          span.events.length === 0 ? '[]' : JSON.stringify(span.events),
+          span.links.length === 0 ? '[]' : JSON.stringify(span.links),
+          resourceJson,
+        );
+        const rowid = Number(lastInsertRowid);
+        const traceId = this.traceIndex.add(span.traceId, span.spanId, rowid);
+        this.rowLog.push({ rowid, traceId, name: this.names.add(span.service, span.operation, span.kind), kind: span.kind });
+        inserted++;
       }
       return inserted;
     });
-    this.stored = this.countStored();
+    this.stored = this.loadIndex();
   }
 
   /** Stores spans in one transaction (a span already stored is kept as it was); returns how many were new. */
   insert(spans: readonly SpanRecord[]): number {
     if (spans.length === 0) return 0;
-    const inserted = this.insertMany(spans);
+    let inserted: number;
+    try {
+      inserted = this.insertMany(spans);
+    } catch (error) {
+      // The transaction was rolled back: the index may hold rows that are not there.
+      this.stored = this.loadIndex();
+      throw error;
+    }
     this.stored += inserted;
     this.writtenSinceAgeCheck += inserted;
     let deleted = 0;
@@ -117,7 +164,8 @@ export class SpanRepository {
       deleted += this.deleteOlderThan(this.cutoffUs());
     }
     if (this.stored - deleted > this.retention.maxSpans) deleted += this.deleteOldest(this.stored - deleted - this.retention.maxSpans);
-    this.stored -= deleted;
+    // Every stored row is in the trace index (kept in step with each insert and delete).
+    this.stored = this.traceIndex.rowCount;
     this.deletedSinceSweep += deleted;
     return inserted;
   }
@@ -130,8 +178,9 @@ export class SpanRepository {
     this.writtenSinceAgeCheck = 0;
     const byAge = this.deleteOlderThan(this.cutoffUs());
     this.stored = this.countStored();
+    if (this.stored !== this.traceIndex.rowCount) this.stored = this.loadIndex();
     const bySize = this.stored > this.retention.maxSpans ? this.deleteOldest(this.stored - this.retention.maxSpans) : 0;
-    this.stored -= bySize;
+    this.stored = this.traceIndex.rowCount;
     if (byAge + bySize + this.deletedSinceSweep > 0) this.db.pragma('incremental_vacuum');
     this.deletedSinceSweep = 0;
     this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -145,28 +194,27 @@ export class SpanRepository {
 
   /** Service names, sorted. */
   services(): string[] {
-    return this.walk((after) => this.nextService.get(after) as string | undefined);
+    return this.names.services().slice(0, MAX_NAMES);
   }
 
   /** Operation names of a service, sorted. */
   operations(service: string): string[] {
-    return this.walk((after) => this.nextOperation.get(service, after) as string | undefined);
+    return this.names.operations(service).slice(0, MAX_NAMES);
   }
 
   /** Operation names of a service with their span kinds (`spanKind` filters by Jaeger's kind name). */
   operationsWithKind(service: string, spanKind?: string): Array<{ name: string; spanKind: string }> {
-    const rows = this.db
-      .prepare('SELECT DISTINCT operation, kind FROM spans WHERE service = ? ORDER BY operation, kind LIMIT ?')
-      .all(service, MAX_NAMES) as Array<{ operation: string; kind: number }>;
-    return rows
-      .map((row) => ({ name: row.operation, spanKind: SPAN_KIND_NAMES[row.kind] ?? '' }))
+    return this.names
+      .operationsWithKind(service)
+      .slice(0, MAX_NAMES)
       .filter((op) => spanKind === undefined || op.spanKind === spanKind);
   }
 
   /** Every span of a trace, by start time. */
   trace(traceId: string): SpanRecord[] {
-    const rows = this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_us, span_id').all(traceId) as SpanRow[];
-    return rows.map(toRecord);
+    const rowids = this.traceIndex.rowids(traceId);
+    if (rowids.length === 0) return [];
+    return (this.byRowids.all(JSON.stringify(rowids)) as SpanRow[]).map(toRecord);
   }
 
   /** Traces with a span matching the query, newest first (by their latest matching span), whole. */
@@ -199,38 +247,62 @@ export class SpanRepository {
 
   /** The traces of the given ids that exist, in the given order. */
   tracesByIds(ids: readonly string[]): SpanRecord[][] {
-    if (ids.length === 0) return [];
-    const rows = this.db
-      .prepare('SELECT * FROM spans WHERE trace_id IN (SELECT value FROM json_each(?)) ORDER BY start_us, span_id')
-      .all(JSON.stringify(ids)) as SpanRow[];
+    const rowids = ids.flatMap((id) => this.traceIndex.rowids(id));
+    if (rowids.length === 0) return [];
+    const rows = this.byRowids.all(JSON.stringify(rowids)) as SpanRow[];
     const byTrace = new Map<string, SpanRecord[]>(ids.map((id) => [id, []]));
     for (const row of rows) byTrace.get(row.trace_id)?.push(toRecord(row));
     return [...byTrace.values()].filter((spans) => spans.length > 0);
-  }
-
-  private walk(next: (after: string) => string | undefined): string[] {
-    const names: string[] = [];
-    let after = '';
-    // Each step is one index seek, so a few names among many spans cost a few seeks.
-    for (let name = next(after); name !== undefined && names.length < MAX_NAMES; name = next(after)) {
-      names.push(name);
-      after = name;
-    }
-    return names;
   }
 
   private cutoffUs(): number {
     return (this.now() - this.retention.retentionS * 1000) * 1000;
   }
 
+  /** Deletes, service by service (through the index on service and start), the spans started before the cutoff. */
   private deleteOlderThan(cutoffUs: number): number {
-    return this.db.prepare('DELETE FROM spans WHERE start_us < ?').run(cutoffUs).changes;
+    let deleted = 0;
+    for (const service of this.names.services()) deleted += this.unindex(this.deleteBefore.all(service, cutoffUs) as DeletedRow[]);
+    return deleted;
   }
 
   private deleteOldest(excess: number): number {
-    return this.db
-      .prepare('DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans ORDER BY start_us, rowid LIMIT ?)')
-      .run(excess).changes;
+    const rows = this.rowLog.shift(excess);
+    if (rows.length === 0) return 0;
+    const deleted = this.deleteFirst.run(rows[rows.length - 1]!.rowid).changes;
+    for (const row of rows) {
+      this.traceIndex.remove(row.traceId, row.rowid);
+      this.names.removeSpan(row.name, row.kind);
+    }
+    // Only the repository writes the file; should the log be wrong all the same, rebuild from the table.
+    if (deleted !== rows.length) this.loadIndex();
+    return deleted;
+  }
+
+  private unindex(deleted: readonly DeletedRow[]): number {
+    for (const [rowid, traceId, service, operation, kind] of deleted) {
+      this.traceIndex.remove(traceId, rowid);
+      this.names.remove(service, operation, kind);
+      this.rowLog.markGone(rowid);
+    }
+    return deleted.length;
+  }
+
+  /** Rebuilds the in-memory indexes from the table; returns the number of spans stored. */
+  private loadIndex(): number {
+    this.traceIndex.clear();
+    this.names.clear();
+    this.rowLog.clear();
+    const rows = this.db.prepare('SELECT rowid, trace_id, span_id, service, operation, kind FROM spans ORDER BY rowid').raw().iterate() as IterableIterator<
+      [number, string, string, string, string, number]
+    >;
+    let count = 0;
+    for (const [rowid, traceId, spanId, service, operation, kind] of rows) {
+      const key = this.traceIndex.add(traceId, spanId, rowid);
+      this.rowLog.push({ rowid, traceId: key, name: this.names.add(service, operation, kind), kind });
+      count++;
+    }
+    return count;
   }
 
   private countStored(): number {
@@ -291,9 +363,9 @@ function toRecord(row: SpanRow): SpanRecord {
     traceState: row.trace_state,
     scopeName: row.scope_name,
     scopeVersion: row.scope_version,
-    attributes: JSON.parse(row.attributes) as Tag[],
+    attributes: decodeTags(row.attributes),
     events: JSON.parse(row.events) as SpanEvent[],
     links: JSON.parse(row.links) as SpanLink[],
-    resource: JSON.parse(row.resource_attributes) as Tag[],
+    resource: decodeTags(row.resource_attributes),
   };
 }
