@@ -270,7 +270,7 @@ function readings(rows: Row[], summary: Summary): string[] {
       `Trace export: ${exportRequests} OTLP/HTTP requests (${formatBytes(exportBytes)}) reached the sink in the instrumented chain runs, ` +
         `carrying ${exported} spans for ${expected} expected (${SPANS_PER_REQUEST} per request)` +
         (expected > 0 && exported < expected * 0.95
-          ? ` — ${fixed(100 - (100 * exported) / expected)}% were not exported (the BatchSpanProcessor queue drops spans when export falls behind).`
+          ? ` — ${fixed(100 - (100 * exported) / expected)}% were not exported (the exporter's bounded queue drops spans when export falls behind).`
           : '.') +
         ` The sink itself used ${fixed(medianOf(inst, (r) => r.sinkCpuUsPerRequest))} µs CPU per request.`,
     );
@@ -394,8 +394,8 @@ function renderExportPair(rows: Row[], pair: ExportPairSummary, check: StoreChec
       `**${fixed(100 * pair.ratioMedian)}%** (bests: ${fixed(100 * pair.ratioBest)}%); target ≥ ${fixed(100 * TARGET_STORE_RATIO)}%: ${met ? 'met' : 'NOT met'}. ` +
       `p99 ${fixed(pair.store.medianP99, 1)} ms against ${fixed(pair.off.medianP99, 1)} ms.`,
     `CPU per request (medians): the three services ${fixed(c.storeChain)} µs with export against ${fixed(c.offChain)} µs without ` +
-      `(${pct(c.storeChain, c.offChain)}: the BatchSpanProcessor, OTLP/JSON serialisation and HTTP posts of 5 spans per request); ` +
-      `the telemetry process ${fixed(c.storeTelemetry)} µs (receiving, JSON parse, normalisation, SQLite insert and retention of those 5 spans); ` +
+      `(${pct(c.storeChain, c.offChain)}: the OTLP exporter — encoding 5 spans per request and the HTTP posts — and the cores the telemetry process takes); ` +
+      `the telemetry process ${fixed(c.storeTelemetry)} µs (receiving and decoding the OTLP requests, SQLite inserts and retention of those 5 spans); ` +
       `services with the store ${fixed(c.storeServices)} µs against ${fixed(c.offServices)} µs (${pct(c.storeServices, c.offServices)}). ` +
       `When the ${cpus().length} cores are the limit, req/s follows the inverse of the CPU per request; with the load generator (${fixed(c.storeLoadGenerator)} / ${fixed(c.offLoadGenerator)} µs) ` +
       `that predicts a ratio of ${fixed((100 * (c.offServices + c.offLoadGenerator)) / (c.storeServices + c.storeLoadGenerator))}%.`,
