@@ -151,6 +151,16 @@ export function decodeExportRequest(bytes: Uint8Array): unknown {
   return ExportRequest.toObject(ExportRequest.decode(bytes), TO_OBJECT);
 }
 
+/** Decodes a protobuf ExportTraceServiceRequest into protobufjs's message objects (see otlp-message.ts). Throws on bytes that are not one. */
+export function decodeExportMessage(bytes: Uint8Array): unknown {
+  return ExportRequest.decode(bytes);
+}
+
+/** A decoded message in the shape {@link decodeExportRequest} returns. */
+export function exportMessageToObject(message: unknown): unknown {
+  return ExportRequest.toObject(message as protobuf.Message, TO_OBJECT);
+}
+
 /** Encodes an ExportTraceServiceRequest given in the shape {@link decodeExportRequest} returns. */
 export function encodeExportRequest(request: Record<string, unknown>): Uint8Array {
   return ExportRequest.encode(ExportRequest.fromObject(request)).finish();

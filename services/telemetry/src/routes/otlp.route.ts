@@ -3,7 +3,8 @@ import { gunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ErrorResponse } from '@archaics/contracts';
 import { AppError, badRequest } from '@archaics/common';
-import { decodeExportRequest, encodeExportResponse } from '../domain/otlp-proto.ts';
+import { decodeExportMessage, encodeExportResponse, exportMessageToObject } from '../domain/otlp-proto.ts';
+import { normalizeDecodedRequest } from '../domain/otlp-message.ts';
 import { normalizeExportRequest, OtlpFormatError, type NormalizedRequest } from '../domain/otlp-request.ts';
 import type { SpanRepository } from '../repositories/span.repository.ts';
 import { ExportTraceResponse } from './schemas.ts';
@@ -96,11 +97,16 @@ async function decompress(body: Buffer, encodingHeader: string | undefined, maxB
 function decode(body: Buffer, protobuf: boolean): NormalizedRequest {
   let tree: unknown;
   if (protobuf) {
+    let message: unknown;
     try {
-      tree = decodeExportRequest(body);
+      message = decodeExportMessage(body);
     } catch (error) {
       throw badRequest(`body is not an OTLP ExportTraceServiceRequest in protobuf: ${(error as Error).message}`, 'invalid_protobuf');
     }
+    // Straight from protobufjs's messages; requests with array or map attribute values take the general path.
+    const direct = normalizeDecodedRequest(message);
+    if (direct) return direct;
+    tree = exportMessageToObject(message);
   } else {
     try {
       tree = JSON.parse(body.toString('utf8'));
