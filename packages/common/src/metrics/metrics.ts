@@ -78,3 +78,35 @@ export function createMetrics(service: string, options: { defaults?: boolean } =
   }
   return metrics;
 }
+
+/** What an OTLP span exporter reports (see `Tracing.exportStats`). */
+export interface SpanExportCounts {
+  readonly exported: number;
+  readonly dropped: number;
+  readonly failed: number;
+}
+
+/**
+ * `otlp_exported_spans_total{service,outcome}` (exported, dropped: the queue was full,
+ * failed: the collector refused or could not be reached), read from the exporter's own
+ * counts each time /metrics is scraped, so that spans a service could not send are seen.
+ */
+export function registerSpanExportMetrics(metrics: ServiceMetrics, counts: () => SpanExportCounts | undefined): void {
+  const last = { exported: 0, dropped: 0, failed: 0 };
+  const outcomes = ['exported', 'dropped', 'failed'] as const;
+  const service = metrics.service;
+  new Counter({
+    name: 'otlp_exported_spans_total',
+    help: 'Spans the OTLP exporter handled, by outcome: exported, dropped (queue full), failed (refused or unreachable).',
+    labelNames: ['service', 'outcome'],
+    registers: [metrics.registry],
+    collect() {
+      const now = counts();
+      for (const outcome of outcomes) {
+        const delta = now ? now[outcome] - last[outcome] : 0;
+        this.inc({ service, outcome }, delta > 0 ? delta : 0);
+        if (delta > 0) last[outcome] = now![outcome];
+      }
+    },
+  });
+}

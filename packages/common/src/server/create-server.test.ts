@@ -1,3 +1,5 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FAULT_TYPES } from '@archaics/contracts';
@@ -153,6 +155,42 @@ describe(createServer.name, () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/inject-failure', '/reset', '/things']));
   });
+
+  it('counts exported and failed spans in /metrics when spans are exported over OTLP', async () => {
+    const received: number[] = [];
+    const collector = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received.push(1);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const port = (collector.address() as AddressInfo).port;
+    const metricValue = async (target: FastifyInstance, outcome: string): Promise<number> => {
+      const text = (await target.inject('/metrics')).body;
+      const line = text.split('\n').find((l) => l.startsWith(`otlp_exported_spans_total{service="db-service",outcome="${outcome}"}`));
+      return line === undefined ? Number.NaN : Number(line.split(' ').pop());
+    };
+    try {
+      for (const [endpoint, outcome] of [[`http://127.0.0.1:${port}`, 'exported'], ['http://127.0.0.1:1', 'failed']] as const) {
+        app = await createServer({ service: 'db-service', version: 't', chaosToken: TOKEN, faultTypes: FAULT_TYPES, logger: captureLogger('db-service').logger, otlpEndpoint: endpoint });
+        app.get('/things', async () => ({ ok: true }));
+        await app.ready();
+        expect(await metricValue(app, outcome)).toBe(0);
+        for (let i = 0; i < 3; i++) expect((await app.inject('/things')).statusCode).toBe(200);
+        // Batches go out every second; a failed one after its retries (0.25 s, 0.5 s). Each /metrics read is a span too.
+        await vi.waitFor(async () => expect(await metricValue(app!, outcome)).toBeGreaterThanOrEqual(3), { timeout: 8_000, interval: 200 });
+        expect(await metricValue(app, outcome === 'exported' ? 'failed' : 'exported')).toBe(0);
+        expect(await metricValue(app, 'dropped')).toBe(0);
+        await app.close();
+        app = undefined;
+      }
+      expect(received.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await new Promise((resolve) => collector.close(resolve));
+    }
+  }, 20_000);
 
   it('answers invalid JSON and unknown routes with a 4xx body', async () => {
     const { app } = await build();

@@ -22,7 +22,7 @@ import { AppError } from '../errors/app-error.ts';
 import { UpstreamFailure } from '../http/dependency-client.ts';
 import { upstreamFailureError } from '../http/upstream-errors.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
-import { createMetrics, type ServiceMetrics } from '../metrics/metrics.ts';
+import { createMetrics, registerSpanExportMetrics, type ServiceMetrics } from '../metrics/metrics.ts';
 import { createTracing, type Tracing } from '../tracing/tracing.ts';
 import { checkBearer } from './auth-token.ts';
 
@@ -145,6 +145,7 @@ async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
       ...(options.otlpProtocol ? { otlpProtocol: options.otlpProtocol } : {}),
       ...(options.otlpHeaders ? { otlpHeaders: options.otlpHeaders } : {}),
     });
+  if (tracing.exportStats() !== undefined) registerSpanExportMetrics(metrics, () => tracing.exportStats());
   const chaos = new ChaosEngine({
     service,
     allowedTypes: options.faultTypes,
