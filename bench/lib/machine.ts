@@ -1,15 +1,6 @@
-import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { machineInfo } from '@archaics/experiments';
 
-/** What a bench result was measured on. */
+/** What a bench result was measured on (as the experiments' scorecard says it), and when. */
 export function machine(): Record<string, string | number> {
-  const cpuList = cpus();
-  return {
-    cpu: cpuList[0]?.model.trim() ?? 'unknown',
-    cores: cpuList.length,
-    memory_gib: Number((totalmem() / 2 ** 30).toFixed(1)),
-    node: process.version,
-    platform: `${platform()} ${release()}`,
-    load_average_1m: Number((loadavg()[0] ?? 0).toFixed(2)),
-    date: new Date().toISOString(),
-  };
+  return { ...machineInfo(), date: new Date().toISOString() };
 }

@@ -91,7 +91,7 @@ class Connection {
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (error: NodeJS.ErrnoException) => this.onClose(error));
     this.socket.on('close', () => this.onClose(undefined));
-    this.socket.on('end', () => this.onEnd());
+    this.socket.on('end', () => this.onClose(undefined));
   }
 
   send(inFlight: InFlight): void {
@@ -129,24 +129,15 @@ class Connection {
     inFlight.reject(error);
   }
 
-  private onEnd(): void {
-    // The server closed its side: a body that runs until the close is complete; anything else is cut.
-    if (this.inFlight && this.state === State.UntilClose) this.finish();
-    else if (!this.closed) {
-      this.fail(new HttpClientError('the server closed the connection before the answer was complete', 'ECONNRESET'), true);
-      this.socket.destroy();
-    }
-  }
-
+  /** The server ended or closed the connection, or it failed: a body that runs until the close is complete; anything else is cut. */
   private onClose(error: NodeJS.ErrnoException | undefined): void {
     if (this.closed) return;
     if (!error && this.inFlight && this.state === State.UntilClose) {
       this.finish();
-      this.destroy(new HttpClientError('closed', 'ECONNRESET'));
       return;
     }
     const code = error?.code ?? 'ECONNRESET';
-    this.fail(new HttpClientError(error?.message ?? 'the connection closed before the answer', code), true);
+    this.fail(new HttpClientError(error?.message ?? 'the server closed the connection before the answer was complete', code), true);
     this.socket.destroy();
   }
 

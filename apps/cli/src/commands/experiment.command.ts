@@ -16,7 +16,7 @@ import {
 import { readChaosToken, readCliConfig } from '../client/cli.config.ts';
 import { cliTelemetry } from '../client/telemetry.readers.ts';
 import { noMorePositionals } from './arguments.ts';
-import { CommandError, UsageError, type Command, type CommandContext } from './command.ts';
+import { CommandError, UsageError, type Command, type CommandContext, type OutputStream } from './command.ts';
 
 const USAGE = `archaics experiment run FILE|NAME [--json] [--quiet]
 archaics experiment suite [--quick] [--no-results]
@@ -78,6 +78,17 @@ export function stackTargets(context: CommandContext): { targets: StackTargets; 
   };
 }
 
+/** Loads an experiment or the suite; a definition error is said on stderr (nothing runs, exit 2) and gives undefined. */
+function loadOrSay<T>(load: () => T, stderr: OutputStream): T | undefined {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ExperimentDefinitionError)) throw error;
+    stderr.write(`archaics experiment: ${error.message}\nnothing was run\n`);
+    return undefined;
+  }
+}
+
 async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -118,16 +129,8 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
   if (sub === 'run') {
     if (target === undefined) throw new UsageError(`which experiment? a file or one of ${shippedExperimentNames().join(', ')}`);
     noMorePositionals(positionals, 2);
-    let experiment;
-    try {
-      experiment = loadExperimentFile(resolveExperimentFile(target, cwd), cwd);
-    } catch (error) {
-      if (error instanceof ExperimentDefinitionError) {
-        stderr.write(`archaics experiment: ${error.message}\nnothing was run\n`);
-        return 2;
-      }
-      throw error;
-    }
+    const experiment = loadOrSay(() => loadExperimentFile(resolveExperimentFile(target, cwd), cwd), stderr);
+    if (experiment === undefined) return 2;
     const { targets, home } = stackTargets(context);
     const metrics = cliTelemetry({ SCRAPE_TIMEOUT_MS: '3000', ...context.env }).metrics.reader;
     process.on('SIGINT', onSignal);
@@ -152,16 +155,8 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
   }
 
   noMorePositionals(positionals, 1);
-  let suite;
-  try {
-    suite = loadSuiteFile();
-  } catch (error) {
-    if (error instanceof ExperimentDefinitionError) {
-      stderr.write(`archaics experiment: ${error.message}\nnothing was run\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const suite = loadOrSay(loadSuiteFile, stderr);
+  if (suite === undefined) return 2;
   const { targets, home } = stackTargets(context);
   const ready = await new StackClient(targets).allClear();
   const down = ready.detail.filter((d) => d.includes(' down '));

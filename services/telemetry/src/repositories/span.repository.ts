@@ -71,7 +71,7 @@ const TAG_IN_EVENTS = `EXISTS (SELECT 1 FROM json_each(s.events) e, json_each(e.
 
 /**
  * The span store: batched inserts, the queries of the Jaeger API, and retention by age and
- * by count. The count is kept in memory (recounted at every sweep), so the size bound is
+ * by count. The count is the trace index's (checked against the table at every sweep), so the size bound is
  * enforced after every batch at no cost; so is the index of traces ({@link TraceIndex}),
  * which finds a trace's rows and keeps a span sent twice from being stored twice.
  */
@@ -86,7 +86,6 @@ export class SpanRepository {
   private readonly rowLog = new RowLog();
   private readonly now: () => number;
   private readonly ageCheckEvery: number;
-  private stored: number;
   private writtenSinceAgeCheck = 0;
   private deletedSinceSweep = 0;
 
@@ -142,7 +141,7 @@ export class SpanRepository {
       }
       return inserted;
     });
-    this.stored = this.loadIndex();
+    this.loadIndex();
   }
 
   /** Stores spans in one transaction (a span already stored is kept as it was); returns how many were new. */
@@ -153,19 +152,18 @@ export class SpanRepository {
       inserted = this.insertMany(spans);
     } catch (error) {
       // The transaction was rolled back: the index may hold rows that are not there.
-      this.stored = this.loadIndex();
+      this.loadIndex();
       throw error;
     }
-    this.stored += inserted;
     this.writtenSinceAgeCheck += inserted;
     let deleted = 0;
     if (this.writtenSinceAgeCheck >= this.ageCheckEvery) {
       this.writtenSinceAgeCheck = 0;
       deleted += this.deleteOlderThan(this.cutoffUs());
     }
-    if (this.stored - deleted > this.retention.maxSpans) deleted += this.deleteOldest(this.stored - deleted - this.retention.maxSpans);
-    // Every stored row is in the trace index (kept in step with each insert and delete).
-    this.stored = this.traceIndex.rowCount;
+    // Every stored row is in the trace index (kept in step with each insert and delete): it counts them.
+    const excess = this.traceIndex.rowCount - this.retention.maxSpans;
+    if (excess > 0) deleted += this.deleteOldest(excess);
     this.deletedSinceSweep += deleted;
     return inserted;
   }
@@ -177,10 +175,9 @@ export class SpanRepository {
   sweep(): PruneResult {
     this.writtenSinceAgeCheck = 0;
     const byAge = this.deleteOlderThan(this.cutoffUs());
-    this.stored = this.countStored();
-    if (this.stored !== this.traceIndex.rowCount) this.stored = this.loadIndex();
-    const bySize = this.stored > this.retention.maxSpans ? this.deleteOldest(this.stored - this.retention.maxSpans) : 0;
-    this.stored = this.traceIndex.rowCount;
+    if (this.countStored() !== this.traceIndex.rowCount) this.loadIndex();
+    const excess = this.traceIndex.rowCount - this.retention.maxSpans;
+    const bySize = excess > 0 ? this.deleteOldest(excess) : 0;
     if (byAge + bySize + this.deletedSinceSweep > 0) this.db.pragma('incremental_vacuum');
     this.deletedSinceSweep = 0;
     this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -189,7 +186,7 @@ export class SpanRepository {
 
   /** Spans currently stored. */
   count(): number {
-    return this.stored;
+    return this.traceIndex.rowCount;
   }
 
   /** Service names, sorted. */
@@ -288,21 +285,18 @@ export class SpanRepository {
     return deleted.length;
   }
 
-  /** Rebuilds the in-memory indexes from the table; returns the number of spans stored. */
-  private loadIndex(): number {
+  /** Rebuilds the in-memory indexes from the table. */
+  private loadIndex(): void {
     this.traceIndex.clear();
     this.names.clear();
     this.rowLog.clear();
     const rows = this.db.prepare('SELECT rowid, trace_id, span_id, service, operation, kind FROM spans ORDER BY rowid').raw().iterate() as IterableIterator<
       [number, string, string, string, string, number]
     >;
-    let count = 0;
     for (const [rowid, traceId, spanId, service, operation, kind] of rows) {
       const key = this.traceIndex.add(traceId, spanId, rowid);
       this.rowLog.push({ rowid, traceId: key, name: this.names.add(service, operation, kind), kind });
-      count++;
     }
-    return count;
   }
 
   private countStored(): number {
