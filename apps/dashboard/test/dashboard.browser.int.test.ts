@@ -227,6 +227,8 @@ describe('dashboard in the browser', () => {
       await page.click(`[data-testid="incident-row"][data-id="${incident.id}"] [data-testid="incident-link"]`);
       const detail = page.locator(`[data-testid="incident-detail"][data-id="${incident.id}"]`);
       await detail.waitFor({ timeout: 10_000 });
+      // The list's change makes the detail fetch again (it may have been shown, as the newest, while analysing).
+      await waitFor('the detail shows the ranked incident', async () => (await detail.getAttribute('data-status')) === 'awaiting_approval', 5_000);
       expect(await detail.locator('[data-testid="root-cause"]').textContent()).toBe('db-service');
       // The ranking with its evidence: db first, with sentences that say why.
       const ranked = await detail.locator('[data-testid="ranking"] > li').evaluateAll((lis) => lis.map((li) => ({ service: li.getAttribute('data-service'), evidence: li.querySelectorAll('.evidence li').length })));

@@ -200,8 +200,12 @@ function Incidents({ incidents, selected, onOpen }: { incidents: readonly Incide
   );
 }
 
-function IncidentDetail({ id }: { id: string }) {
-  const { data, error, refresh } = usePoll(() => api<Incident>(`/api/aiops/incidents/${encodeURIComponent(id)}`), 2000, [id]);
+/**
+ * One incident in full. `listed` is how the list last saw it (status, root cause, actions): when that
+ * changes the detail fetches at once, so the two never disagree for longer than one request.
+ */
+function IncidentDetail({ id, listed }: { id: string; listed: string }) {
+  const { data, error, refresh } = usePoll(() => api<Incident>(`/api/aiops/incidents/${encodeURIComponent(id)}`), 2000, [id, listed]);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   if (error && !data) return <p className="warn">{error}</p>;
@@ -311,6 +315,11 @@ function IncidentDetail({ id }: { id: string }) {
   );
 }
 
+/** What the list shows of an incident, as one string that changes when any of it does. */
+function listedState(summary: IncidentSummary | undefined): string {
+  return summary ? [summary.status, summary.root_cause ?? '', summary.resolved_at ?? '', ...summary.actions].join('|') : '';
+}
+
 const THRESHOLD_COLOR = '#dc2626';
 
 export function AiopsView() {
@@ -347,7 +356,7 @@ export function AiopsView() {
       <Anomalies anomalies={detector.anomalies} onOpen={setSelected} />
       <h3>Incidents</h3>
       {operator.incidents === null ? <p className="muted">none to show</p> : incidents.length === 0 ? <p className="muted">no incidents</p> : <Incidents incidents={incidents} selected={shown} onOpen={setSelected} />}
-      {shown && <IncidentDetail key={shown} id={shown} />}
+      {shown && <IncidentDetail key={shown} id={shown} listed={listedState(incidents.find((i) => i.id === shown))} />}
     </section>
   );
 }
