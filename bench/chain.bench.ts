@@ -222,10 +222,7 @@ async function measureExportPair(
     return null;
   } finally {
     await Promise.all([off?.stop(), store?.stop()]);
-    if (telemetry) {
-      telemetry.closeReader();
-      await group.stop(telemetry.child, 10_000);
-    }
+    if (telemetry) await group.stop(telemetry.child, 10_000);
   }
 }
 

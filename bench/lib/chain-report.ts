@@ -437,7 +437,7 @@ function renderExportPair(rows: Row[], pair: ExportPairSummary, check: StoreChec
       '(export off, export to store, ...): once without `OTEL_EXPORTER_OTLP_ENDPOINT` (spans recorded, not exported), once exporting to the real ' +
       'telemetry process (`services/telemetry`, own temporary ARCHAICS_HOME and SQLite file, free ports, LOG_LEVEL=info, default retention). ' +
       'The telemetry process\'s CPU is counted in "services" (exporting locally costs that too) and shown apart in "telemetry"; ' +
-      '"chain" is product + auth + db. Spans stored are counted in the SQLite file over the measured window (+1.5 s to flush).',
+      '"chain" is product + auth + db. Spans stored are the spans its /metrics counts as written (`telemetry_spans_written_total`) over the measured window (+1.5 s to flush).',
     '',
     markdownTable(EXPORT_HEADER, pairRows.map((r) => exportRow(r, pair.off.medianRps)), EXPORT_ALIGN),
     '',
@@ -539,7 +539,7 @@ export function renderMarkdown(rows: Row[], summary: Summary, context: ReportCon
     'CPU is user+system time of each process over the measured window (from /proc, 10 ms resolution) divided by the requests completed; ' +
       '"load gen" is the bench process itself (autocannon); "telemetry" is the telemetry process in the export pair, included in "services" there. ' +
       'Exports are counted by the bench\'s OTLP sink in the same window (+1.5 s to flush); for the export-to-store runs, by the telemetry process ' +
-      '(accepted export requests from its /metrics, spans written to its SQLite file). ' +
+      '(accepted export requests and spans written, both from its /metrics). ' +
       '"other load" is the CPU the rest of the machine used meanwhile (/proc/stat minus the bench\'s processes), in cores.',
     '',
     ...readings(rows, summary).map((line) => `- ${line}`),

@@ -1,8 +1,7 @@
 // The real telemetry process (services/telemetry) as the bench's local span store: started on
 // free ports with its own temporary ARCHAICS_HOME and SQLite file, its counters read between
-// runs (export requests from its /metrics, spans written from the SQLite file), and a check
-// through its Jaeger query API that the chain's spans really arrived.
-import Database from 'better-sqlite3';
+// runs from its /metrics (export requests, spans written and stored), and a check through its
+// Jaeger query API that the chain's spans really arrived.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileSize, type RunningChild } from './child-processes.ts';
@@ -18,7 +17,7 @@ export interface StoreCounters {
   exportRequests: number;
   /** `POST /v1/traces` answered with another status (refused exports). */
   refusedRequests: number;
-  /** Spans written to the store so far: the SQLite rowid keeps growing when the oldest spans are trimmed. */
+  /** Spans written to the store so far (`telemetry_spans_written_total`: trimmed ones included). */
   spansWritten: number;
 }
 
@@ -30,7 +29,7 @@ export interface StoreCheck {
   missingServices: string[];
   /** `GET /api/traces?service=product-service&limit=1`: the newest trace, or null. */
   trace: { traceId: string; spans: number; services: string[] } | null;
-  /** Spans in the file now (the store keeps at most `maxSpans`, oldest trimmed first). */
+  /** Spans stored now (`telemetry_spans_stored`; the store keeps at most `maxSpans`, oldest trimmed first). */
   spansStored: number;
   spansStoredByService: Record<string, number>;
   tracesStored: number;
@@ -54,8 +53,6 @@ export interface TelemetryStore {
   readonly dbPath: string;
   counters(): Promise<StoreCounters>;
   check(): Promise<StoreCheck>;
-  /** Closes the bench's read-only connection to the file (the process is stopped by the group). */
-  closeReader(): void;
 }
 
 /** The process's default bound on stored spans (TELEMETRY_MAX_SPANS is left at its default). */
@@ -71,6 +68,23 @@ async function getJson(url: string): Promise<{ status: number; body: unknown }> 
     body = text;
   }
   return { status: response.status, body };
+}
+
+/** The store's own gauges and counter in a Prometheus text exposition (store-metrics.ts of the telemetry process). */
+export function storeFromMetrics(text: string): { written: number; storedByService: Record<string, number>; traces: number } {
+  let written = 0;
+  let traces = 0;
+  const storedByService: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('telemetry_spans_written_total ')) written = value;
+    else if (line.startsWith('telemetry_traces_stored ')) traces = value;
+    else {
+      const service = /^telemetry_spans_stored\{service="([^"]*)"\} /.exec(line)?.[1];
+      if (service !== undefined) storedByService[service] = value;
+    }
+  }
+  return { written, storedByService, traces };
 }
 
 /** Sums `http_requests_total` of `POST /v1/traces` in a Prometheus text exposition, 2xx apart. */
@@ -120,14 +134,11 @@ export async function startTelemetryStore(place: BenchPlace, dir: string, chaosT
     throw new Error(`telemetry query API ${queryUrl}/health answered ${health.status}`);
   }
 
-  let reader: Database.Database | undefined;
-  const db = (): Database.Database => (reader ??= new Database(dbPath, { readonly: true, fileMustExist: true }));
-  const spansWritten = (): number => Number(db().prepare('SELECT coalesce(max(rowid), 0) FROM spans').pluck().get());
-
   const counters = async (): Promise<StoreCounters> => {
     const response = await fetch(`${otlpUrl}/metrics`, { signal: AbortSignal.timeout(5_000) });
-    const { ok, refused } = exportRequestsFromMetrics(await response.text());
-    return { exportRequests: ok, refusedRequests: refused, spansWritten: spansWritten() };
+    const text = await response.text();
+    const { ok, refused } = exportRequestsFromMetrics(text);
+    return { exportRequests: ok, refusedRequests: refused, spansWritten: storeFromMetrics(text).written };
   };
 
   const check = async (): Promise<StoreCheck> => {
@@ -154,16 +165,16 @@ export async function startTelemetryStore(place: BenchPlace, dir: string, chaosT
       problems.push(`GET /api/traces?service=product-service&limit=1 found no trace (HTTP ${traceAnswer.status})`);
     }
 
-    const byService = db().prepare('SELECT service, count(*) AS n FROM spans GROUP BY service ORDER BY service').all() as Array<{ service: string; n: number }>;
-    const spansStoredByService = Object.fromEntries(byService.map((row) => [row.service, row.n]));
-    const tracesStored = Number(db().prepare('SELECT count(DISTINCT trace_id) FROM spans').pluck().get());
+    const store = storeFromMetrics(await (await fetch(`${otlpUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).text());
+    const spansStoredByService = Object.fromEntries(Object.entries(store.storedByService).sort(([a], [b]) => a.localeCompare(b)));
+    const tracesStored = store.traces;
     const now = await counters();
     if (now.refusedRequests > 0) problems.push(`${now.refusedRequests} export request(s) were refused by the store`);
     return {
       services,
       missingServices,
       trace,
-      spansStored: byService.reduce((sum, row) => sum + row.n, 0),
+      spansStored: Object.values(spansStoredByService).reduce((sum, n) => sum + n, 0),
       spansStoredByService,
       tracesStored,
       spansWritten: now.spansWritten,
@@ -183,9 +194,5 @@ export async function startTelemetryStore(place: BenchPlace, dir: string, chaosT
     dbPath,
     counters,
     check,
-    closeReader: () => {
-      reader?.close();
-      reader = undefined;
-    },
   };
 }

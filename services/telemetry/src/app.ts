@@ -11,6 +11,7 @@ import {
 } from '@archaics/common';
 import type { TelemetryConfig } from './config.ts';
 import { openSpanDatabase } from './repositories/database.ts';
+import { registerStoreMetrics } from './store-metrics.ts';
 import { LogFollower } from './repositories/log-follower.ts';
 import { SpanRepository } from './repositories/span.repository.ts';
 import { registerJaegerRoutes } from './routes/jaeger.route.ts';
@@ -44,6 +45,8 @@ export async function buildApp(config: TelemetryConfig, deps: TelemetryAppDeps =
   const db = openSpanDatabase(config.dbPath);
   const spans = new SpanRepository(db, { maxSpans: config.maxSpans, retentionS: config.retentionS, now });
   const logger = deps.logger ?? createLogger({ service: config.service, level: config.logLevel });
+  const metrics = deps.metrics ?? createMetrics(config.service);
+  registerStoreMetrics(metrics, spans);
   const shared: ServerOptions = {
     service: config.service,
     version: config.version,
@@ -51,7 +54,7 @@ export async function buildApp(config: TelemetryConfig, deps: TelemetryAppDeps =
     // Telemetry is infrastructure, not a target: no fault type applies to it.
     faultTypes: [],
     logger,
-    metrics: deps.metrics ?? createMetrics(config.service),
+    metrics,
     // No exporter: the process would otherwise send its own spans to itself, forever.
     tracing: deps.tracing ?? createTracing({ service: config.service, version: config.version }),
   };

@@ -67,6 +67,17 @@ export class NameCatalogue {
     return result;
   }
 
+  /** Spans stored per service. */
+  spansByService(): Map<string, number> {
+    const result = new Map<string, number>();
+    for (const [service, operations] of this.names) {
+      let n = 0;
+      for (const { counts } of operations.values()) for (const c of counts) n += c;
+      result.set(service, n);
+    }
+    return result;
+  }
+
   clear(): void {
     this.names.clear();
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SpanRecord } from '../domain/span.ts';
 import { openSpanDatabase } from './database.ts';
@@ -83,14 +84,17 @@ describe(SpanRepository.name, () => {
       if (round === 0) sizeAfterFirstFill = fileBytes(path);
     }
     expect(written).toBe(20_000);
-    const stored = db.prepare('SELECT count(*) FROM spans').pluck().get() as number;
-    expect(stored).toBe(maxSpans);
     expect(repository.count()).toBe(maxSpans);
+    // Ten blocks of 200 spans: none partly deleted (the bound is a multiple of the block), none kept empty.
+    expect(db.prepare('SELECT count(*) FROM span_blocks').pluck().get()).toBe(maxSpans / 200);
     // The newest survive: exactly the last maxSpans written.
-    const oldest = db.prepare('SELECT min(start_us) FROM spans').pluck().get() as number;
-    expect(oldest).toBe(T0 + (written - maxSpans) * 1000);
+    const query = { service: 'db-service', tags: {}, startUs: 0, endUs: T0 * 2, limit: 100_000 };
+    const starts = repository.findTraces(query).map(([span]) => span!.startUs);
+    expect(starts).toHaveLength(maxSpans);
+    expect(Math.min(...starts)).toBe(T0 + (written - maxSpans) * 1000);
     expect(repository.trace(hex(written, 32))).toHaveLength(1);
     expect(repository.trace(hex(written - maxSpans, 32))).toHaveLength(0);
+    expect(repository.trace(hex(written - maxSpans + 1, 32))).toHaveLength(1);
     // Ten times the bound went through; the file is about as large as after the first fill.
     expect(fileBytes(path)).toBeLessThan(sizeAfterFirstFill * 1.5);
   });
@@ -155,7 +159,7 @@ describe(SpanRepository.name, () => {
     expect(repository.services()).toEqual(['db-service']);
   });
 
-  it('does convert the tags of a file written before the compact layout, and answers from it', () => {
+  it('does move the span rows of a file written before blocks into blocks, and answers from them', () => {
     const path = join(dir, 'old.sqlite');
     const old = new Database(path);
     old.exec(`CREATE TABLE spans (trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT, service TEXT NOT NULL, operation TEXT NOT NULL,
@@ -163,20 +167,106 @@ describe(SpanRepository.name, () => {
       flags INTEGER NOT NULL, trace_state TEXT NOT NULL, scope_name TEXT NOT NULL, scope_version TEXT NOT NULL, attributes TEXT NOT NULL,
       events TEXT NOT NULL, links TEXT NOT NULL, resource_attributes TEXT NOT NULL);
       CREATE UNIQUE INDEX spans_by_trace ON spans (trace_id, span_id);`);
-    const [span] = spans(7, 1);
-    old.prepare('INSERT INTO spans VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, \'\', 1, \'\', ?, ?, ?, \'[]\', \'[]\', ?)').run(
-      span!.traceId, span!.spanId, span!.service, span!.operation, span!.kind, span!.startUs, span!.durationUs, span!.statusCode,
-      span!.scopeName, span!.scopeVersion, JSON.stringify(span!.attributes), JSON.stringify(span!.resource),
+    const written = spans(7, 1030);
+    const insert = old.prepare("INSERT INTO spans VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, '', 1, '', ?, ?, ?, '[]', '[]', ?)");
+    written.forEach((span, i) =>
+      insert.run(
+        span.traceId, span.spanId, span.service, span.operation, span.kind, span.startUs, span.durationUs, span.statusCode, span.scopeName, span.scopeVersion,
+        // Tags as {key, type, value} objects (files of version 0) and as compact lists (version 1).
+        i % 2 === 0 ? JSON.stringify(span.attributes) : JSON.stringify(span.attributes.map((t) => [t.key, t.value])),
+        JSON.stringify(span.resource),
+      ),
     );
     old.close();
     db = openSpanDatabase(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
-    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'spans_by_trace'").pluck().get()).toBe(0);
-    const repository = new SpanRepository(db, { maxSpans: 100, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000 });
-    expect(repository.trace(span!.traceId)).toEqual([span]);
-    const query = { service: 'db-service', startUs: 0, endUs: T0 * 2, limit: 10 };
-    expect(repository.findTraces({ ...query, tags: { 'http.response.status_code': '200' } })).toEqual([[span]]);
-    expect(repository.findTraces({ ...query, tags: { 'service.version': '0.1.0' } })).toEqual([[span]]);
-    expect(repository.findTraces({ ...query, tags: { 'http.response.status_code': '500' } })).toEqual([]);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'spans'").pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM span_blocks').pluck().get()).toBe(2);
+    const repository = new SpanRepository(db, { maxSpans: 10_000, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000 });
+    expect(repository.count()).toBe(1030);
+    expect(repository.trace(written[0]!.traceId)).toEqual([written[0]]);
+    expect(repository.trace(written[1029]!.traceId)).toEqual([written[1029]]);
+    const query = { service: 'db-service', startUs: 0, endUs: T0 * 2, limit: 3 };
+    expect(repository.findTraces({ ...query, tags: { 'http.response.status_code': '200' } })).toEqual([[written[1029]], [written[1028]], [written[1027]]]);
+    expect(repository.findTraces({ ...query, tags: { 'service.version': '0.1.0' } })).toHaveLength(3);
+    expect(repository.findTraces({ ...query, tags: { 'http.response.status_code': '500' } }).map(([s]) => s!.spanId)).toEqual(
+      written.filter((s) => s.statusCode === 2).slice(-3).reverse().map((s) => s.spanId),
+    );
+  });
+});
+
+describe('SpanRepository search', () => {
+  it('does find what a scan of every stored span finds: newest first by latest matching span, limited (property)', () => {
+    const SERVICES = ['auth-service', 'db-service'];
+    const OPERATIONS = ['GET /products', 'GET /validate'];
+    const spanArb = fc.record({
+      trace: fc.integer({ min: 1, max: 40 }),
+      service: fc.constantFrom(...SERVICES),
+      operation: fc.constantFrom(...OPERATIONS),
+      durationUs: fc.integer({ min: 1, max: 5000 }),
+      error: fc.boolean(),
+      // How long before its neighbours in write order a span started (batches of different services overlap).
+      lag: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2000 })),
+    });
+    const queryArb = fc.record({
+      service: fc.constantFrom(...SERVICES),
+      operation: fc.option(fc.constantFrom(...OPERATIONS), { nil: undefined }),
+      from: fc.integer({ min: 0, max: 3000 }),
+      width: fc.integer({ min: 0, max: 5000 }),
+      minDurationUs: fc.option(fc.integer({ min: 1, max: 5000 }), { nil: undefined }),
+      error: fc.boolean(),
+      limit: fc.integer({ min: 1, max: 15 }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.array(spanArb, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 20, max: 400 }), queryArb, (blocks, maxSpans, q) => {
+        const database = openSpanDatabase(':memory:');
+        try {
+          const repository = new SpanRepository(database, { maxSpans, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000 });
+          // Start times are distinct (no ties in the order), and grow with write order, some much later: blocks overlap.
+          let n = 0;
+          const written = blocks.map((block) =>
+            block.map((s): SpanRecord => {
+              n++;
+              return { ...spans(0, 1, s.service)[0]!, traceId: hex(s.trace, 32), spanId: hex(n, 16), operation: s.operation, startUs: T0 + (n * 10 + s.lag) * 1000 + n, durationUs: s.durationUs, statusCode: s.error ? 2 : 0 };
+            }),
+          );
+          for (const block of written) repository.insert(block);
+          // What is stored: the last maxSpans written (span ids are unique).
+          const stored = written.flat().slice(-maxSpans);
+          expect(repository.count()).toBe(stored.length);
+          const query = {
+            service: q.service,
+            operation: q.operation,
+            tags: (q.error ? { error: 'true' } : {}) as Record<string, string>,
+            startUs: T0 + q.from * 1000,
+            endUs: T0 + (q.from + q.width) * 1000,
+            minDurationUs: q.minDurationUs,
+            limit: q.limit,
+          };
+          const latest = new Map<string, number>();
+          for (const s of stored) {
+            const match =
+              s.service === query.service &&
+              (!query.operation || s.operation === query.operation) &&
+              s.startUs >= query.startUs &&
+              s.startUs <= query.endUs &&
+              (query.minDurationUs === undefined || s.durationUs >= query.minDurationUs) &&
+              (!q.error || s.statusCode === 2);
+            if (match) latest.set(s.traceId, Math.max(latest.get(s.traceId) ?? -Infinity, s.startUs));
+          }
+          const expected = [...latest.entries()].sort((a, b) => b[1] - a[1]).slice(0, q.limit).map(([id]) => id);
+          const found = repository.findTraces(query);
+          expect(found.map((t) => t[0]!.traceId)).toEqual(expected);
+          // Whole traces: every stored span of each, by start.
+          for (const t of found) {
+            const all = stored.filter((s) => s.traceId === t[0]!.traceId).sort((a, b) => a.startUs - b.startUs);
+            expect(t).toEqual(all);
+          }
+        } finally {
+          database.close();
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
-import { SPAN_KIND_NAMES, STATUS_ERROR, STATUS_OK, type SpanEvent, type SpanLink, type SpanRecord, type Tag } from '../domain/span.ts';
+import { decodeOtlpBody } from '../domain/otlp-decode.ts';
+import type { SpanRecord } from '../domain/span.ts';
+import { matchesTag } from '../domain/tag-match.ts';
+import { BLOCK_PROTOBUF, BLOCK_RECORDS } from './database.ts';
 import { NameCatalogue } from './name-catalogue.ts';
-import { RowLog } from './row-log.ts';
-import { decodeTags, encodeTags } from './tag-list.ts';
-import { TraceIndex } from './trace-index.ts';
+import { TraceIndex, type SpanEntry, type StoredBlock } from './trace-index.ts';
 
 /** What `GET /api/traces` searches for; a trace matches when one of its spans matches all of it. */
 export interface TraceQuery {
@@ -27,6 +28,8 @@ export interface RetentionOptions {
   readonly now?: () => number;
   /** Spans written between two age sweeps on the write path (default 1000). */
   readonly ageCheckEvery?: number;
+  /** Decoded blocks kept for reads (default 32). */
+  readonly cachedBlocks?: number;
 }
 
 export interface PruneResult {
@@ -34,60 +37,54 @@ export interface PruneResult {
   readonly bySize: number;
 }
 
-interface SpanRow {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  service: string;
-  operation: string;
-  kind: number;
-  start_us: number;
-  duration_us: number;
-  status_code: number;
-  status_message: string;
-  flags: number;
-  trace_state: string;
-  scope_name: string;
-  scope_version: string;
-  attributes: string;
-  events: string;
-  links: string;
-  resource_attributes: string;
+/** What the store holds, for its gauges. */
+export interface StoreStats {
+  /** Spans stored, per service. */
+  readonly spansByService: ReadonlyMap<string, number>;
+  readonly traces: number;
+  readonly blocks: number;
+  /** Spans written since the store opened (new ones: a span sent again is not written twice). */
+  readonly written: number;
+  /** Blocks that could not be read when the store opened, and were deleted. */
+  readonly unreadable: number;
 }
 
 const MAX_NAMES = 10_000;
 
-/** What a delete returns: enough to keep the in-memory indexes in step. */
-type DeletedRow = [rowid: number, traceId: string, service: string, operation: string, kind: number];
-const RETURNING = 'RETURNING rowid, trace_id, service, operation, kind';
-
-// A stored tag's value as the text a query compares with: booleans as true/false, numbers in decimal.
-// Span and resource tags are [key, value(, type)] entries (tag-list.ts); event fields {key, type, value} objects.
-const tagText = (alias: string, path: string): string =>
-  `CASE json_type(${alias}.value, '${path}') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(${alias}.value, '${path}') AS TEXT) END`;
-const TAG_IN = (column: string): string =>
-  `EXISTS (SELECT 1 FROM json_each(s.${column}) a WHERE json_extract(a.value, '$[0]') = ? AND ${tagText('a', '$[1]')} = ?)`;
-const TAG_IN_EVENTS = `EXISTS (SELECT 1 FROM json_each(s.events) e, json_each(e.value, '$.attributes') a WHERE json_extract(a.value, '$.key') = ? AND ${tagText('a', '$.value')} = ?)`;
-
 /**
- * The span store: batched inserts, the queries of the Jaeger API, and retention by age and
- * by count. The count is the trace index's (checked against the table at every sweep), so the size bound is
- * enforced after every batch at no cost; so is the index of traces ({@link TraceIndex}),
- * which finds a trace's rows and keeps a span sent twice from being stored twice.
+ * The span store. Each export request is one row (a block): a protobuf body as it came, or
+ * the span records of an OTLP/JSON request as JSON. One row per request instead of one per
+ * span is what makes storing cheap: SQLite's cost is mostly per row. Everything else is in
+ * memory, rebuilt from the file when the store opens and kept in step with every write and
+ * delete (the repository is the file's only writer): each stored span's trace, operation,
+ * kind, start and place ({@link TraceIndex}), and the service and operation names
+ * ({@link NameCatalogue}). A span sent twice is stored once.
+ *
+ * Reads decode the blocks they need again (the same decoder, so the same spans), a few kept
+ * decoded. A search goes through the blocks of the service from the newest, and stops when no
+ * older block can hold a better match.
+ *
+ * Retention deletes spans one by one from the indexes, the first written first (size bound) or
+ * those started before the window (age), and a block's row once none of its spans is left.
  */
 export class SpanRepository {
-  private readonly insertStatement: Database.Statement;
-  private readonly insertMany: (spans: readonly SpanRecord[]) => number;
-  private readonly deleteBefore: Database.Statement;
-  private readonly deleteFirst: Database.Statement;
-  private readonly byRowids: Database.Statement;
+  private readonly insertBlock: Database.Statement;
+  private readonly deleteBlock: Database.Statement;
+  private readonly selectBlock: Database.Statement;
+  private readonly write: (spans: readonly SpanRecord[], protobuf: Uint8Array | undefined) => number;
+  /** Blocks by id, in the order they were written. */
+  private readonly blocks = new Map<number, StoredBlock>();
   private readonly traceIndex = new TraceIndex();
   private readonly names = new NameCatalogue();
-  private readonly rowLog = new RowLog();
+  /** Decoded blocks, least recently used first. */
+  private readonly decoded = new Map<number, readonly SpanRecord[]>();
   private readonly now: () => number;
   private readonly ageCheckEvery: number;
+  private readonly cachedBlocks: number;
   private writtenSinceAgeCheck = 0;
   private deletedSinceSweep = 0;
+  private written = 0;
+  private unreadable = 0;
 
   constructor(
     private readonly db: Database.Database,
@@ -95,88 +92,40 @@ export class SpanRepository {
   ) {
     this.now = retention.now ?? Date.now;
     this.ageCheckEvery = retention.ageCheckEvery ?? 1000;
-    this.insertStatement = db.prepare(`
-      INSERT INTO spans (trace_id, span_id, parent_span_id, service, operation, kind, start_us, duration_us,
-        status_code, status_message, flags, trace_state, scope_name, scope_version, attributes, events, links, resource_attributes)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.deleteBefore = db.prepare(`DELETE FROM spans WHERE service = ? AND start_us < ? ${RETURNING}`).raw();
-    // The first written go first: rowids grow with every span written, and the row log knows them.
-    this.deleteFirst = db.prepare('DELETE FROM spans WHERE rowid <= ?');
-    this.byRowids = db.prepare('SELECT * FROM spans WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY start_us, span_id');
-    this.insertMany = db.transaction((spans: readonly SpanRecord[]) => {
-      let inserted = 0;
-      // The spans of one resource share its tags: written as text once per batch.
-      let resource: readonly Tag[] | undefined;
-      let resourceJson = '';
-      for (const span of spans) {
-        if (this.traceIndex.has(span.traceId, span.spanId)) continue;
-        if (span.resource !== resource) {
-          resource = span.resource;
-          resourceJson = encodeTags(resource);
-        }
-        const { lastInsertRowid } = this.insertStatement.run(
-          span.traceId,
-          span.spanId,
-          span.parentSpanId,
-          span.service,
-          span.operation,
-          span.kind,
-          span.startUs,
-          span.durationUs,
-          span.statusCode,
-          span.statusMessage,
-          span.flags,
-          span.traceState,
-          span.scopeName,
-          span.scopeVersion,
-          encodeTags(span.attributes),
-          span.events.length === 0 ? '[]' : JSON.stringify(span.events),
-          span.links.length === 0 ? '[]' : JSON.stringify(span.links),
-          resourceJson,
-        );
-        const rowid = Number(lastInsertRowid);
-        const traceId = this.traceIndex.add(span.traceId, span.spanId, rowid);
-        this.rowLog.push({ rowid, traceId, name: this.names.add(span.service, span.operation, span.kind), kind: span.kind });
-        inserted++;
-      }
-      return inserted;
-    });
-    this.loadIndex();
-  }
-
-  /** Stores spans in one transaction (a span already stored is kept as it was); returns how many were new. */
-  insert(spans: readonly SpanRecord[]): number {
-    if (spans.length === 0) return 0;
-    let inserted: number;
-    try {
-      inserted = this.insertMany(spans);
-    } catch (error) {
-      // The transaction was rolled back: the index may hold rows that are not there.
-      this.loadIndex();
-      throw error;
-    }
-    this.writtenSinceAgeCheck += inserted;
-    let deleted = 0;
-    if (this.writtenSinceAgeCheck >= this.ageCheckEvery) {
-      this.writtenSinceAgeCheck = 0;
-      deleted += this.deleteOlderThan(this.cutoffUs());
-    }
-    // Every stored row is in the trace index (kept in step with each insert and delete): it counts them.
-    const excess = this.traceIndex.rowCount - this.retention.maxSpans;
-    if (excess > 0) deleted += this.deleteOldest(excess);
-    this.deletedSinceSweep += deleted;
-    return inserted;
+    this.cachedBlocks = retention.cachedBlocks ?? 32;
+    this.insertBlock = db.prepare('INSERT INTO span_blocks (format, body) VALUES (?, ?)');
+    this.deleteBlock = db.prepare('DELETE FROM span_blocks WHERE id = ?');
+    this.selectBlock = db.prepare('SELECT format, body FROM span_blocks WHERE id = ?');
+    // The block, and the deletions retention makes after it, commit together.
+    this.write = db.transaction((spans: readonly SpanRecord[], protobuf: Uint8Array | undefined) => this.writeBlock(spans, protobuf));
+    this.load();
   }
 
   /**
-   * The timer's sweep: the age and size bounds (the count recounted), then gives the pages
+   * Stores the spans of one export request (a span already stored is kept as it was); returns
+   * how many were new. `protobuf` is the request's body when it came as protobuf: it is what
+   * is stored, and it must decode ({@link decodeOtlpBody}) to exactly `spans`.
+   */
+  insert(spans: readonly SpanRecord[], protobuf?: Uint8Array): number {
+    if (spans.length === 0) return 0;
+    try {
+      return this.write(spans, protobuf);
+    } catch (error) {
+      // The transaction was rolled back: the indexes may hold what is not there.
+      this.load();
+      throw error;
+    }
+  }
+
+  /**
+   * The timer's sweep: the age and size bounds (the blocks recounted), then gives the pages
    * freed since the last sweep back to the file system and trims the WAL file.
    */
   sweep(): PruneResult {
     this.writtenSinceAgeCheck = 0;
     const byAge = this.deleteOlderThan(this.cutoffUs());
-    if (this.countStored() !== this.traceIndex.rowCount) this.loadIndex();
-    const excess = this.traceIndex.rowCount - this.retention.maxSpans;
+    if (this.countBlocks() !== this.blocks.size) this.load();
+    const excess = this.traceIndex.count - this.retention.maxSpans;
     const bySize = excess > 0 ? this.deleteOldest(excess) : 0;
     if (byAge + bySize + this.deletedSinceSweep > 0) this.db.pragma('incremental_vacuum');
     this.deletedSinceSweep = 0;
@@ -186,7 +135,17 @@ export class SpanRepository {
 
   /** Spans currently stored. */
   count(): number {
-    return this.traceIndex.rowCount;
+    return this.traceIndex.count;
+  }
+
+  stats(): StoreStats {
+    return {
+      spansByService: this.names.spansByService(),
+      traces: this.traceIndex.size,
+      blocks: this.blocks.size,
+      written: this.written,
+      unreadable: this.unreadable,
+    };
   }
 
   /** Service names, sorted. */
@@ -207,159 +166,235 @@ export class SpanRepository {
       .filter((op) => spanKind === undefined || op.spanKind === spanKind);
   }
 
-  /** Every span of a trace, by start time. */
+  /** Every span of a trace, by start time (then span id). */
   trace(traceId: string): SpanRecord[] {
-    const rowids = this.traceIndex.rowids(traceId);
-    if (rowids.length === 0) return [];
-    return (this.byRowids.all(JSON.stringify(rowids)) as SpanRow[]).map(toRecord);
+    const entries = this.traceIndex.entries(traceId);
+    return entries.length === 0 ? [] : this.records(entries).sort(byStart);
   }
 
   /** Traces with a span matching the query, newest first (by their latest matching span), whole. */
   findTraces(query: TraceQuery): SpanRecord[][] {
-    const where = ['s.service = ?', 's.start_us >= ?', 's.start_us <= ?'];
-    const params: Array<string | number> = [query.service, query.startUs, query.endUs];
-    if (query.operation) {
-      where.push('s.operation = ?');
-      params.push(query.operation);
+    const tags = Object.entries(query.tags);
+    const candidates = [...this.blocks.values()]
+      .filter((b) => b.services.has(query.service) && b.maxStartUs >= query.startUs && b.minStartUs <= query.endUs)
+      .sort((a, b) => b.maxStartUs - a.maxStartUs);
+    /** Trace id → the start of its latest matching span. */
+    const best = new Map<string, number>();
+    let floor = -Infinity;
+    for (const block of candidates) {
+      // No span of this block (or of an older one) can beat the limit-th trace found.
+      if (best.size >= query.limit && block.maxStartUs < floor) break;
+      let spans: readonly SpanRecord[] | undefined;
+      for (const entry of block.entries) {
+        if (!entry.live || entry.name.service !== query.service || entry.startUs < query.startUs || entry.startUs > query.endUs) continue;
+        if (query.operation && entry.name.operation !== query.operation) continue;
+        if ((best.get(entry.traceId) ?? -Infinity) >= entry.startUs) continue;
+        spans ??= this.decodedBlock(block);
+        const span = spans[entry.pos]!;
+        if (query.minDurationUs !== undefined && span.durationUs < query.minDurationUs) continue;
+        if (query.maxDurationUs !== undefined && span.durationUs > query.maxDurationUs) continue;
+        if (!tags.every(([key, value]) => matchesTag(span, key, value))) continue;
+        best.set(entry.traceId, entry.startUs);
+      }
+      if (best.size >= query.limit) floor = [...best.values()].sort((a, b) => b - a)[query.limit - 1]!;
     }
-    if (query.minDurationUs !== undefined) {
-      where.push('s.duration_us >= ?');
-      params.push(query.minDurationUs);
-    }
-    if (query.maxDurationUs !== undefined) {
-      where.push('s.duration_us <= ?');
-      params.push(query.maxDurationUs);
-    }
-    for (const [key, value] of Object.entries(query.tags)) {
-      const { sql, values } = tagCondition(key, value);
-      where.push(sql);
-      params.push(...values);
-    }
-    const ids = this.db
-      .prepare(`SELECT s.trace_id FROM spans s WHERE ${where.join(' AND ')} GROUP BY s.trace_id ORDER BY max(s.start_us) DESC LIMIT ?`)
-      .pluck()
-      .all(...params, query.limit) as string[];
+    const ids = [...best.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, query.limit)
+      .map(([id]) => id);
     return this.tracesByIds(ids);
   }
 
   /** The traces of the given ids that exist, in the given order. */
   tracesByIds(ids: readonly string[]): SpanRecord[][] {
-    const rowids = ids.flatMap((id) => this.traceIndex.rowids(id));
-    if (rowids.length === 0) return [];
-    const rows = this.byRowids.all(JSON.stringify(rowids)) as SpanRow[];
-    const byTrace = new Map<string, SpanRecord[]>(ids.map((id) => [id, []]));
-    for (const row of rows) byTrace.get(row.trace_id)?.push(toRecord(row));
-    return [...byTrace.values()].filter((spans) => spans.length > 0);
+    return ids.map((id) => this.trace(id)).filter((spans) => spans.length > 0);
+  }
+
+  private writeBlock(spans: readonly SpanRecord[], protobuf: Uint8Array | undefined): number {
+    // The spans not stored yet (nor twice in this request), by position in `spans`.
+    const fresh: number[] = [];
+    let seen: Set<string> | undefined;
+    for (let i = 0; i < spans.length; i++) {
+      const { traceId, spanId } = spans[i]!;
+      if (this.traceIndex.has(traceId, spanId)) continue;
+      if (seen?.has(traceId + spanId)) continue;
+      (seen ??= new Set()).add(traceId + spanId);
+      fresh.push(i);
+    }
+    if (fresh.length === 0) return 0;
+    // A protobuf body is kept whole (its spans are found by position); records, only the new ones.
+    const stored = protobuf ? null : fresh.length === spans.length ? spans : fresh.map((i) => spans[i]!);
+    const body = protobuf ?? Buffer.from(JSON.stringify(stored));
+    const id = Number(this.insertBlock.run(protobuf ? BLOCK_PROTOBUF : BLOCK_RECORDS, body).lastInsertRowid);
+    const block = this.addBlock(id);
+    for (let k = 0; k < fresh.length; k++) {
+      const i = fresh[k]!;
+      this.index(block, protobuf ? i : k, spans[i]!);
+    }
+    this.written += fresh.length;
+
+    this.writtenSinceAgeCheck += fresh.length;
+    let deleted = 0;
+    if (this.writtenSinceAgeCheck >= this.ageCheckEvery) {
+      this.writtenSinceAgeCheck = 0;
+      deleted += this.deleteOlderThan(this.cutoffUs());
+    }
+    const excess = this.traceIndex.count - this.retention.maxSpans;
+    if (excess > 0) deleted += this.deleteOldest(excess);
+    this.deletedSinceSweep += deleted;
+    return fresh.length;
+  }
+
+  private addBlock(id: number): StoredBlock {
+    const block: StoredBlock = { id, entries: [], live: 0, head: 0, minStartUs: Infinity, maxStartUs: -Infinity, services: new Set() };
+    this.blocks.set(id, block);
+    return block;
+  }
+
+  private index(block: StoredBlock, pos: number, span: SpanRecord): void {
+    const entry: SpanEntry = {
+      block,
+      pos,
+      traceId: this.traceIndex.key(span.traceId),
+      spanId: span.spanId,
+      name: this.names.add(span.service, span.operation, span.kind),
+      kind: span.kind,
+      startUs: span.startUs,
+      live: true,
+    };
+    block.entries.push(entry);
+    block.live++;
+    if (span.startUs < block.minStartUs) block.minStartUs = span.startUs;
+    if (span.startUs > block.maxStartUs) block.maxStartUs = span.startUs;
+    block.services.add(span.service);
+    this.traceIndex.add(entry);
+  }
+
+  private unindex(entry: SpanEntry): void {
+    entry.live = false;
+    entry.block.live--;
+    this.traceIndex.remove(entry);
+    this.names.removeSpan(entry.name, entry.kind);
+  }
+
+  private dropBlock(block: StoredBlock): void {
+    this.deleteBlock.run(block.id);
+    this.blocks.delete(block.id);
+    this.decoded.delete(block.id);
   }
 
   private cutoffUs(): number {
     return (this.now() - this.retention.retentionS * 1000) * 1000;
   }
 
-  /** Deletes, service by service (through the index on service and start), the spans started before the cutoff. */
+  /** Deletes the spans started before the cutoff; a block goes when it has none left. */
   private deleteOlderThan(cutoffUs: number): number {
     let deleted = 0;
-    for (const service of this.names.services()) deleted += this.unindex(this.deleteBefore.all(service, cutoffUs) as DeletedRow[]);
+    for (const block of this.blocks.values()) {
+      if (block.minStartUs >= cutoffUs) continue;
+      let min = Infinity;
+      for (const entry of block.entries) {
+        if (!entry.live) continue;
+        if (entry.startUs < cutoffUs) {
+          this.unindex(entry);
+          deleted++;
+        } else if (entry.startUs < min) min = entry.startUs;
+      }
+      block.minStartUs = min;
+      if (block.live === 0) this.dropBlock(block);
+    }
     return deleted;
   }
 
+  /** Deletes `excess` spans, the first written first. */
   private deleteOldest(excess: number): number {
-    const rows = this.rowLog.shift(excess);
-    if (rows.length === 0) return 0;
-    const deleted = this.deleteFirst.run(rows[rows.length - 1]!.rowid).changes;
-    for (const row of rows) {
-      this.traceIndex.remove(row.traceId, row.rowid);
-      this.names.removeSpan(row.name, row.kind);
+    let deleted = 0;
+    for (const block of this.blocks.values()) {
+      while (deleted < excess && block.head < block.entries.length) {
+        const entry = block.entries[block.head++]!;
+        if (!entry.live) continue;
+        this.unindex(entry);
+        deleted++;
+      }
+      if (block.live === 0) this.dropBlock(block);
+      if (deleted >= excess) break;
     }
-    // Only the repository writes the file; should the log be wrong all the same, rebuild from the table.
-    if (deleted !== rows.length) this.loadIndex();
     return deleted;
   }
 
-  private unindex(deleted: readonly DeletedRow[]): number {
-    for (const [rowid, traceId, service, operation, kind] of deleted) {
-      this.traceIndex.remove(traceId, rowid);
-      this.names.remove(service, operation, kind);
-      this.rowLog.markGone(rowid);
-    }
-    return deleted.length;
+  /** The records of these entries, read from their blocks. */
+  private records(entries: readonly SpanEntry[]): SpanRecord[] {
+    return entries.map((entry) => this.decodedBlock(entry.block)[entry.pos]!);
   }
 
-  /** Rebuilds the in-memory indexes from the table. */
-  private loadIndex(): void {
+  /** A block's spans as written (deleted ones included: entries say which are stored). */
+  private decodedBlock(block: StoredBlock): readonly SpanRecord[] {
+    const cached = this.decoded.get(block.id);
+    if (cached) {
+      // Most recently used last.
+      this.decoded.delete(block.id);
+      this.decoded.set(block.id, cached);
+      return cached;
+    }
+    const row = this.selectBlock.get(block.id) as { format: number; body: Buffer } | undefined;
+    if (!row) throw new Error(`span block ${block.id} is indexed but not in the file`);
+    const spans = decodeBlock(row.format, row.body);
+    this.decoded.set(block.id, spans);
+    if (this.decoded.size > this.cachedBlocks) this.decoded.delete(this.decoded.keys().next().value!);
+    return spans;
+  }
+
+  /**
+   * Rebuilds the in-memory indexes from the file, decoding every block. A block that cannot be
+   * read (written by a version whose format this one does not know) is deleted and counted; so
+   * is, uncounted, one whose spans are all stored in earlier blocks. The spans that retention
+   * deleted from blocks that keep others are still in the file: the bounds delete them again.
+   */
+  private load(): void {
+    this.blocks.clear();
     this.traceIndex.clear();
     this.names.clear();
-    this.rowLog.clear();
-    const rows = this.db.prepare('SELECT rowid, trace_id, span_id, service, operation, kind FROM spans ORDER BY rowid').raw().iterate() as IterableIterator<
-      [number, string, string, string, string, number]
-    >;
-    for (const [rowid, traceId, spanId, service, operation, kind] of rows) {
-      const key = this.traceIndex.add(traceId, spanId, rowid);
-      this.rowLog.push({ rowid, traceId: key, name: this.names.add(service, operation, kind), kind });
+    this.decoded.clear();
+    const unreadable: number[] = [];
+    const empty: number[] = [];
+    const rows = this.db.prepare('SELECT id, format, body FROM span_blocks ORDER BY id').iterate() as IterableIterator<{ id: number; format: number; body: Buffer }>;
+    for (const row of rows) {
+      let spans: readonly SpanRecord[];
+      try {
+        spans = decodeBlock(row.format, row.body);
+      } catch {
+        unreadable.push(row.id);
+        continue;
+      }
+      const block = this.addBlock(row.id);
+      spans.forEach((span, pos) => {
+        if (!this.traceIndex.has(span.traceId, span.spanId)) this.index(block, pos, span);
+      });
+      if (block.live === 0) empty.push(row.id);
     }
-  }
-
-  private countStored(): number {
-    return this.db.prepare('SELECT count(*) FROM spans').pluck().get() as number;
-  }
-}
-
-/** The SQL matching one tag, Jaeger's way: span tags (those derived from OTLP fields too), process tags, log fields. */
-function tagCondition(key: string, value: string): { sql: string; values: Array<string | number> } {
-  const parts = [TAG_IN('attributes'), TAG_IN('resource_attributes'), TAG_IN_EVENTS];
-  const values: Array<string | number> = [key, value, key, value, key, value];
-  const derived = derivedTagCondition(key, value);
-  if (derived) {
-    parts.push(derived.sql);
-    values.push(...derived.values);
-  }
-  return { sql: `(${parts.join(' OR ')})`, values };
-}
-
-function derivedTagCondition(key: string, value: string): { sql: string; values: Array<string | number> } | null {
-  switch (key) {
-    case 'span.kind': {
-      const kind = Object.entries(SPAN_KIND_NAMES).find(([, name]) => name === value)?.[0];
-      return kind === undefined ? null : { sql: 's.kind = ?', values: [Number(kind)] };
+    for (const id of [...unreadable, ...empty]) {
+      this.deleteBlock.run(id);
+      this.blocks.delete(id);
     }
-    case 'error':
-      return value === 'true' ? { sql: 's.status_code = ?', values: [STATUS_ERROR] } : null;
-    case 'otel.status_code':
-      return value === 'ERROR' || value === 'OK' ? { sql: 's.status_code = ?', values: [value === 'OK' ? STATUS_OK : STATUS_ERROR] } : null;
-    case 'otel.status_description':
-      return { sql: 's.status_message = ?', values: [value] };
-    case 'otel.scope.name':
-      return { sql: 's.scope_name = ?', values: [value] };
-    case 'otel.scope.version':
-      return { sql: 's.scope_version = ?', values: [value] };
-    case 'w3c.tracestate':
-      return { sql: 's.trace_state = ?', values: [value] };
-    case 'event':
-      return { sql: "EXISTS (SELECT 1 FROM json_each(s.events) e WHERE json_extract(e.value, '$.name') = ?)", values: [value] };
-    default:
-      return null;
+    this.unreadable += unreadable.length;
+    // Spans retention deleted from blocks that keep others are in the file still: delete them again.
+    this.deleteOlderThan(this.cutoffUs());
+    const excess = this.traceIndex.count - this.retention.maxSpans;
+    if (excess > 0) this.deleteOldest(excess);
+  }
+
+  private countBlocks(): number {
+    return this.db.prepare('SELECT count(*) FROM span_blocks').pluck().get() as number;
   }
 }
 
-function toRecord(row: SpanRow): SpanRecord {
-  return {
-    traceId: row.trace_id,
-    spanId: row.span_id,
-    parentSpanId: row.parent_span_id,
-    service: row.service,
-    operation: row.operation,
-    kind: row.kind,
-    startUs: row.start_us,
-    durationUs: row.duration_us,
-    statusCode: row.status_code,
-    statusMessage: row.status_message,
-    flags: row.flags,
-    traceState: row.trace_state,
-    scopeName: row.scope_name,
-    scopeVersion: row.scope_version,
-    attributes: decodeTags(row.attributes),
-    events: JSON.parse(row.events) as SpanEvent[],
-    links: JSON.parse(row.links) as SpanLink[],
-    resource: decodeTags(row.resource_attributes),
-  };
+function decodeBlock(format: number, body: Buffer): readonly SpanRecord[] {
+  if (format === BLOCK_PROTOBUF) return decodeOtlpBody(body, true).spans;
+  if (format === BLOCK_RECORDS) return JSON.parse(body.toString('utf8')) as SpanRecord[];
+  throw new Error(`unknown span block format ${format}`);
+}
+
+/** Jaeger's order of a trace's spans: by start, then span id. */
+function byStart(a: SpanRecord, b: SpanRecord): number {
+  return a.startUs - b.startUs || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
 }

@@ -1,26 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { NameCatalogue } from './name-catalogue.ts';
-import { RowLog } from './row-log.ts';
-import { TraceIndex } from './trace-index.ts';
+import { TraceIndex, type SpanEntry, type StoredBlock } from './trace-index.ts';
 
 describe(TraceIndex.name, () => {
-  it('does find the rows of a trace, know its spans, and forget removed rows', () => {
+  it('does find the spans of a trace, know them, share one id string per trace, and forget removed spans', () => {
     const index = new TraceIndex();
-    index.add('t1', 'a', 1);
-    index.add('t2', 'b', 2);
-    index.add('t1', 'c', 3);
-    expect(index.rowids('t1')).toEqual([1, 3]);
+    const names = new NameCatalogue();
+    const block: StoredBlock = { id: 1, entries: [], live: 0, head: 0, minStartUs: 0, maxStartUs: 0, services: new Set() };
+    const entry = (traceId: string, spanId: string, pos: number): SpanEntry => ({
+      block,
+      pos,
+      traceId: index.key(traceId),
+      spanId,
+      name: names.add('db-service', 'GET /products', 2),
+      kind: 2,
+      startUs: pos,
+      live: true,
+    });
+    const a = entry('t1', 'a', 0);
+    index.add(a);
+    index.add(entry('t2', 'b', 1));
+    const c = entry(['t', '1'].join(''), 'c', 2);
+    index.add(c);
+    expect(c.traceId).toBe(a.traceId);
+    expect(index.entries('t1').map((e) => e.spanId)).toEqual(['a', 'c']);
     expect(index.has('t1', 'c')).toBe(true);
     expect(index.has('t2', 'c')).toBe(false);
-    expect(index.rowCount).toBe(3);
-    index.remove('t1', 1);
-    index.remove('t1', 99);
-    expect(index.rowids('t1')).toEqual([3]);
+    expect(index.count).toBe(3);
+    index.remove(a);
+    index.remove(a);
+    expect(index.entries('t1').map((e) => e.spanId)).toEqual(['c']);
     expect(index.has('t1', 'a')).toBe(false);
-    index.remove('t1', 3);
-    expect(index.rowids('t1')).toEqual([]);
+    index.remove(c);
+    expect(index.entries('t1')).toEqual([]);
     expect(index.size).toBe(1);
-    expect(index.rowCount).toBe(1);
+    expect(index.count).toBe(1);
   });
 });
 
@@ -32,6 +46,7 @@ describe(NameCatalogue.name, () => {
     names.add('db-service', 'SELECT', 3);
     names.add('auth-service', 'GET /validate', 2);
     expect(names.services()).toEqual(['auth-service', 'db-service']);
+    expect(names.spansByService()).toEqual(new Map([['db-service', 3], ['auth-service', 1]]));
     expect(names.operationsWithKind('db-service')).toEqual([
       { name: 'GET /products', spanKind: 'server' },
       { name: 'SELECT', spanKind: 'client' },
@@ -42,18 +57,5 @@ describe(NameCatalogue.name, () => {
     names.remove('auth-service', 'GET /validate', 2);
     expect(names.operations('db-service')).toEqual(['SELECT']);
     expect(names.services()).toEqual(['db-service']);
-  });
-});
-
-describe(RowLog.name, () => {
-  it('does give back the first written live rows, skipping those deleted by other means', () => {
-    const log = new RowLog();
-    const name = new NameCatalogue().add('db-service', 'GET /products', 2);
-    for (let rowid = 1; rowid <= 6; rowid++) log.push({ rowid, traceId: `t${rowid}`, name, kind: 2 });
-    log.markGone(2);
-    log.markGone(3);
-    expect(log.shift(2).map((row) => row.rowid)).toEqual([1, 4]);
-    expect(log.shift(10).map((row) => row.rowid)).toEqual([5, 6]);
-    expect(log.shift(1)).toEqual([]);
   });
 });

@@ -1,57 +1,81 @@
-/** The stored spans of one trace: their rowids and span ids, in the same order. */
-interface TraceEntry {
-  key: string;
-  rowids: number[];
-  spanIds: string[];
+import type { OperationName } from './name-catalogue.ts';
+
+/**
+ * One stored export request (a row of `span_blocks`) as the in-memory indexes know it: its
+ * spans in the order they were written, and the bounds of their start times.
+ */
+export interface StoredBlock {
+  readonly id: number;
+  /** The block's spans that the store keeps, in the order they were written. */
+  readonly entries: SpanEntry[];
+  /** Entries still stored (not yet deleted by retention). */
+  live: number;
+  /** Entries before this one are all deleted (the size bound deletes the first written first). */
+  head: number;
+  /** Smallest and largest start time of the live entries (the smallest may lag behind deletions). */
+  minStartUs: number;
+  maxStartUs: number;
+  readonly services: Set<string>;
+}
+
+/** One stored span: where it is (its block and position there) and what searches and listings need without reading it. */
+export interface SpanEntry {
+  readonly block: StoredBlock;
+  /** Its index in the block's decoded spans. */
+  readonly pos: number;
+  /** The trace id as the index keeps it (one string per trace, shared by its entries). */
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly name: OperationName;
+  readonly kind: number;
+  readonly startUs: number;
+  live: boolean;
 }
 
 /**
- * Where each trace's spans are in the span table, kept in memory. Trace ids are random, so a
- * B-tree index on them dirties a random page for nearly every span written (and the WAL and
- * checkpoints write those pages again): it cost more than the rest of a span's row. This
- * index costs a map lookup per span instead, and about 100 bytes of memory per stored span.
- * It is rebuilt from the table when the store opens, and kept in step with every write and
- * delete of the repository (the only writer of the file).
+ * The stored spans of every trace, kept in memory: finds a trace's spans, and keeps a span sent
+ * twice from being stored twice. Trace ids are random, so a B-tree index on them in SQLite
+ * would dirty a random page for nearly every span written; this costs a map lookup instead.
+ * Rebuilt from the file when the store opens, and kept in step with every write and delete of
+ * the repository (the only writer of the file).
  */
 export class TraceIndex {
-  private readonly traces = new Map<string, TraceEntry>();
-  private rows = 0;
+  private readonly traces = new Map<string, SpanEntry[]>();
+  private spans = 0;
 
   /** Whether this span (trace and span id) is stored. */
   has(traceId: string, spanId: string): boolean {
-    return this.traces.get(traceId)?.spanIds.includes(spanId) ?? false;
+    const entries = this.traces.get(traceId);
+    if (!entries) return false;
+    for (const entry of entries) if (entry.spanId === spanId) return true;
+    return false;
   }
 
-  /** Adds a stored span; returns the trace id as the index keeps it (one string per trace, for others to share). */
-  add(traceId: string, spanId: string, rowid: number): string {
-    this.rows++;
-    const entry = this.traces.get(traceId);
-    if (entry) {
-      entry.rowids.push(rowid);
-      entry.spanIds.push(spanId);
-      return entry.key;
-    }
-    this.traces.set(traceId, { key: traceId, rowids: [rowid], spanIds: [spanId] });
-    return traceId;
+  /** The trace id to keep in a new entry: the string the index already holds for the trace, when it holds one. */
+  key(traceId: string): string {
+    return this.traces.get(traceId)?.[0]?.traceId ?? traceId;
   }
 
-  remove(traceId: string, rowid: number): void {
-    const entry = this.traces.get(traceId);
-    if (!entry) return;
-    const at = entry.rowids.indexOf(rowid);
+  add(entry: SpanEntry): void {
+    this.spans++;
+    const entries = this.traces.get(entry.traceId);
+    if (entries) entries.push(entry);
+    else this.traces.set(entry.traceId, [entry]);
+  }
+
+  remove(entry: SpanEntry): void {
+    const entries = this.traces.get(entry.traceId);
+    if (!entries) return;
+    const at = entries.indexOf(entry);
     if (at < 0) return;
-    this.rows--;
-    if (entry.rowids.length === 1) {
-      this.traces.delete(traceId);
-      return;
-    }
-    entry.rowids.splice(at, 1);
-    entry.spanIds.splice(at, 1);
+    this.spans--;
+    if (entries.length === 1) this.traces.delete(entry.traceId);
+    else entries.splice(at, 1);
   }
 
-  /** The rowids of a trace's spans (empty when none is stored). */
-  rowids(traceId: string): readonly number[] {
-    return this.traces.get(traceId)?.rowids ?? [];
+  /** The stored spans of a trace (empty when none is). */
+  entries(traceId: string): readonly SpanEntry[] {
+    return this.traces.get(traceId) ?? [];
   }
 
   /** Traces with at least one stored span. */
@@ -60,12 +84,12 @@ export class TraceIndex {
   }
 
   /** Spans indexed. */
-  get rowCount(): number {
-    return this.rows;
+  get count(): number {
+    return this.spans;
   }
 
   clear(): void {
     this.traces.clear();
-    this.rows = 0;
+    this.spans = 0;
   }
 }

@@ -3,9 +3,9 @@ import { gunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ErrorResponse } from '@archaics/contracts';
 import { AppError, badRequest } from '@archaics/common';
-import { decodeExportMessage, encodeExportResponse, exportMessageToObject } from '../domain/otlp-proto.ts';
-import { normalizeDecodedRequest } from '../domain/otlp-message.ts';
-import { normalizeExportRequest, OtlpFormatError, type NormalizedRequest } from '../domain/otlp-request.ts';
+import { decodeOtlpBody } from '../domain/otlp-decode.ts';
+import { encodeExportResponse } from '../domain/otlp-proto.ts';
+import type { NormalizedRequest } from '../domain/otlp-request.ts';
 import type { SpanRepository } from '../repositories/span.repository.ts';
 import { ExportTraceResponse } from './schemas.ts';
 
@@ -53,15 +53,17 @@ export async function registerOtlpRoutes(app: FastifyInstance, deps: OtlpRoutesD
       async (request, reply: FastifyReply) => {
         const protobuf = PROTOBUF_TYPES.includes(mediaType(request.headers['content-type']));
         let normalized: NormalizedRequest;
+        let body: Buffer;
         try {
-          const body = await decompress((request.body as Buffer | undefined) ?? Buffer.alloc(0), request.headers['content-encoding'], deps.maxBodyBytes);
-          normalized = decode(body, protobuf);
+          body = await decompress((request.body as Buffer | undefined) ?? Buffer.alloc(0), request.headers['content-encoding'], deps.maxBodyBytes);
+          normalized = decodeOtlpBody(body, protobuf);
         } catch (error) {
           // The request line of this route is DEBUG: say here that an exporter is sending junk.
           if (error instanceof AppError) request.log.warn({ otlp: { refused: error.code } }, `OTLP export refused: ${error.detail ?? error.code}`);
           throw error;
         }
-        deps.spans.insert(normalized.spans);
+        // A protobuf body is stored as it came (the store decodes it again to read it); JSON as span records.
+        deps.spans.insert(normalized.spans, protobuf ? body : undefined);
         const errorMessage = normalized.rejected > 0 ? `${normalized.rejected} span(s) dropped: ${normalized.reasons.join('; ')}` : '';
         if (normalized.rejected > 0) request.log.warn({ otlp: { accepted: normalized.spans.length, rejected: normalized.rejected } }, errorMessage);
         if (protobuf) {
@@ -91,35 +93,5 @@ async function decompress(body: Buffer, encodingHeader: string | undefined, maxB
       throw new AppError(413, 'payload_too_large', `the decompressed body exceeds ${maxBytes} bytes`);
     }
     throw badRequest(`body is not valid gzip: ${(error as Error).message}`, 'invalid_gzip');
-  }
-}
-
-function decode(body: Buffer, protobuf: boolean): NormalizedRequest {
-  let tree: unknown;
-  if (protobuf) {
-    let message: unknown;
-    try {
-      message = decodeExportMessage(body);
-    } catch (error) {
-      throw badRequest(`body is not an OTLP ExportTraceServiceRequest in protobuf: ${(error as Error).message}`, 'invalid_protobuf');
-    }
-    // Straight from protobufjs's messages; requests with array or map attribute values take the general path.
-    const direct = normalizeDecodedRequest(message);
-    if (direct) return direct;
-    tree = exportMessageToObject(message);
-  } else {
-    try {
-      tree = JSON.parse(body.toString('utf8'));
-    } catch (error) {
-      throw badRequest(`body is not JSON: ${(error as Error).message}`, 'invalid_json');
-    }
-  }
-  try {
-    return normalizeExportRequest(tree, protobuf ? 'base64' : 'hex');
-  } catch (error) {
-    if (error instanceof OtlpFormatError) throw badRequest(`not an OTLP ExportTraceServiceRequest: ${error.message}`);
-    // A message nested so deep that walking it overflows the stack is malformed too.
-    if (error instanceof RangeError) throw badRequest(`not an OTLP ExportTraceServiceRequest: ${error.message}`);
-    throw error;
   }
 }
