@@ -36,25 +36,20 @@ export function registerStoreMetrics(metrics: ServiceMetrics, spans: SpanReposit
       this.set(spans.stats().blocks);
     },
   });
-  const counted = { written: 0, unreadable: 0 };
-  new Counter({
-    name: 'telemetry_spans_written_total',
-    help: 'Spans written to the local span store since the process started.',
-    registers,
-    collect() {
-      const { written } = spans.stats();
-      this.inc(written - counted.written);
-      counted.written = written;
-    },
-  });
-  new Counter({
-    name: 'telemetry_span_blocks_unreadable_total',
-    help: 'Rows of the span store that could not be decoded when it opened (deleted).',
-    registers,
-    collect() {
-      const { unreadable } = spans.stats();
-      this.inc(unreadable - counted.unreadable);
-      counted.unreadable = unreadable;
-    },
-  });
+  // Counters read from the store's own running totals: each scrape adds what they grew by.
+  const total = (name: string, help: string, read: () => number): void => {
+    let counted = 0;
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const now = read();
+        this.inc(now - counted);
+        counted = now;
+      },
+    });
+  };
+  total('telemetry_spans_written_total', 'Spans written to the local span store since the process started.', () => spans.stats().written);
+  total('telemetry_span_blocks_unreadable_total', 'Rows of the span store that could not be decoded when it opened (deleted).', () => spans.stats().unreadable);
 }

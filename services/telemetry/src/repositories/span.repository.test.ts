@@ -159,6 +159,18 @@ describe(SpanRepository.name, () => {
     expect(repository.services()).toEqual(['db-service']);
   });
 
+  it('does delete and count the rows it cannot read when it opens, and keeps the rest', () => {
+    db = openSpanDatabase(':memory:');
+    let repository = new SpanRepository(db, { maxSpans: 100, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000 });
+    repository.insert(spans(0, 3));
+    db.prepare('INSERT INTO span_blocks (format, body) VALUES (?, ?)').run(99, Buffer.from('a format of another version'));
+    db.prepare('INSERT INTO span_blocks (format, body) VALUES (?, ?)').run(1, Buffer.from([0x0a, 0xff, 0xff]));
+    repository = new SpanRepository(db, { maxSpans: 100, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000 });
+    expect(repository.stats()).toMatchObject({ unreadable: 2, blocks: 1, written: 0, traces: 3 });
+    expect(db.prepare('SELECT count(*) FROM span_blocks').pluck().get()).toBe(1);
+    expect(repository.trace(hex(2, 32))).toEqual(spans(1, 1));
+  });
+
   it('does move the span rows of a file written before blocks into blocks, and answers from them', () => {
     const path = join(dir, 'old.sqlite');
     const old = new Database(path);
