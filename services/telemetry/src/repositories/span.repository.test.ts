@@ -66,7 +66,7 @@ const fileBytes = (path: string): number =>
   }, 0);
 
 describe(SpanRepository.name, () => {
-  it('does keep the newest spans and at most maxSpans of them, and the file stays bounded', () => {
+  it('does keep the newest spans and at most maxSpans of them, and the file stays bounded', async () => {
     const path = join(dir, 'telemetry.sqlite');
     db = openSpanDatabase(path);
     expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
@@ -89,7 +89,7 @@ describe(SpanRepository.name, () => {
     expect(db.prepare('SELECT count(*) FROM span_blocks').pluck().get()).toBe(maxSpans / 200);
     // The newest survive: exactly the last maxSpans written.
     const query = { service: 'db-service', tags: {}, startUs: 0, endUs: T0 * 2, limit: 100_000 };
-    const starts = repository.findTraces(query).map(([span]) => span!.startUs);
+    const starts = (await repository.findTraces(query)).map(([span]) => span!.startUs);
     expect(starts).toHaveLength(maxSpans);
     expect(Math.min(...starts)).toBe(T0 + (written - maxSpans) * 1000);
     expect(repository.trace(hex(written, 32))).toHaveLength(1);
@@ -171,7 +171,7 @@ describe(SpanRepository.name, () => {
     expect(repository.trace(hex(2, 32))).toEqual(spans(1, 1));
   });
 
-  it('does move the span rows of a file written before blocks into blocks, and answers from them', () => {
+  it('does move the span rows of a file written before blocks into blocks, and answers from them', async () => {
     const path = join(dir, 'old.sqlite');
     const old = new Database(path);
     old.exec(`CREATE TABLE spans (trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT, service TEXT NOT NULL, operation TEXT NOT NULL,
@@ -199,16 +199,16 @@ describe(SpanRepository.name, () => {
     expect(repository.trace(written[0]!.traceId)).toEqual([written[0]]);
     expect(repository.trace(written[1029]!.traceId)).toEqual([written[1029]]);
     const query = { service: 'db-service', startUs: 0, endUs: T0 * 2, limit: 3 };
-    expect(repository.findTraces({ ...query, tags: { 'http.response.status_code': '200' } })).toEqual([[written[1029]], [written[1028]], [written[1027]]]);
-    expect(repository.findTraces({ ...query, tags: { 'service.version': '0.1.0' } })).toHaveLength(3);
-    expect(repository.findTraces({ ...query, tags: { 'http.response.status_code': '500' } }).map(([s]) => s!.spanId)).toEqual(
+    expect(await repository.findTraces({ ...query, tags: { 'http.response.status_code': '200' } })).toEqual([[written[1029]], [written[1028]], [written[1027]]]);
+    expect(await repository.findTraces({ ...query, tags: { 'service.version': '0.1.0' } })).toHaveLength(3);
+    expect((await repository.findTraces({ ...query, tags: { 'http.response.status_code': '500' } })).map(([s]) => s!.spanId)).toEqual(
       written.filter((s) => s.statusCode === 2).slice(-3).reverse().map((s) => s.spanId),
     );
   });
 });
 
 describe('SpanRepository search', () => {
-  it('does find what a scan of every stored span finds: newest first by latest matching span, limited (property)', () => {
+  it('does find what a scan of every stored span finds: newest first by latest matching span, limited (property)', async () => {
     const SERVICES = ['auth-service', 'db-service'];
     const OPERATIONS = ['GET /products', 'GET /validate'];
     const spanArb = fc.record({
@@ -228,12 +228,13 @@ describe('SpanRepository search', () => {
       minDurationUs: fc.option(fc.integer({ min: 1, max: 5000 }), { nil: undefined }),
       error: fc.boolean(),
       limit: fc.integer({ min: 1, max: 15 }),
+      yieldEveryBlock: fc.boolean(),
     });
-    fc.assert(
-      fc.property(fc.array(fc.array(spanArb, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 20, max: 400 }), queryArb, (blocks, maxSpans, q) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(spanArb, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 20, max: 400 }), queryArb, async (blocks, maxSpans, q) => {
         const database = openSpanDatabase(':memory:');
         try {
-          const repository = new SpanRepository(database, { maxSpans, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000 });
+          const repository = new SpanRepository(database, { maxSpans, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000, searchSliceMs: q.yieldEveryBlock ? 0 : 10 });
           // Start times are distinct (no ties in the order), and grow with write order, some much later: blocks overlap.
           let n = 0;
           const written = blocks.map((block) =>
@@ -267,7 +268,7 @@ describe('SpanRepository search', () => {
             if (match) latest.set(s.traceId, Math.max(latest.get(s.traceId) ?? -Infinity, s.startUs));
           }
           const expected = [...latest.entries()].sort((a, b) => b[1] - a[1]).slice(0, q.limit).map(([id]) => id);
-          const found = repository.findTraces(query);
+          const found = await repository.findTraces(query);
           expect(found.map((t) => t[0]!.traceId)).toEqual(expected);
           // Whole traces: every stored span of each, by start.
           for (const t of found) {
@@ -280,5 +281,32 @@ describe('SpanRepository search', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('SpanRepository search while spans arrive', () => {
+  it('does give the event loop back during a long search, and answers from what is stored when it ends', async () => {
+    db = openSpanDatabase(':memory:');
+    const repository = new SpanRepository(db, { maxSpans: 3000, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000, searchSliceMs: 0 });
+    for (let b = 0; b < 30; b++) repository.insert(spans(b * 100, 100));
+    // Reads every block (no span has this tag); meanwhile new blocks push the oldest out of the bound.
+    const search = repository.findTraces({ service: 'db-service', tags: { 'url.path': 'nowhere' }, startUs: 0, endUs: T0 * 2, limit: 5 });
+    let turns = 0;
+    const arriving = (async () => {
+      for (let b = 30; b < 45; b++) {
+        await new Promise((r) => setImmediate(r));
+        turns++;
+        repository.insert(spans(b * 100, 100));
+      }
+    })();
+    expect(await search).toEqual([]);
+    const turnsDuringSearch = turns;
+    await arriving;
+    expect(turnsDuringSearch).toBeGreaterThan(5);
+    expect(turns).toBe(15);
+    expect(repository.count()).toBe(3000);
+    // A search that finds: the newest, from blocks written while the last search ran.
+    const newest = await repository.findTraces({ service: 'db-service', tags: {}, startUs: 0, endUs: T0 * 2, limit: 2 });
+    expect(newest.map(([span]) => span!.traceId)).toEqual([hex(4500, 32), hex(4499, 32)]);
   });
 });

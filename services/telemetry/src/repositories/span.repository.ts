@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import { decodeOtlpBody } from '../domain/otlp-decode.ts';
 import type { SpanRecord } from '../domain/span.ts';
@@ -30,6 +31,8 @@ export interface RetentionOptions {
   readonly ageCheckEvery?: number;
   /** Decoded blocks kept for reads (default 32). */
   readonly cachedBlocks?: number;
+  /** A search gives the event loop back after this much work, so that exports go on being received (default 10 ms). */
+  readonly searchSliceMs?: number;
 }
 
 export interface PruneResult {
@@ -81,6 +84,7 @@ export class SpanRepository {
   private readonly now: () => number;
   private readonly ageCheckEvery: number;
   private readonly cachedBlocks: number;
+  private readonly searchSliceMs: number;
   private writtenSinceAgeCheck = 0;
   private deletedSinceSweep = 0;
   private written = 0;
@@ -93,6 +97,7 @@ export class SpanRepository {
     this.now = retention.now ?? Date.now;
     this.ageCheckEvery = retention.ageCheckEvery ?? 1000;
     this.cachedBlocks = retention.cachedBlocks ?? 32;
+    this.searchSliceMs = retention.searchSliceMs ?? 10;
     this.insertBlock = db.prepare('INSERT INTO span_blocks (format, body) VALUES (?, ?)');
     this.deleteBlock = db.prepare('DELETE FROM span_blocks WHERE id = ?');
     this.selectBlock = db.prepare('SELECT format, body FROM span_blocks WHERE id = ?');
@@ -172,8 +177,12 @@ export class SpanRepository {
     return entries.length === 0 ? [] : this.records(entries).sort(byStart);
   }
 
-  /** Traces with a span matching the query, newest first (by their latest matching span), whole. */
-  findTraces(query: TraceQuery): SpanRecord[][] {
+  /**
+   * Traces with a span matching the query, newest first (by their latest matching span), whole.
+   * A search that has to read many blocks gives the event loop back every `searchSliceMs`:
+   * exports are received meanwhile (blocks deleted meanwhile are passed over).
+   */
+  async findTraces(query: TraceQuery): Promise<SpanRecord[][]> {
     const tags = Object.entries(query.tags);
     const candidates = [...this.blocks.values()]
       .filter((b) => b.services.has(query.service) && b.maxStartUs >= query.startUs && b.minStartUs <= query.endUs)
@@ -181,9 +190,15 @@ export class SpanRepository {
     /** Trace id → the start of its latest matching span. */
     const best = new Map<string, number>();
     let floor = -Infinity;
+    let sliceStart = performance.now();
     for (const block of candidates) {
       // No span of this block (or of an older one) can beat the limit-th trace found.
       if (best.size >= query.limit && block.maxStartUs < floor) break;
+      if (performance.now() - sliceStart >= this.searchSliceMs) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+      if (!this.blocks.has(block.id)) continue;
       let spans: readonly SpanRecord[] | undefined;
       for (const entry of block.entries) {
         if (!entry.live || entry.name.service !== query.service || entry.startUs < query.startUs || entry.startUs > query.endUs) continue;

@@ -113,7 +113,7 @@ export function registerJaegerRoutes(app: FastifyInstance, deps: JaegerRoutesDep
         const answer: JaegerResponse<JaegerTrace[]> = { ...jaegerData(found, 0), errors: missing.length > 0 ? missing : null };
         return answer;
       }
-      return jaegerData(deps.spans.findTraces(search.query).map(toJaegerTrace), 0);
+      return jaegerData((await deps.spans.findTraces(search.query)).map(toJaegerTrace), 0);
     },
   );
 }
