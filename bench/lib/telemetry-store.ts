@@ -4,6 +4,7 @@
 // Jaeger query API that the chain's spans really arrived.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parsePrometheusText } from '@archaics/common';
 import { fileSize, type RunningChild } from './child-processes.ts';
 import { HOST, type BenchPlace } from './chains.ts';
 import { freePort } from './free-port.ts';
@@ -70,35 +71,28 @@ async function getJson(url: string): Promise<{ status: number; body: unknown }> 
   return { status: response.status, body };
 }
 
-/** The store's own gauges and counter in a Prometheus text exposition (store-metrics.ts of the telemetry process). */
-export function storeFromMetrics(text: string): { written: number; storedByService: Record<string, number>; traces: number } {
-  let written = 0;
-  let traces = 0;
-  const storedByService: Record<string, number> = {};
-  for (const line of text.split('\n')) {
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (line.startsWith('telemetry_spans_written_total ')) written = value;
-    else if (line.startsWith('telemetry_traces_stored ')) traces = value;
-    else {
-      const service = /^telemetry_spans_stored\{service="([^"]*)"\} /.exec(line)?.[1];
-      if (service !== undefined) storedByService[service] = value;
-    }
-  }
-  return { written, storedByService, traces };
+/** What the telemetry process's /metrics says of the store now. */
+export interface StoreMetrics extends StoreCounters {
+  spansStoredByService: Record<string, number>;
+  tracesStored: number;
 }
 
-/** Sums `http_requests_total` of `POST /v1/traces` in a Prometheus text exposition, 2xx apart. */
-export function exportRequestsFromMetrics(text: string): { ok: number; refused: number } {
-  let ok = 0;
-  let refused = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('http_requests_total{') || !line.includes('route="/v1/traces"') || !line.includes('method="POST"')) continue;
-    const value = Number(line.slice(line.lastIndexOf('}') + 1).trim().split(/\s+/)[0]);
-    if (!Number.isFinite(value)) continue;
-    if (/status="2\d\d"/.test(line)) ok += value;
-    else refused += value;
+/**
+ * Reads a /metrics page of the telemetry process (with the project's Prometheus text parser):
+ * `http_requests_total` of `POST /v1/traces`, 2xx apart, and the store's own gauges and counter
+ * (`telemetry_spans_written_total`, `telemetry_spans_stored{service}`, `telemetry_traces_stored`).
+ */
+export function storeMetrics(text: string): StoreMetrics {
+  const read: StoreMetrics = { exportRequests: 0, refusedRequests: 0, spansWritten: 0, spansStoredByService: {}, tracesStored: 0 };
+  for (const { name, labels, value } of parsePrometheusText(text)) {
+    if (name === 'http_requests_total' && labels.route === '/v1/traces' && labels.method === 'POST') {
+      if (/^2\d\d$/.test(labels.status ?? '')) read.exportRequests += value;
+      else read.refusedRequests += value;
+    } else if (name === 'telemetry_spans_written_total') read.spansWritten = value;
+    else if (name === 'telemetry_traces_stored') read.tracesStored = value;
+    else if (name === 'telemetry_spans_stored' && labels.service !== undefined) read.spansStoredByService[labels.service] = value;
   }
-  return { ok, refused };
+  return read;
 }
 
 /** Starts `services/telemetry/src/main.ts` under `dir` (its ARCHAICS_HOME) and waits for both ports. */
@@ -134,11 +128,11 @@ export async function startTelemetryStore(place: BenchPlace, dir: string, chaosT
     throw new Error(`telemetry query API ${queryUrl}/health answered ${health.status}`);
   }
 
+  const readMetrics = async (): Promise<StoreMetrics> =>
+    storeMetrics(await (await fetch(`${otlpUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).text());
   const counters = async (): Promise<StoreCounters> => {
-    const response = await fetch(`${otlpUrl}/metrics`, { signal: AbortSignal.timeout(5_000) });
-    const text = await response.text();
-    const { ok, refused } = exportRequestsFromMetrics(text);
-    return { exportRequests: ok, refusedRequests: refused, spansWritten: storeFromMetrics(text).written };
+    const { exportRequests, refusedRequests, spansWritten } = await readMetrics();
+    return { exportRequests, refusedRequests, spansWritten };
   };
 
   const check = async (): Promise<StoreCheck> => {
@@ -165,10 +159,8 @@ export async function startTelemetryStore(place: BenchPlace, dir: string, chaosT
       problems.push(`GET /api/traces?service=product-service&limit=1 found no trace (HTTP ${traceAnswer.status})`);
     }
 
-    const store = storeFromMetrics(await (await fetch(`${otlpUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).text());
-    const spansStoredByService = Object.fromEntries(Object.entries(store.storedByService).sort(([a], [b]) => a.localeCompare(b)));
-    const tracesStored = store.traces;
-    const now = await counters();
+    const now = await readMetrics();
+    const spansStoredByService = Object.fromEntries(Object.entries(now.spansStoredByService).sort(([a], [b]) => a.localeCompare(b)));
     if (now.refusedRequests > 0) problems.push(`${now.refusedRequests} export request(s) were refused by the store`);
     return {
       services,
@@ -176,7 +168,7 @@ export async function startTelemetryStore(place: BenchPlace, dir: string, chaosT
       trace,
       spansStored: Object.values(spansStoredByService).reduce((sum, n) => sum + n, 0),
       spansStoredByService,
-      tracesStored,
+      tracesStored: now.tracesStored,
       spansWritten: now.spansWritten,
       exportRequests: now.exportRequests,
       refusedRequests: now.refusedRequests,

@@ -51,7 +51,6 @@ const enum State {
 interface InFlight {
   readonly request: ExchangeRequest;
   readonly slot: AbortSlot;
-  readonly readBody: boolean;
   readonly resolve: (exchange: Exchange) => void;
   readonly reject: (error: Error) => void;
   readonly startedAt: number;
@@ -101,6 +100,12 @@ class Connection {
     const { request } = inFlight;
     const head = this.pool.headOf(request);
     this.socket.write(request.body === null ? head : head + request.body);
+  }
+
+  /** Closes a connection that carries no request (idle, or its answer complete). */
+  discard(): void {
+    this.closed = true;
+    this.socket.destroy();
   }
 
   /** Closes the connection; the request on it fails with `error` (a timeout, an abort, bad framing: never retried). */
@@ -157,12 +162,8 @@ class Connection {
       inFlight.answered = true;
       switch (this.state) {
         case State.Head: {
-          const end = buf.indexOf(CRLFCRLF, at);
-          if (end < 0) {
-            if (buf.length - at > this.pool.maxHeadBytes) return this.destroy(new HttpClientError('answer headers too large', 'HTTP_PROTOCOL'));
-            this.pending = buf.subarray(at);
-            return;
-          }
+          const end = this.lineEnd(buf, at, CRLFCRLF, this.pool.maxHeadBytes, 'answer headers too large');
+          if (end < 0) return;
           const error = this.parseHead(buf.toString('latin1', at, end), inFlight);
           if (error) return this.destroy(new HttpClientError(error, 'HTTP_PROTOCOL'));
           at = end + 4;
@@ -187,12 +188,8 @@ class Connection {
           break;
         }
         case State.ChunkSize: {
-          const eol = buf.indexOf(CRLF, at);
-          if (eol < 0) {
-            if (buf.length - at > 1_024) return this.destroy(new HttpClientError('bad chunk size line', 'HTTP_PROTOCOL'));
-            this.pending = buf.subarray(at);
-            return;
-          }
+          const eol = this.lineEnd(buf, at, CRLF, 1_024, 'bad chunk size line');
+          if (eol < 0) return;
           const line = buf.toString('latin1', at, eol);
           const hex = (line.includes(';') ? line.slice(0, line.indexOf(';')) : line).trim();
           const size = /^[0-9a-fA-F]{1,8}$/.test(hex) ? Number.parseInt(hex, 16) : Number.NaN;
@@ -216,12 +213,8 @@ class Connection {
           break;
         }
         case State.Trailer: {
-          const eol = buf.indexOf(CRLF, at);
-          if (eol < 0) {
-            if (buf.length - at > this.pool.maxHeadBytes) return this.destroy(new HttpClientError('trailers too large', 'HTTP_PROTOCOL'));
-            this.pending = buf.subarray(at);
-            return;
-          }
+          const eol = this.lineEnd(buf, at, CRLF, this.pool.maxHeadBytes, 'trailers too large');
+          if (eol < 0) return;
           const last = eol === at;
           at = eol + 2;
           if (last) {
@@ -237,6 +230,18 @@ class Connection {
         }
       }
     }
+  }
+
+  /**
+   * Where `delimiter` ends what starts at `at`; -1 when it has not come yet (the rest waits for
+   * more data) or cannot come within `limit` bytes (the connection is destroyed with `tooLong`).
+   */
+  private lineEnd(buf: Buffer, at: number, delimiter: Buffer, limit: number, tooLong: string): number {
+    const end = buf.indexOf(delimiter, at);
+    if (end >= 0) return end;
+    if (buf.length - at > limit) this.destroy(new HttpClientError(tooLong, 'HTTP_PROTOCOL'));
+    else this.pending = buf.subarray(at);
+    return -1;
   }
 
   /** Reads the status line and headers; sets how the body is framed. Returns what is wrong, if anything. */
@@ -320,9 +325,8 @@ class Connection {
         return;
       }
     }
-    this.closed = true;
     this.pool.forget(this);
-    this.socket.destroy();
+    this.discard();
   }
 }
 
@@ -359,8 +363,7 @@ class OriginPool {
     let connection: Connection | undefined;
     while ((connection = this.idle.pop()) !== undefined) {
       if (!connection.closed && connection.reusableUntil > now) break;
-      connection.closed = true;
-      connection.socket.destroy();
+      connection.discard();
     }
     const reused = connection !== undefined;
     connection ??= new Connection(this, this.port, this.host);
@@ -391,8 +394,7 @@ class OriginPool {
       const connection = this.idle[i] as Connection;
       if (connection.reusableUntil <= now) {
         this.idle.splice(i, 1);
-        connection.closed = true;
-        connection.socket.destroy();
+        connection.discard();
       }
     }
   }
@@ -426,7 +428,6 @@ export class Http1Client {
       const inFlight: InFlight = {
         request,
         slot,
-        readBody,
         resolve,
         reject,
         startedAt: performance.now(),

@@ -13,7 +13,7 @@ export { OtlpHttpSpanProcessor } from './tracing/otlp-http-span-processor.ts';
 export type { OtlpExportStats, OtlpHttpSpanProcessorOptions } from './tracing/otlp-http-span-processor.ts';
 export { encodeTraceRequestJson, encodeTraceRequestProto } from './tracing/otlp-encoder.ts';
 export { parseLegacyTraceId } from './tracing/trace-id.ts';
-export { createMetrics, LATENCY_BUCKETS } from './metrics/metrics.ts';
+export { createMetrics, LATENCY_BUCKETS, registerTotalsCounter } from './metrics/metrics.ts';
 export type { ServiceMetrics, UpstreamOutcome } from './metrics/metrics.ts';
 export { ChaosEngine } from './chaos/chaos-engine.ts';
 export type { ChaosEngineOptions, DrawnFault, FaultParams } from './chaos/chaos-engine.ts';

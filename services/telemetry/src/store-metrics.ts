@@ -1,5 +1,5 @@
-import { Counter, Gauge } from 'prom-client';
-import type { ServiceMetrics } from '@archaics/common';
+import { Gauge } from 'prom-client';
+import { registerTotalsCounter, type ServiceMetrics } from '@archaics/common';
 import type { SpanRepository } from './repositories/span.repository.ts';
 
 /**
@@ -17,7 +17,7 @@ export function registerStoreMetrics(metrics: ServiceMetrics, spans: SpanReposit
     registers,
     collect() {
       this.reset();
-      for (const [service, n] of spans.stats().spansByService) this.set({ service }, n);
+      for (const [service, n] of spans.spansByService()) this.set({ service }, n);
     },
   });
   new Gauge({
@@ -36,20 +36,12 @@ export function registerStoreMetrics(metrics: ServiceMetrics, spans: SpanReposit
       this.set(spans.stats().blocks);
     },
   });
-  // Counters read from the store's own running totals: each scrape adds what they grew by.
-  const total = (name: string, help: string, read: () => number): void => {
-    let counted = 0;
-    new Counter({
-      name,
-      help,
-      registers,
-      collect() {
-        const now = read();
-        this.inc(now - counted);
-        counted = now;
-      },
-    });
-  };
-  total('telemetry_spans_written_total', 'Spans written to the local span store since the process started.', () => spans.stats().written);
-  total('telemetry_span_blocks_unreadable_total', 'Rows of the span store that could not be decoded when it opened (deleted).', () => spans.stats().unreadable);
+  registerTotalsCounter(metrics, { name: 'telemetry_spans_written_total', help: 'Spans written to the local span store since the process started.' }, () => [
+    [{}, spans.stats().written],
+  ]);
+  registerTotalsCounter(
+    metrics,
+    { name: 'telemetry_span_blocks_unreadable_total', help: 'Rows of the span store that could not be decoded when it opened (deleted).' },
+    () => [[{}, spans.stats().unreadable]],
+  );
 }

@@ -87,26 +87,49 @@ export interface SpanExportCounts {
 }
 
 /**
+ * A counter that mirrors running totals kept elsewhere (an exporter's, a store's): each scrape
+ * reads them and adds what each grew by since the last scrape, per label set. A total that went
+ * down adds nothing until it passes its last value again.
+ */
+export function registerTotalsCounter(
+  metrics: ServiceMetrics,
+  counter: { name: string; help: string; labelNames?: readonly string[] },
+  read: () => ReadonlyArray<readonly [labels: Record<string, string>, total: number]>,
+): void {
+  const last = new Map<string, number>();
+  new Counter({
+    name: counter.name,
+    help: counter.help,
+    labelNames: counter.labelNames ?? [],
+    registers: [metrics.registry],
+    collect() {
+      for (const [labels, total] of read()) {
+        const key = JSON.stringify(labels);
+        const delta = total - (last.get(key) ?? 0);
+        this.inc(labels, delta > 0 ? delta : 0);
+        if (delta > 0) last.set(key, total);
+      }
+    },
+  });
+}
+
+/**
  * `otlp_exported_spans_total{service,outcome}` (exported, dropped: the queue was full,
  * failed: the collector refused or could not be reached), read from the exporter's own
  * counts each time /metrics is scraped, so that spans a service could not send are seen.
  */
 export function registerSpanExportMetrics(metrics: ServiceMetrics, counts: () => SpanExportCounts | undefined): void {
-  const last = { exported: 0, dropped: 0, failed: 0 };
-  const outcomes = ['exported', 'dropped', 'failed'] as const;
   const service = metrics.service;
-  new Counter({
-    name: 'otlp_exported_spans_total',
-    help: 'Spans the OTLP exporter handled, by outcome: exported, dropped (queue full), failed (refused or unreachable).',
-    labelNames: ['service', 'outcome'],
-    registers: [metrics.registry],
-    collect() {
-      const now = counts();
-      for (const outcome of outcomes) {
-        const delta = now ? now[outcome] - last[outcome] : 0;
-        this.inc({ service, outcome }, delta > 0 ? delta : 0);
-        if (delta > 0) last[outcome] = now![outcome];
-      }
+  registerTotalsCounter(
+    metrics,
+    {
+      name: 'otlp_exported_spans_total',
+      help: 'Spans the OTLP exporter handled, by outcome: exported, dropped (queue full), failed (refused or unreachable).',
+      labelNames: ['service', 'outcome'],
     },
-  });
+    () => {
+      const now = counts();
+      return (['exported', 'dropped', 'failed'] as const).map((outcome) => [{ service, outcome }, now?.[outcome] ?? 0] as const);
+    },
+  );
 }

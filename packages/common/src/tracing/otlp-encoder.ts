@@ -488,6 +488,16 @@ function jsonSpan(span: ReadableSpan): Record<string, unknown> {
   return json;
 }
 
+/** A ResourceSpans' own fields: the resource, its schema url. */
+function jsonResourceFields(resource: Resource): Record<string, unknown> {
+  return { resource: { attributes: jsonAttributes(resource.attributes) }, ...(resource.schemaUrl ? { schemaUrl: resource.schemaUrl } : {}) };
+}
+
+/** A ScopeSpans' own fields: the scope, its schema url. */
+function jsonScopeFields(scope: Scope): Record<string, unknown> {
+  return { scope: { name: scope.name, ...(scope.version ? { version: scope.version } : {}) }, ...(scope.schemaUrl ? { schemaUrl: scope.schemaUrl } : {}) };
+}
+
 /** A batch in OTLP/JSON: each span is written to JSON text as it ends. */
 export class JsonSpanBatch implements SpanBatch {
   private readonly spans: string[] = [];
@@ -510,14 +520,8 @@ export class JsonSpanBatch implements SpanBatch {
   }
 
   request(): Buffer[] {
-    const resource = JSON.stringify({
-      resource: { attributes: jsonAttributes(this.resource.attributes) },
-      ...(this.resource.schemaUrl ? { schemaUrl: this.resource.schemaUrl } : {}),
-    });
-    const scope = JSON.stringify({
-      scope: { name: this.scope.name, ...(this.scope.version ? { version: this.scope.version } : {}) },
-      ...(this.scope.schemaUrl ? { schemaUrl: this.scope.schemaUrl } : {}),
-    });
+    const resource = JSON.stringify(jsonResourceFields(this.resource));
+    const scope = JSON.stringify(jsonScopeFields(this.scope));
     // {"resourceSpans":[{<resource>,"scopeSpans":[{<scope>,"spans":[...]}]}]}
     const text = `{"resourceSpans":[{${resource.slice(1, -1)},"scopeSpans":[{${scope.slice(1, -1)},"spans":[${this.spans.join(',')}]}]}]}`;
     return [Buffer.from(text, 'utf8')];
@@ -528,13 +532,8 @@ export class JsonSpanBatch implements SpanBatch {
 export function encodeTraceRequestJson(spans: readonly ReadableSpan[]): string {
   return JSON.stringify({
     resourceSpans: group(spans).map(({ resource, scopes }) => ({
-      resource: { attributes: jsonAttributes(resource.attributes) },
-      ...(resource.schemaUrl ? { schemaUrl: resource.schemaUrl } : {}),
-      scopeSpans: scopes.map(({ scope, spans: scopeSpans }) => ({
-        scope: { name: scope.name, ...(scope.version ? { version: scope.version } : {}) },
-        ...(scope.schemaUrl ? { schemaUrl: scope.schemaUrl } : {}),
-        spans: scopeSpans.map(jsonSpan),
-      })),
+      ...jsonResourceFields(resource),
+      scopeSpans: scopes.map(({ scope, spans: scopeSpans }) => ({ ...jsonScopeFields(scope), spans: scopeSpans.map(jsonSpan) })),
     })),
   });
 }

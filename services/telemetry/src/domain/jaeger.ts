@@ -97,7 +97,19 @@ function toJaegerSpan(span: SpanRecord, processID: string): JaegerSpan {
   };
 }
 
-function spanTags(span: SpanRecord): JaegerKeyValue[] {
+/** The tags {@link spanTags} derives from OTLP fields rather than copies from attributes. */
+export const DERIVED_TAG_KEYS: ReadonlySet<string> = new Set([
+  'otel.scope.name',
+  'otel.scope.version',
+  'span.kind',
+  'otel.status_code',
+  'error',
+  'otel.status_description',
+  'w3c.tracestate',
+]);
+
+/** A span's tags as Jaeger shows them: the scope, the attributes by key, then kind, status and trace state. */
+export function spanTags(span: SpanRecord): JaegerKeyValue[] {
   const tags: JaegerKeyValue[] = [];
   if (span.scopeName) tags.push({ key: 'otel.scope.name', type: 'string', value: span.scopeName });
   if (span.scopeVersion) tags.push({ key: 'otel.scope.version', type: 'string', value: span.scopeVersion });

@@ -18,7 +18,7 @@ export class NameCatalogue {
   /** service → operation → spans stored per OTLP span kind (0..5). */
   private readonly names = new Map<string, Map<string, OperationName>>();
 
-  /** Counts a stored span; returns its operation's entry, for {@link NameCatalogue.removeSpan}. */
+  /** Counts a stored span; returns its operation's entry, which {@link NameCatalogue.removeSpan} takes. */
   add(service: string, operation: string, kind: number): OperationName {
     let operations = this.names.get(service);
     if (!operations) this.names.set(service, (operations = new Map()));
@@ -26,11 +26,6 @@ export class NameCatalogue {
     if (!name) operations.set(operation, (name = { service, operation, counts: new Array<number>(KINDS).fill(0) }));
     name.counts[kind] = (name.counts[kind] ?? 0) + 1;
     return name;
-  }
-
-  remove(service: string, operation: string, kind: number): void {
-    const name = this.names.get(service)?.get(operation);
-    if (name) this.removeSpan(name, kind);
   }
 
   /** Uncounts a span of the operation entry {@link NameCatalogue.add} gave. */

@@ -40,10 +40,8 @@ export interface PruneResult {
   readonly bySize: number;
 }
 
-/** What the store holds, for its gauges. */
+/** What the store holds, for its gauges (spans per service: {@link SpanRepository.spansByService}). */
 export interface StoreStats {
-  /** Spans stored, per service. */
-  readonly spansByService: ReadonlyMap<string, number>;
   readonly traces: number;
   readonly blocks: number;
   /** Spans written since the store opened (new ones: a span sent again is not written twice). */
@@ -143,9 +141,13 @@ export class SpanRepository {
     return this.traceIndex.count;
   }
 
+  /** Spans stored, per service. */
+  spansByService(): Map<string, number> {
+    return this.names.spansByService();
+  }
+
   stats(): StoreStats {
     return {
-      spansByService: this.names.spansByService(),
       traces: this.traceIndex.size,
       blocks: this.blocks.size,
       written: this.written,
@@ -180,7 +182,7 @@ export class SpanRepository {
   /**
    * Traces with a span matching the query, newest first (by their latest matching span), whole.
    * A search that has to read many blocks gives the event loop back every `searchSliceMs`:
-   * exports are received meanwhile (blocks deleted meanwhile are passed over).
+   * exports are received meanwhile (spans deleted meanwhile are no longer live, and passed over).
    */
   async findTraces(query: TraceQuery): Promise<SpanRecord[][]> {
     const tags = Object.entries(query.tags);
@@ -198,7 +200,6 @@ export class SpanRepository {
         await nextTurn();
         sliceStart = performance.now();
       }
-      if (!this.blocks.has(block.id)) continue;
       let spans: readonly SpanRecord[] | undefined;
       for (const entry of block.entries) {
         if (!entry.live || entry.name.service !== query.service || entry.startUs < query.startUs || entry.startUs > query.endUs) continue;

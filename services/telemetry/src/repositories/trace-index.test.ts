@@ -41,20 +41,20 @@ describe(TraceIndex.name, () => {
 describe(NameCatalogue.name, () => {
   it('does list services and operations with their kinds while spans of them are stored', () => {
     const names = new NameCatalogue();
-    names.add('db-service', 'GET /products', 2);
+    const products = names.add('db-service', 'GET /products', 2);
     names.add('db-service', 'GET /products', 2);
     names.add('db-service', 'SELECT', 3);
-    names.add('auth-service', 'GET /validate', 2);
+    const validate = names.add('auth-service', 'GET /validate', 2);
     expect(names.services()).toEqual(['auth-service', 'db-service']);
     expect(names.spansByService()).toEqual(new Map([['db-service', 3], ['auth-service', 1]]));
     expect(names.operationsWithKind('db-service')).toEqual([
       { name: 'GET /products', spanKind: 'server' },
       { name: 'SELECT', spanKind: 'client' },
     ]);
-    names.remove('db-service', 'GET /products', 2);
+    names.removeSpan(products, 2);
     expect(names.operations('db-service')).toEqual(['GET /products', 'SELECT']);
-    names.remove('db-service', 'GET /products', 2);
-    names.remove('auth-service', 'GET /validate', 2);
+    names.removeSpan(products, 2);
+    names.removeSpan(validate, 2);
     expect(names.operations('db-service')).toEqual(['SELECT']);
     expect(names.services()).toEqual(['db-service']);
   });
