@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_STACK, startSupervisor, type Supervisor } from '../apps/cli/src/index.ts';
-import { resolveChaosToken } from '../packages/common/src/index.ts';
+import { resolveChaosToken } from '../packages/runtime/src/index.ts';
 import { BUSINESS_SERVICES, SERVICE_PORTS, type BusinessService, type FaultType, type Incident } from '../packages/contracts/src/index.ts';
 import { loadScenario, runScenario } from '../load/src/index.ts';
 import { benchInt } from './lib/bench-settings.ts';

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifySignature } from '@archaics/common';
+import { verifySignature } from '@archaics/runtime';
 import type { AnomalyWebhook } from '@archaics/contracts';
 import { loadScenario, runScenario } from '@archaics/load';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

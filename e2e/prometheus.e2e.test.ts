@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { BUSINESS_SERVICES, SERVICE_PORTS, FEATURE_NAMES, type FeatureName } from '@archaics/contracts';
-import { createTelemetryReaders, LATENCY_BUCKETS, ScrapeMetricsReader, type MetricsSample, type ServiceSample } from '@archaics/common';
+import { createTelemetryReaders, ScrapeMetricsReader, type MetricsSample, type ServiceSample } from '@archaics/telemetry-query';
+import { LATENCY_BUCKETS } from '@archaics/server';
 import { featureVector } from '@archaics/anomaly-detector';
 import { call, inject, newUser, startTestStack, type TestStack } from './support/test-stack.ts';
 

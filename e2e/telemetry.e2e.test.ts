@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JaegerTraceReader, LocalLogReader, serviceOf, type JaegerTrace, type LogRecord } from '@archaics/common';
+import { JaegerTraceReader, LocalLogReader, serviceOf, type JaegerTrace, type LogRecord } from '@archaics/telemetry-query';
 import { call, newUser, startTestStack, type TestStack } from './support/test-stack.ts';
 
 // The local telemetry process under the real stack: traces through Jaeger's API, logs through /api/logs.

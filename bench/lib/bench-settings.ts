@@ -1,4 +1,4 @@
-import { ConfigError, envReader } from '@archaics/common';
+import { ConfigError, envReader } from '@archaics/runtime';
 
 const read = envReader();
 

@@ -28,8 +28,8 @@ export function bucketOf(url: string, functionName: string): string {
     const parts = url.slice(modules + '/node_modules/'.length).split('/');
     return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1] ?? ''}` : (parts[0] ?? url);
   }
-  const common = /\/packages\/common\/src\/([^/]+)\//.exec(url);
-  if (common) return `@archaics/common ${common[1]}`;
+  const pkg = /\/packages\/([^/]+)\/src\/(?:([^/]+)\/)?/.exec(url);
+  if (pkg) return `@archaics/${pkg[1]}${pkg[2] ? ` ${pkg[2]}` : ''}`;
   if (/\/services\/[^/]+\/src\//.test(url)) return 'service code';
   if (url.startsWith('node:')) {
     const path = url.slice('node:'.length).replace(/^internal\//, '').replace(/^_/, '');

@@ -4,7 +4,7 @@
 // Jaeger query API that the chain's spans really arrived.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePrometheusText } from '@archaics/common';
+import { parsePrometheusText } from '@archaics/telemetry-query';
 import { fileSize, type RunningChild } from './child-processes.ts';
 import { HOST, type BenchPlace } from './chains.ts';
 import { freePort } from './free-port.ts';

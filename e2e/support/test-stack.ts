@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUSINESS_SERVICES, type BusinessService } from '@archaics/contracts';
-import { resolveChaosToken, TELEMETRY_QUERY_PORT } from '@archaics/common';
+import { resolveChaosToken } from '@archaics/runtime';
+import { TELEMETRY_QUERY_PORT } from '@archaics/telemetry-query';
 import { DEFAULT_STACK, startSupervisor, type ProcessSpec, type Supervisor } from '@archaics/cli';
 
 /** The telemetry process and the four business services. */

@@ -11,7 +11,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 COPY packages/contracts/package.json packages/contracts/
-COPY packages/common/package.json packages/common/
+COPY packages/runtime/package.json packages/runtime/
+COPY packages/server/package.json packages/server/
 COPY services/auth/package.json services/auth/
 RUN npm ci --omit=dev --no-audit --no-fund -w @archaics/auth-service --include-workspace-root \
  && npm cache clean --force
@@ -27,7 +28,8 @@ ENV NODE_ENV=production \
     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
 WORKDIR /app
 COPY packages/contracts packages/contracts
-COPY packages/common packages/common
+COPY packages/runtime packages/runtime
+COPY packages/server packages/server
 COPY services/auth services/auth
 COPY --from=deps /app/ ./
 RUN mkdir -p /var/lib/archaics && chown node:node /var/lib/archaics

@@ -2,7 +2,7 @@
 # dashboard (web UI + its server), built from the repository root:
 #   docker build -f infra/docker/dashboard.Dockerfile -t dashboard:latest .
 
-# 1. Production dependencies of the dashboard only (better-sqlite3 via @archaics/common).
+# 1. Production dependencies of the dashboard only (better-sqlite3 via @archaics/runtime).
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 RUN apt-get update \
@@ -10,7 +10,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 COPY packages/contracts/package.json packages/contracts/
-COPY packages/common/package.json packages/common/
+COPY packages/runtime/package.json packages/runtime/
+COPY packages/server/package.json packages/server/
+COPY packages/telemetry-query/package.json packages/telemetry-query/
 COPY load/package.json load/
 COPY packages/experiments/package.json packages/experiments/
 COPY apps/dashboard/package.json apps/dashboard/
@@ -21,7 +23,9 @@ RUN npm ci --omit=dev --no-audit --no-fund -w @archaics/dashboard --include-work
 FROM deps AS build
 RUN npm ci --no-audit --no-fund -w @archaics/dashboard --include-workspace-root
 COPY packages/contracts packages/contracts
-COPY packages/common packages/common
+COPY packages/runtime packages/runtime
+COPY packages/server packages/server
+COPY packages/telemetry-query packages/telemetry-query
 COPY load load
 COPY packages/experiments packages/experiments
 COPY apps/dashboard apps/dashboard
@@ -36,7 +40,9 @@ ENV NODE_ENV=production \
     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
 WORKDIR /app
 COPY packages/contracts packages/contracts
-COPY packages/common packages/common
+COPY packages/runtime packages/runtime
+COPY packages/server packages/server
+COPY packages/telemetry-query packages/telemetry-query
 COPY load load
 COPY packages/experiments packages/experiments
 COPY experiments experiments

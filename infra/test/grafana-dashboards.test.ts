@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMetrics } from '@archaics/common';
+import { createMetrics } from '@archaics/server';
 import { K8S_OBSERVABILITY, readYaml, ROOT } from './infra-files.ts';
 
 const DASHBOARDS = join(K8S_OBSERVABILITY, 'grafana/dashboards');

@@ -1,4 +1,4 @@
-import type { Env } from '@archaics/common';
+import type { Env } from '@archaics/runtime';
 import { applyOverrides, type LoadOverrides } from './definition/overrides.ts';
 import { DefinitionError, parseScenario, type ScenarioDefinition } from './definition/scenario-definition.ts';
 import { runClosedModel } from './execution/closed-model.ts';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeUpstream } from '@archaics/common/testing';
+import { FakeUpstream } from '@archaics/server/testing';
 import { runScenario } from '../src/index.ts';
 import { localScenario } from './support/local-scenario.ts';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '@archaics/common';
+import { ConfigError } from '@archaics/runtime';
 import { CommandError, UsageError, type CommandContext } from './commands/command.ts';
 import { overview } from './commands/help.command.ts';
 import { COMMANDS, findCommand } from './commands/registry.ts';

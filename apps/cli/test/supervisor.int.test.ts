@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveChaosToken } from '../../../packages/common/src/state/state-home.ts';
+import { resolveChaosToken } from '@archaics/runtime';
 import { createControlClient, ControlRequestError } from '../src/supervisor/control.client.ts';
 import type { ServiceStatus } from '../src/supervisor/control.types.ts';
 import { readSupervisorFile } from '../src/supervisor/supervisor-file.ts';

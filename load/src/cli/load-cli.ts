@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Env } from '@archaics/common';
+import type { Env } from '@archaics/runtime';
 import type { LoadOverrides } from '../definition/overrides.ts';
 import { DefinitionError, EXECUTORS, type Executor } from '../definition/scenario-definition.ts';
 import { loadScenario, scenarioNames } from '../definition/scenario-files.ts';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { archaicsHome, chaosTokenPath, type Env } from '@archaics/common';
+import { archaicsHome, chaosTokenPath, type Env } from '@archaics/runtime';
 import type { Targets } from '../http/targets.ts';
 
 /** One fault of the `--with-failures` set. */

@@ -1,5 +1,5 @@
 import { SERVICE_PORTS, SERVICE_URL_ENV } from '@archaics/contracts';
-import type { Env } from '@archaics/common';
+import type { Env } from '@archaics/runtime';
 
 /** Base URLs by target name: the journeys' `auth`, `product`, `payment`, and `db` (faults only). */
 export type Targets = Readonly<Record<string, string>>;

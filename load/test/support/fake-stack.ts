@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FakeUpstream } from '@archaics/common/testing';
+import { FakeUpstream } from '@archaics/server/testing';
 
 /** One server standing in for every service: sign-up, login, the chaos endpoints, and 200 for the rest. */
 export interface FakeStack {

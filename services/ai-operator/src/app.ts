@@ -1,4 +1,5 @@
-import { createServer, serverOptionsOf, createTelemetryReaders, type LogReader, type MetricsReader, type ServerOptions, type TraceReader } from '@archaics/common';
+import { createServer, serverOptionsOf, type ServerOptions } from '@archaics/server';
+import { createTelemetryReaders, type LogReader, type MetricsReader, type TraceReader } from '@archaics/telemetry-query';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Counter } from 'prom-client';

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@archaics/common';
+import { ConfigError } from '@archaics/runtime';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 

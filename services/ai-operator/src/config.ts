@@ -1,15 +1,5 @@
 import { join } from 'node:path';
-import {
-  ConfigError,
-  envReader,
-  readBaseConfig,
-  readUpstreamConfig,
-  resolveWebhookSecret,
-  stateDir,
-  type BaseServiceConfig,
-  type Env,
-  type UpstreamConfig,
-} from '@archaics/common';
+import { ConfigError, envReader, readBaseConfig, readUpstreamConfig, resolveWebhookSecret, stateDir, type BaseServiceConfig, type Env, type UpstreamConfig } from '@archaics/runtime';
 import { BUSINESS_SERVICES, OPERATOR_MODES, type BusinessService, type OperatorMode } from '@archaics/contracts';
 
 export const LLM_PROVIDERS = ['none', 'gemini', 'openai'] as const;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { signBody } from '@archaics/common';
+import { signBody } from '@archaics/runtime';
 import { SIGNATURE_HEADER, type AnomalyWebhook, type Incident } from '@archaics/contracts';
 import { IncidentRepository } from '../src/repositories/incident.repository.ts';
 import { loadConfig } from '../src/config.ts';

@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScrapeMetricsReader } from '@archaics/common';
-import { captureLogger, FakeUpstream } from '@archaics/common/testing';
+import { ScrapeMetricsReader } from '@archaics/telemetry-query';
+import { captureLogger, FakeUpstream } from '@archaics/server/testing';
 import { BUSINESS_SERVICES } from '@archaics/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp, type DetectorApp } from './app.ts';

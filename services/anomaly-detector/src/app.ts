@@ -1,4 +1,5 @@
-import { createServer, serverOptionsOf, telemetryReadersFrom, type MetricsReader, type ServerOptions } from '@archaics/common';
+import { createServer, serverOptionsOf, type ServerOptions } from '@archaics/server';
+import { telemetryReadersFrom, type MetricsReader } from '@archaics/telemetry-query';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { OperatorWebhook } from './clients/operator-webhook.ts';

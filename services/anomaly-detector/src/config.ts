@@ -1,14 +1,6 @@
 import { join } from 'node:path';
-import {
-  ConfigError,
-  envReader,
-  readBaseConfig,
-  readTelemetryConfig,
-  resolveWebhookSecret,
-  type BaseServiceConfig,
-  type Env,
-  type TelemetryConfig,
-} from '@archaics/common';
+import { ConfigError, envReader, readBaseConfig, resolveWebhookSecret, type BaseServiceConfig, type Env } from '@archaics/runtime';
+import { readTelemetryConfig, type TelemetryConfig } from '@archaics/telemetry-query';
 import { SERVICE_PORTS } from '@archaics/contracts';
 import type { DetectorSettings } from './domain/detector.ts';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAnyBodyAnswered, hostileJsonBody, hostileText, oversizedJson } from '@archaics/common/testing';
+import { expectAnyBodyAnswered, hostileJsonBody, hostileText, oversizedJson } from '@archaics/server/testing';
 import { buildApp } from './app.ts';
 import { buildTestApp, signupAndLogin, type TestApp } from './testing/test-app.ts';
 

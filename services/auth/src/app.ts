@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { faultTypesFor } from '@archaics/contracts';
-import { createServer, serverOptionsOf, type ServerOptions } from '@archaics/common';
+import { createServer, serverOptionsOf, type ServerOptions } from '@archaics/server';
 import type { AuthConfig } from './config.ts';
 import { Authenticator } from './domain/authenticator.ts';
 import { FailureLimiter } from './domain/failure-limiter.ts';

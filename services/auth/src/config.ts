@@ -1,13 +1,5 @@
 import { join } from 'node:path';
-import {
-  ConfigError,
-  envReader,
-  readBaseConfig,
-  readOrCreateSecret,
-  stateDir,
-  type BaseServiceConfig,
-  type Env,
-} from '@archaics/common';
+import { ConfigError, envReader, readBaseConfig, readOrCreateSecret, stateDir, type BaseServiceConfig, type Env } from '@archaics/runtime';
 
 export interface AuthConfig extends BaseServiceConfig {
   /** SQLite file of the users, or `:memory:` (`AUTH_DB_PATH`; default `<ARCHAICS_HOME>/data/auth.sqlite`). */

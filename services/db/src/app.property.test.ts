@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAnyBodyAnswered, hostileJsonBody, hostileText, oversizedJson } from '@archaics/common/testing';
+import { expectAnyBodyAnswered, hostileJsonBody, hostileText, oversizedJson } from '@archaics/server/testing';
 import { buildApp } from './app.ts';
 import { buildTestApp, type TestApp } from './testing/test-app.ts';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { faultTypesFor } from '@archaics/contracts';
-import { createServer, serverOptionsOf, type ServerOptions } from '@archaics/common';
+import { createServer, serverOptionsOf, type ServerOptions } from '@archaics/server';
 import type { DbConfig } from './config.ts';
 import { CartRepository } from './repositories/cart.repository.ts';
 import { openDatabase } from './repositories/database.ts';

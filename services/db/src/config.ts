@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { envReader, readBaseConfig, stateDir, type BaseServiceConfig, type Env } from '@archaics/common';
+import { envReader, readBaseConfig, stateDir, type BaseServiceConfig, type Env } from '@archaics/runtime';
 
 export interface DbConfig extends BaseServiceConfig {
   /** SQLite file, or `:memory:` (`DB_PATH`; default `<ARCHAICS_HOME>/data/db.sqlite`). */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, anyJson, authorizationHeader, contentTypeOf, headerText, hostileText, oversizedJson, payloadOf, requestBody } from '@archaics/common/testing';
+import { ALICE, anyJson, authorizationHeader, contentTypeOf, headerText, hostileText, oversizedJson, payloadOf, requestBody } from '@archaics/server/testing';
 import { WEBHOOK_SECRET, startPayment, type PaymentHarness } from '../test/support/harness.ts';
 import { buildApp } from './app.ts';
 

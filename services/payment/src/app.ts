@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { AuthClient, authenticator, createServer, serverOptionsOf, DbServiceClient, type ServerOptions, stateDir, upstreamClient } from '@archaics/common';
+import { AuthClient, authenticator, DbServiceClient } from '@archaics/business-clients';
+import { createServer, serverOptionsOf, type ServerOptions, upstreamClient } from '@archaics/server';
+import { stateDir } from '@archaics/runtime';
 import { faultTypesFor } from '@archaics/contracts';
 import type { FastifyInstance } from 'fastify';
 import type Stripe from 'stripe';

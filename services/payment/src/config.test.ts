@@ -1,4 +1,4 @@
-import { ConfigError } from '@archaics/common';
+import { ConfigError } from '@archaics/runtime';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 

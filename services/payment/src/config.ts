@@ -1,12 +1,4 @@
-import {
-  ConfigError,
-  envReader,
-  readBaseConfig,
-  readUpstreamConfig,
-  type BaseServiceConfig,
-  type Env,
-  type UpstreamConfig,
-} from '@archaics/common';
+import { ConfigError, envReader, readBaseConfig, readUpstreamConfig, type BaseServiceConfig, type Env, type UpstreamConfig } from '@archaics/runtime';
 
 export type CheckoutMode = 'simulated' | 'stripe';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, anyJson, authorizationHeader, contentTypeOf, headerText, hostileText, oversizedJson, payloadOf, requestBody, type RawBody } from '@archaics/common/testing';
+import { ALICE, anyJson, authorizationHeader, contentTypeOf, headerText, hostileText, oversizedJson, payloadOf, requestBody, type RawBody } from '@archaics/server/testing';
 import { startProduct, type ProductHarness } from '../test/support/harness.ts';
 import { buildApp } from './app.ts';
 

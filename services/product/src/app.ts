@@ -1,4 +1,5 @@
-import { AuthClient, authenticator, createServer, serverOptionsOf, DbServiceClient, type ServerOptions, upstreamClient } from '@archaics/common';
+import { AuthClient, authenticator, DbServiceClient } from '@archaics/business-clients';
+import { createServer, serverOptionsOf, type ServerOptions, upstreamClient } from '@archaics/server';
 import { faultTypesFor } from '@archaics/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ProductConfig } from './config.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE, SHORT_AUTH, TIMEOUT_MS, unreachableUrl, type FakeFault } from '@archaics/common/testing';
-import { AuthClient } from '@archaics/common';
+import { ALICE, SHORT_AUTH, TIMEOUT_MS, unreachableUrl, type FakeFault } from '@archaics/server/testing';
+import { AuthClient } from '@archaics/business-clients';
 import { startProduct, type ProductHarness } from '../test/support/harness.ts';
 
 let h: ProductHarness;

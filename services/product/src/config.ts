@@ -1,4 +1,4 @@
-import { readBaseConfig, readUpstreamConfig, type BaseServiceConfig, type Env, type UpstreamConfig } from '@archaics/common';
+import { readBaseConfig, readUpstreamConfig, type BaseServiceConfig, type Env, type UpstreamConfig } from '@archaics/runtime';
 
 export interface ProductConfig extends BaseServiceConfig {
   /** auth-service (`AUTH_SERVICE_URL`, `AUTH_TIMEOUT_MS`). */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE, SHORT_DB, TIMEOUT_MS, unreachableUrl } from '@archaics/common/testing';
-import { DbServiceClient } from '@archaics/common';
+import { ALICE, SHORT_DB, TIMEOUT_MS, unreachableUrl } from '@archaics/server/testing';
+import { DbServiceClient } from '@archaics/business-clients';
 import { startProduct, type ProductHarness } from '../test/support/harness.ts';
 
 let h: ProductHarness;

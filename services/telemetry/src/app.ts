@@ -1,14 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  createLogger,
-  createMetrics,
-  createServer,
-  createTracing,
-  type Logger,
-  type ServerOptions,
-  type ServiceMetrics,
-  type Tracing,
-} from '@archaics/common';
+import { createLogger, createMetrics, createServer, createTracing, type Logger, type ServerOptions, type ServiceMetrics, type Tracing } from '@archaics/server';
 import type { TelemetryConfig } from './config.ts';
 import { openSpanDatabase } from './repositories/database.ts';
 import { registerStoreMetrics } from './store-metrics.ts';

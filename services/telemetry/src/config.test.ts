@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '@archaics/common';
+import { ConfigError } from '@archaics/runtime';
 import { loadConfig } from './config.ts';
 
 let home: string;

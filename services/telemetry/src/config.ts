@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { envReader, readBaseConfig, stateDir, type BaseServiceConfig, type Env } from '@archaics/common';
+import { envReader, readBaseConfig, stateDir, type BaseServiceConfig, type Env } from '@archaics/runtime';
 
 export const DEFAULT_OTLP_PORT = 4318;
 export const DEFAULT_QUERY_PORT = 16_686;

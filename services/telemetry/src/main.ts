@@ -1,4 +1,4 @@
-import { runService } from '@archaics/common';
+import { runService } from '@archaics/server';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 

@@ -1,5 +1,5 @@
 import { Gauge } from 'prom-client';
-import { registerTotalsCounter, type ServiceMetrics } from '@archaics/common';
+import { registerTotalsCounter, type ServiceMetrics } from '@archaics/server';
 import type { SpanRepository } from './repositories/span.repository.ts';
 
 /**

@@ -55,7 +55,7 @@ async function exportAndRead(exporters: { product: SpanExporter; db: SpanExporte
   const product = provider('product-service', exporters.product);
   const db = provider('db-service', exporters.db);
   const t0 = Date.now() * 1000 - 5_000_000;
-  const traceId = emitTrace(product.getTracer('@archaics/common', '0.1.0'), db.getTracer('@archaics/common', '0.1.0'), t0);
+  const traceId = emitTrace(product.getTracer('@archaics/server', '0.1.0'), db.getTracer('@archaics/server', '0.1.0'), t0);
   await Promise.all([product.forceFlush(), db.forceFlush()]);
   await Promise.all([product.shutdown(), db.shutdown()]);
   const { status, body } = await getJson(`${running.queryUrl}/api/traces/${traceId}`);
@@ -74,7 +74,7 @@ async function exportAndRead(exporters: { product: SpanExporter; db: SpanExporte
   expect(found!.processes[server.processID]!.serviceName).toBe('db-service');
   expect(found!.processes[server.processID]!.tags).toEqual(expect.arrayContaining([{ key: 'service.version', type: 'string', value: '0.1.0' }]));
   expect(server.tags).toEqual([
-    { key: 'otel.scope.name', type: 'string', value: '@archaics/common' },
+    { key: 'otel.scope.name', type: 'string', value: '@archaics/server' },
     { key: 'otel.scope.version', type: 'string', value: '0.1.0' },
     { key: 'attempt', type: 'int64', value: 2 },
     { key: 'cached', type: 'bool', value: false },

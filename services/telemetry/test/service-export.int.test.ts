@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
-// A real service process (db-service) exporting its spans with @archaics/common's OTLP exporter
+// A real service process (db-service) exporting its spans with @archaics/server's OTLP exporter
 // to a real telemetry process; the spans are read back through the Jaeger API.
 
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -126,7 +126,7 @@ describe('db-service exporting to the telemetry process', () => {
         expect.arrayContaining([
           { key: 'span.kind', type: 'string', value: 'server' },
           { key: 'http.response.status_code', type: 'int64', value: 200 },
-          { key: 'otel.scope.name', type: 'string', value: '@archaics/common' },
+          { key: 'otel.scope.name', type: 'string', value: '@archaics/server' },
         ]),
       );
     }

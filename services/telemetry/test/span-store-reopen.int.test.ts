@@ -29,7 +29,7 @@ async function exportProtobuf(otlpUrl: string, traces: number): Promise<string[]
     resource: resourceFromAttributes({ 'service.name': 'product-service', 'service.version': '0.1.0' }),
     spanProcessors: [new BatchSpanProcessor(new ProtoExporter({ url: `${otlpUrl}/v1/traces` }), { maxExportBatchSize: 64, maxQueueSize: 4096 })],
   });
-  const tracer = provider.getTracer('@archaics/common', '0.1.0');
+  const tracer = provider.getTracer('@archaics/server', '0.1.0');
   const ids: string[] = [];
   for (let i = 0; i < traces; i++) {
     const root = tracer.startSpan('GET /products', { kind: SpanKind.SERVER, attributes: { 'http.route': '/products', n: i, tags: ['a', 'b'] } });

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMetrics, type Env } from '@archaics/common';
-import { captureLogger, type CapturedLogger } from '@archaics/common/testing';
+import { createMetrics } from '@archaics/server';
+import { type Env } from '@archaics/runtime';
+import { captureLogger, type CapturedLogger } from '@archaics/server/testing';
 import { buildApp, type TelemetryApp, type TelemetryAppDeps } from '../src/app.ts';
 import { loadConfig, type TelemetryConfig } from '../src/config.ts';
 
@@ -81,7 +82,7 @@ export function otlpAttributes(values: Record<string, string | number | boolean>
 }
 
 /** An OTLP/JSON ExportTraceServiceRequest with one resource per service. */
-export function otlpRequest(byService: Record<string, SpanSpec[]>, scope = { name: '@archaics/common', version: '0.1.0' }): Record<string, unknown> {
+export function otlpRequest(byService: Record<string, SpanSpec[]>, scope = { name: '@archaics/server', version: '0.1.0' }): Record<string, unknown> {
   return {
     resourceSpans: Object.entries(byService).map(([service, spans]) => ({
       resource: {

@@ -1,5 +1,5 @@
-import { JaegerTraceReader } from '@archaics/common';
-import { describeTraceReaderContract, jaegerTracesToOtlp } from '@archaics/common/testing/telemetry';
+import { JaegerTraceReader } from '@archaics/telemetry-query';
+import { describeTraceReaderContract, jaegerTracesToOtlp } from '@archaics/telemetry-query/testing';
 import { startTelemetry } from './telemetry-harness.ts';
 
 // The same contract the Jaeger client passes against recorded real Jaeger answers,

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { BUSINESS_SERVICES, SERVICE_PORTS, SERVICE_URL_ENV, type BusinessService } from '@archaics/contracts';
-import { chaosTokenPath, envReader, type Env } from '@archaics/common';
+import { chaosTokenPath, envReader, type Env } from '@archaics/runtime';
 import { readSupervisorConfig } from '../supervisor/supervisor.config.ts';
 import { CommandError } from '../commands/command.ts';
 
-/** Where the CLI's commands find the stack, read once from the environment (telemetry: `readTelemetryConfig` of @archaics/common). */
+/** Where the CLI's commands find the stack, read once from the environment (telemetry: `readTelemetryConfig` of @archaics/telemetry-query). */
 export interface CliConfig {
   /** Absolute state folder (`ARCHAICS_HOME`, default `.archaics/`). */
   readonly home: string;

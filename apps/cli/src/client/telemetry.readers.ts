@@ -1,4 +1,5 @@
-import { createTelemetryReaders, TelemetryQueryError, type Env, type LogReader, type MetricsReader, type TelemetryReaders, type TraceReader } from '@archaics/common';
+import { createTelemetryReaders, TelemetryQueryError, type LogReader, type MetricsReader, type TelemetryReaders, type TraceReader } from '@archaics/telemetry-query';
+import { type Env } from '@archaics/runtime';
 import { CommandError } from '../commands/command.ts';
 
 /** A reader and the backend behind it, named for messages. */
@@ -13,7 +14,7 @@ export interface Backend<T> {
 
 const LOCAL_HINT = 'is the stack running (`npm start`)?';
 
-/** The readers the environment asks for (@archaics/common's `createTelemetryReaders`), each with its backend's name. */
+/** The readers the environment asks for (@archaics/telemetry-query's `createTelemetryReaders`), each with its backend's name. */
 export interface CliTelemetry {
   readonly logs: Backend<LogReader>;
   readonly traces: Backend<TraceReader>;

@@ -1,4 +1,4 @@
-import type { Env } from '@archaics/common';
+import type { Env } from '@archaics/runtime';
 
 export interface OutputStream {
   write(text: string): unknown;

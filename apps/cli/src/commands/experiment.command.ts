@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SERVICE_PORTS, SERVICE_URL_ENV } from '@archaics/contracts';
-import { envReader } from '@archaics/common';
+import { envReader } from '@archaics/runtime';
 import {
   ExperimentDefinitionError,
   loadExperimentFile,

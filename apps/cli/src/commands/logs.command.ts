@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LOG_LEVELS, PLATFORM_SERVICES, resolveServiceName, type LogLevel, type LogLine } from '@archaics/contracts';
-import { normaliseTraceId } from '@archaics/common';
+import { normaliseTraceId } from '@archaics/telemetry-query';
 import { cliTelemetry, telemetryFailure } from '../client/telemetry.readers.ts';
 import { painterFor } from '../format/color.ts';
 import { parseSeconds } from '../format/units.ts';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { BUSINESS_SERVICES, isBusinessService, type BusinessService, type FailureState, type HealthResponse } from '@archaics/contracts';
-import type { MetricsReader } from '@archaics/common';
+import type { MetricsReader } from '@archaics/telemetry-query';
 import { readCliConfig, readChaosToken, type CliConfig } from '../client/cli.config.ts';
 import { ServiceClient } from '../client/service.client.ts';
 import { cliTelemetry, telemetryFailure, type Backend } from '../client/telemetry.readers.ts';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { normaliseTraceId } from '@archaics/common';
+import { normaliseTraceId } from '@archaics/telemetry-query';
 import { cliTelemetry, telemetryFailure } from '../client/telemetry.readers.ts';
 import { painterFor } from '../format/color.ts';
 import { renderWaterfall, waterfallOf } from '../format/waterfall.ts';

@@ -1,6 +1,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chaosTokenPath, resolveChaosToken, TELEMETRY_QUERY_PORT } from '@archaics/common';
+import { chaosTokenPath, resolveChaosToken } from '@archaics/runtime';
+import { TELEMETRY_QUERY_PORT } from '@archaics/telemetry-query';
 import { SERVICE_PORTS } from '@archaics/contracts';
 import { createConsolePrinter, describe } from '../supervisor/console-printer.ts';
 import { formatMs } from '../supervisor/managed-process.ts';

@@ -1,4 +1,4 @@
-import type { Env } from '@archaics/common';
+import type { Env } from '@archaics/runtime';
 import type { OutputStream } from '../commands/command.ts';
 
 const CODES = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m' } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JaegerSpan, JaegerTrace } from '@archaics/common';
+import type { JaegerSpan, JaegerTrace } from '@archaics/telemetry-query';
 import { barOf, renderWaterfall, waterfallOf } from './waterfall.ts';
 
 const TRACE = 'a'.repeat(32);

@@ -1,4 +1,4 @@
-import { isErrorSpan, parentSpanId, spanTree, tagValue, type JaegerSpan, type JaegerTrace, type SpanNode } from '@archaics/common';
+import { isErrorSpan, parentSpanId, spanTree, tagValue, type JaegerSpan, type JaegerTrace, type SpanNode } from '@archaics/telemetry-query';
 import type { Painter } from './color.ts';
 import { renderTable } from './table.ts';
 import { formatMillis } from './units.ts';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Env, archaicsHome, chaosTokenPath } from '@archaics/common';
+import { type Env, archaicsHome, chaosTokenPath } from '@archaics/runtime';
 import type { RestartAccepted, ServiceStatus } from './control.types.ts';
 import { readSupervisorFile } from './supervisor-file.ts';
 

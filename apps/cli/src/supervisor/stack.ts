@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { SERVICE_PORTS, SERVICE_URL_ENV } from '@archaics/contracts';
-import { TELEMETRY_QUERY_PORT } from '@archaics/common';
-import type { Env } from '@archaics/common';
+import { TELEMETRY_QUERY_PORT } from '@archaics/telemetry-query';
+import type { Env } from '@archaics/runtime';
 
 /** The repository root: services are started from here (their `--import tsx` resolves here). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));

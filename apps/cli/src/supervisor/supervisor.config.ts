@@ -1,4 +1,4 @@
-import { archaicsHome, envReader, type Env } from '@archaics/common';
+import { archaicsHome, envReader, type Env } from '@archaics/runtime';
 import { DEFAULT_LOG_MAX_BYTES } from './log-sink.ts';
 import { DEFAULT_CONTROL_PORT } from './stack.ts';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Env } from '@archaics/common';
+import type { Env } from '@archaics/runtime';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { startControlServer, type ControlServer } from './control.server.ts';
 import type { ServiceStatus } from './control.types.ts';

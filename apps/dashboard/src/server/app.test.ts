@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { FakeUpstream, unreachableUrl } from '@archaics/common/testing';
-import type { LogReader, MetricsReader, TelemetryReaders, TraceReader } from '@archaics/common';
+import { FakeUpstream, unreachableUrl } from '@archaics/server/testing';
+import type { LogReader, MetricsReader, TelemetryReaders, TraceReader } from '@archaics/telemetry-query';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { BUSINESS_SERVICES, SERVICE_PORTS, SERVICE_URL_ENV, type BusinessService } from '@archaics/contracts';
-import { ARCHAICS_VERSION, ConfigError, archaicsHome, envReader, resolveChaosToken, type Env } from '@archaics/common';
+import { ARCHAICS_VERSION, ConfigError, archaicsHome, envReader, resolveChaosToken, type Env } from '@archaics/runtime';
 
 /** The dashboard's folder (apps/dashboard): where the UI sources and `dist/` are. */
 export const DASHBOARD_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { LogReader, MetricsReader, TelemetryReaders, TraceReader } from '@archaics/common';
+import type { LogReader, MetricsReader, TelemetryReaders, TraceReader } from '@archaics/telemetry-query';
 import { parseExperiment, saveJournal, type Journal } from '@archaics/experiments';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';

@@ -1,4 +1,4 @@
-import { runService } from '@archaics/common';
+import { runService } from '@archaics/server';
 import { startDashboard } from './start.ts';
 
 await runService(() => startDashboard('dashboard'));

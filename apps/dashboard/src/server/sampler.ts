@@ -1,5 +1,5 @@
 import { DEPENDENCY_GRAPH, type BusinessService } from '@archaics/contracts';
-import type { MetricsReader, MetricsSample } from '@archaics/common';
+import type { MetricsReader, MetricsSample } from '@archaics/telemetry-query';
 import type { OverviewResponse } from '../shared/api-types.ts';
 import type { AiopsClient } from './clients/aiops.client.ts';
 import type { ServicesClient } from './clients/services.client.ts';

@@ -1,4 +1,4 @@
-import { seededRandom } from '@archaics/common';
+import { seededRandom } from '@archaics/runtime';
 import type { BusinessService, FaultType } from '@archaics/contracts';
 import type { Fault } from './experiment.ts';
 

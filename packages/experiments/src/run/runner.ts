@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BUSINESS_SERVICES, type BusinessService, type Incident } from '@archaics/contracts';
-import type { Env, MetricsReader } from '@archaics/common';
+import type { Env } from '@archaics/runtime';
+import type { MetricsReader } from '@archaics/telemetry-query';
 import { loadScenario, runScenario, type Summary } from '@archaics/load';
 import type { Experiment, Probe, Step } from '../definition/experiment.ts';
 import { exitCodeFor, type Evaluation, type IncidentSummary, type Journal, type JournalEvent, type ProbeResult, type SamplePoint } from './journal.ts';

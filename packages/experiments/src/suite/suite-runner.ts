@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUSINESS_SERVICES } from '@archaics/contracts';
-import type { Env, MetricsReader } from '@archaics/common';
+import type { Env } from '@archaics/runtime';
+import type { MetricsReader } from '@archaics/telemetry-query';
 import { loadScenario, runScenario, type Summary } from '@archaics/load';
 import { BENCH_RESULTS_DIR } from '../definition/files.ts';
 import type { Journal } from '../run/journal.ts';

@@ -1,4 +1,4 @@
-import type { MetricsSample, ServiceSample } from '@archaics/common';
+import type { MetricsSample, ServiceSample } from '@archaics/telemetry-query';
 import { BUSINESS_SERVICES, type BusinessService } from '@archaics/contracts';
 
 /** What `GET /health` told about a service (reachability only: the ranking never reads `failure`). */

@@ -1,4 +1,4 @@
-import type { MetricsReader, MetricsSample } from '@archaics/common';
+import type { MetricsReader, MetricsSample } from '@archaics/telemetry-query';
 
 /**
  * The operator's metrics samples over the last minutes: taken in the background every

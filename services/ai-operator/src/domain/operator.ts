@@ -1,16 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  errorSpans,
-  parentSpanId,
-  serviceOf,
-  type JaegerTrace,
-  type Logger,
-  type LogReader,
-  type LogRecord,
-  type MetricsSample,
-  type TraceReader,
-} from '@archaics/common';
+import { errorSpans, parentSpanId, serviceOf, type JaegerTrace, type LogReader, type LogRecord, type MetricsSample, type TraceReader } from '@archaics/telemetry-query';
+import { type Logger } from '@archaics/server';
 import {
   BUSINESS_SERVICES,
   isBusinessService,

@@ -1,4 +1,4 @@
-import type { MetricsSample } from '@archaics/common';
+import type { MetricsSample } from '@archaics/telemetry-query';
 import { dependentsOf, type BusinessService } from '@archaics/contracts';
 import type { BaselineView, HealthProbe } from './evidence.ts';
 import { THRESHOLDS, cpuThreshold, latencyThreshold } from './ranking.ts';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSqlite } from '@archaics/common';
+import { openSqlite } from '@archaics/runtime/sqlite';
 import type { Incident, IncidentStatus } from '@archaics/contracts';
 
 /** Statuses of an incident whose pipeline is still running in this process. */

@@ -1,4 +1,5 @@
-import { AppError, badRequest, checkBearer, verifySignature } from '@archaics/common';
+import { AppError, badRequest, checkBearer } from '@archaics/server';
+import { verifySignature } from '@archaics/runtime';
 import { AnomalyWebhook, ErrorResponse, SIGNATURE_HEADER } from '@archaics/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { Operator } from '../domain/operator.ts';

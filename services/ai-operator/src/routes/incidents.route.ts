@@ -1,4 +1,4 @@
-import { AppError, checkBearer, notFound } from '@archaics/common';
+import { AppError, checkBearer, notFound } from '@archaics/server';
 import { ErrorResponse, Incident } from '@archaics/contracts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JaegerTrace, LogQuery, LogReader, LogRecord, MetricsReader, MetricsSample, TraceReader } from '@archaics/common';
+import type { JaegerTrace, LogQuery, LogReader, LogRecord, MetricsReader, MetricsSample, TraceReader } from '@archaics/telemetry-query';
 import type { BusinessService, Incident } from '@archaics/contracts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';

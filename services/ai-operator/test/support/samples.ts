@@ -1,4 +1,4 @@
-import type { MetricsSample, ServiceSample, UpstreamSample } from '@archaics/common';
+import type { MetricsSample, ServiceSample, UpstreamSample } from '@archaics/telemetry-query';
 import { BUSINESS_SERVICES, type BusinessService } from '@archaics/contracts';
 
 type Overrides = Partial<Omit<ServiceSample, 'service' | 'latency' | 'upstreams'>> & { p95?: number | null; upstreams?: Array<Partial<UpstreamSample> & { upstream: string }> };

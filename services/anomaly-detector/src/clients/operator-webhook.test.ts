@@ -1,5 +1,5 @@
-import { verifySignature } from '@archaics/common';
-import { captureLogger, FakeUpstream, unreachableUrl } from '@archaics/common/testing';
+import { verifySignature } from '@archaics/runtime';
+import { captureLogger, FakeUpstream, unreachableUrl } from '@archaics/server/testing';
 import type { AnomalyWebhook } from '@archaics/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperatorWebhook } from './operator-webhook.ts';

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signBody, type Logger } from '@archaics/common';
+import { signBody } from '@archaics/runtime';
+import { type Logger } from '@archaics/server';
 import { SIGNATURE_HEADER, type AnomalyWebhook } from '@archaics/contracts';
 
 export interface WebhookOptions {

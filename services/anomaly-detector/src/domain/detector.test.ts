@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { downSample, type MetricsReader, type MetricsSample, type ServiceSample } from '@archaics/common';
-import { captureLogger } from '@archaics/common/testing';
+import { downSample, type MetricsReader, type MetricsSample, type ServiceSample } from '@archaics/telemetry-query';
+import { captureLogger } from '@archaics/server/testing';
 import { BUSINESS_SERVICES, type AnomalyWebhook, type BusinessService } from '@archaics/contracts';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryState } from '../clients/operator-webhook.ts';

@@ -1,4 +1,5 @@
-import type { Logger, MetricsReader, MetricsSample } from '@archaics/common';
+import type { Logger } from '@archaics/server';
+import type { MetricsReader, MetricsSample } from '@archaics/telemetry-query';
 import { BUSINESS_SERVICES, type AnomalyWebhook, type BusinessService, type FeatureVector, type ServiceScore } from '@archaics/contracts';
 import type { DeliveryState } from '../clients/operator-webhook.ts';
 import type { TrainedModel } from '../repositories/model-store.ts';

@@ -1,4 +1,4 @@
-import { downSample, type ServiceSample } from '@archaics/common';
+import { downSample, type ServiceSample } from '@archaics/telemetry-query';
 import { describe, expect, it } from 'vitest';
 import { featureVector } from './features.ts';
 

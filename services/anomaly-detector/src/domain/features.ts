@@ -1,4 +1,4 @@
-import type { ServiceSample } from '@archaics/common';
+import type { ServiceSample } from '@archaics/telemetry-query';
 import { FEATURE_NAMES, type FeatureName, type FeatureVector } from '@archaics/contracts';
 
 /**

@@ -1,4 +1,4 @@
-import { seededRandom } from '@archaics/common';
+import { seededRandom } from '@archaics/runtime';
 
 /** A seeded pseudo-random source (mulberry32): the same seed gives the same sequence on every platform. */
 export class SeededRandom {

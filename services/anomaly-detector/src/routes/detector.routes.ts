@@ -1,4 +1,4 @@
-import { badRequest, checkBearer } from '@archaics/common';
+import { badRequest, checkBearer } from '@archaics/server';
 import { BUSINESS_SERVICES, ErrorResponse, ServiceScore } from '@archaics/contracts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';

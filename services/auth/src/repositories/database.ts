@@ -1,4 +1,4 @@
-import { openSqlite } from '@archaics/common';
+import { openSqlite } from '@archaics/runtime/sqlite';
 import type Database from 'better-sqlite3';
 
 const SCHEMA = `

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { ErrorResponse } from '@archaics/contracts';
-import { AppError } from '@archaics/common';
+import { AppError } from '@archaics/server';
 import type { Authenticator } from '../domain/authenticator.ts';
 import { LoginBody, RateLimited, TokenView } from './schemas.ts';
 

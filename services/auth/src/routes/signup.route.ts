@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { ErrorResponse } from '@archaics/contracts';
-import { AppError, badRequest } from '@archaics/common';
+import { AppError, badRequest } from '@archaics/server';
 import type { Authenticator } from '../domain/authenticator.ts';
 import { MAX_EMAIL_LENGTH } from '../domain/email.ts';
 import { SignupBody, UserView } from './schemas.ts';

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ErrorResponse } from '@archaics/contracts';
-import { AppError, bearerToken } from '@archaics/common';
+import { AppError, bearerToken } from '@archaics/server';
 import { TokenRejected, type TokenService } from '../domain/token-service.ts';
 import { ValidView } from './schemas.ts';
 

@@ -1,8 +1,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createMetrics, type Env } from '@archaics/common';
-import { captureLogger, type CapturedLogger } from '@archaics/common/testing';
+import { createMetrics } from '@archaics/server';
+import { type Env } from '@archaics/runtime';
+import { captureLogger, type CapturedLogger } from '@archaics/server/testing';
 import { buildApp, type AuthAppDeps } from '../app.ts';
 import { loadConfig, type AuthConfig } from '../config.ts';
 

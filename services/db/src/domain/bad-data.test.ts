@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '@archaics/common';
+import { seededRandom } from '@archaics/runtime';
 import { CART_ITEM_CORRUPTIONS, PRODUCT_CORRUPTIONS, corruptRecords, corruptedCount, type CartItemRecord, type ProductRecord } from './bad-data.ts';
 
 const products: ProductRecord[] = [1, 2, 3, 4, 5].map((n) => ({ id: `p${n}`, name: `P${n}`, description: 'd', price: n * 10 + 0.99 }));

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorResponse } from '@archaics/contracts';
-import { badRequest, notFound } from '@archaics/common';
+import { badRequest, notFound } from '@archaics/server';
 import { CART_ITEM_CORRUPTIONS, type CartItemRecord } from '../domain/bad-data.ts';
 import { MAX_LINE_QUANTITY } from '../domain/cart.ts';
 import type { CartRepository } from '../repositories/cart.repository.ts';

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ErrorResponse } from '@archaics/contracts';
-import { notFound } from '@archaics/common';
+import { notFound } from '@archaics/server';
 import { PRODUCT_CORRUPTIONS, type ProductRecord } from '../domain/bad-data.ts';
 import type { ProductRepository } from '../repositories/product.repository.ts';
 import { corruptibleSerializer, withBadData } from './bad-data.ts';

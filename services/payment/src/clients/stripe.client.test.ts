@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE, TIMEOUT_MS } from '@archaics/common/testing';
+import { ALICE, TIMEOUT_MS } from '@archaics/server/testing';
 import { stripeError } from '../../test/support/fake-stripe.ts';
 import { SHORT_STRIPE, STRIPE_KEY, startPayment, type PaymentHarness } from '../../test/support/harness.ts';
 import { stripeIdempotencyKey } from '../domain/idempotency.ts';

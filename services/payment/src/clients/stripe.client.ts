@@ -1,4 +1,4 @@
-import { AppError, type Logger, type ServiceMetrics, type Tracing, type UpstreamOutcome } from '@archaics/common';
+import { AppError, type Logger, type ServiceMetrics, type Tracing, type UpstreamOutcome } from '@archaics/server';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import Stripe from 'stripe';

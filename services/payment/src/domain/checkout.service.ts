@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, dbServiceBadData, type AuthenticatedUser, type DbServiceClient, type Logger } from '@archaics/common';
+import { AppError, type Logger } from '@archaics/server';
+import { dbServiceBadData, type AuthenticatedUser, type DbServiceClient } from '@archaics/business-clients';
 import type { CheckoutGateway } from '../clients/checkout-gateway.ts';
 import type { PaymentRepository, SessionRecord } from '../repositories/payment.repository.ts';
 import { MAX_AMOUNT_CENTS, priceCheckout } from './checkout.ts';

@@ -1,4 +1,4 @@
-import { openSqlite } from '@archaics/common';
+import { openSqlite } from '@archaics/runtime/sqlite';
 import type Database from 'better-sqlite3';
 import type { CheckoutMode } from '../config.ts';
 import type { CheckoutLine } from '../domain/checkout.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE, BOB, SHORT_DB, TIMEOUT_MS, unreachableUrl } from '@archaics/common/testing';
+import { ALICE, BOB, SHORT_DB, TIMEOUT_MS, unreachableUrl } from '@archaics/server/testing';
 import { startPayment, type PaymentHarness } from '../../test/support/harness.ts';
 import { registerCheckoutRoute } from './checkout.route.ts';
 

@@ -1,4 +1,5 @@
-import { type Authenticator, badRequest } from '@archaics/common';
+import { type Authenticator } from '@archaics/business-clients';
+import { badRequest } from '@archaics/server';
 import { ErrorResponse, upstreamErrors } from '@archaics/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';

@@ -1,4 +1,4 @@
-import { notFound } from '@archaics/common';
+import { notFound } from '@archaics/server';
 import { ErrorResponse } from '@archaics/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';

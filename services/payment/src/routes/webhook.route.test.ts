@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE } from '@archaics/common/testing';
+import { ALICE } from '@archaics/server/testing';
 import { WEBHOOK_SECRET, startPayment, type PaymentHarness } from '../../test/support/harness.ts';
 import { registerWebhookRoute } from './webhook.route.ts';
 

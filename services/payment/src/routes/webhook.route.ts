@@ -1,4 +1,4 @@
-import { AppError, badRequest } from '@archaics/common';
+import { AppError, badRequest } from '@archaics/server';
 import { ErrorResponse } from '@archaics/contracts';
 import Stripe from 'stripe';
 import type { FastifyInstance } from 'fastify';

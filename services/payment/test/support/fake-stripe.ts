@@ -1,4 +1,4 @@
-import { FakeUpstream, type FakeAnswer, type RecordedRequest } from '@archaics/common/testing';
+import { FakeUpstream, type FakeAnswer, type RecordedRequest } from '@archaics/server/testing';
 
 /** What the fake Stripe understood of one `POST /v1/checkout/sessions`. */
 export interface StripeCall {

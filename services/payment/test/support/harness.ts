@@ -6,7 +6,7 @@ import {
   type CapturedLogger,
   type FakeDbState,
   type FakeUpstream,
-} from '@archaics/common/testing';
+} from '@archaics/server/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';

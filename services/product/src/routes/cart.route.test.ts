@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE, BOB } from '@archaics/common/testing';
+import { ALICE, BOB } from '@archaics/server/testing';
 import { startProduct, type ProductHarness } from '../../test/support/harness.ts';
 import { registerCartRoutes } from './cart.route.ts';
 

@@ -2,7 +2,7 @@ import { type CartItem, type Checked, ErrorResponse, upstreamErrors } from '@arc
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { priceCart, type PricedCart } from '../domain/cart.ts';
-import { dbServiceBadData, type Authenticator, type DbServiceClient } from '@archaics/common';
+import { dbServiceBadData, type Authenticator, type DbServiceClient } from '@archaics/business-clients';
 import { AddToCartBody, ClearedCart, DEGRADED_NOTE, PricedCart as PricedCartSchema } from './schemas.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALICE } from '@archaics/common/testing';
+import { ALICE } from '@archaics/server/testing';
 import { startProduct, type ProductHarness } from '../../test/support/harness.ts';
 import { registerProductRoutes } from './products.route.ts';
 

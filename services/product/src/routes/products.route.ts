@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Authenticator, DbServiceClient } from '@archaics/common';
+import type { Authenticator, DbServiceClient } from '@archaics/business-clients';
 import { upstreamErrors } from '@archaics/contracts';
 import { DEGRADED_NOTE, Product } from './schemas.ts';
 

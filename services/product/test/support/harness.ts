@@ -1,4 +1,4 @@
-import { captureLogger, startFakeUpstreams, type CapturedLogger, type FakeDbState, type FakeUpstream } from '@archaics/common/testing';
+import { captureLogger, startFakeUpstreams, type CapturedLogger, type FakeDbState, type FakeUpstream } from '@archaics/server/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';

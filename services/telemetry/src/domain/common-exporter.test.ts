@@ -1,12 +1,12 @@
 import { context, SpanKind, SpanStatusCode, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { encodeTraceRequestJson, encodeTraceRequestProto } from '@archaics/common';
+import { encodeTraceRequestJson, encodeTraceRequestProto } from '@archaics/server';
 import { describe, expect, it } from 'vitest';
 import { decodeExportRequest } from './otlp-proto.ts';
 import { normalizeExportRequest } from './otlp-request.ts';
 
-// The services' own OTLP encoder (@archaics/common), checked with the receiver's decoder: the
+// The services' own OTLP encoder (@archaics/server), checked with the receiver's decoder: the
 // protobufjs definition of opentelemetry-proto's messages (otlp-proto.ts), field by field.
 
 const REMOTE_PARENT: SpanContext = {
@@ -25,7 +25,7 @@ function spans(): ReadableSpan[] {
     resource: resourceFromAttributes({ 'service.name': 'product-service', 'service.version': '0.1.0' }),
     spanProcessors: [collect],
   });
-  const tracer = provider.getTracer('@archaics/common', '0.1.0');
+  const tracer = provider.getTracer('@archaics/server', '0.1.0');
   const remote = trace.setSpanContext(context.active(), REMOTE_PARENT);
   const server = tracer.startSpan(
     'GET /products',
@@ -93,7 +93,7 @@ describe(encodeTraceRequestProto.name, () => {
       { key: 'service.version', value: { stringValue: '0.1.0' } },
     ]);
     expect(rs!.scopeSpans).toHaveLength(1);
-    expect(rs!.scopeSpans[0]!.scope).toEqual({ name: '@archaics/common', version: '0.1.0' });
+    expect(rs!.scopeSpans[0]!.scope).toEqual({ name: '@archaics/server', version: '0.1.0' });
     const [c, s] = rs!.scopeSpans[0]!.spans;
 
     expect(hexOf(s!.traceId)).toBe(REMOTE_PARENT.traceId);
@@ -147,7 +147,7 @@ describe(encodeTraceRequestProto.name, () => {
       resourceSpans: Array<{ scopeSpans: Array<{ scope: { name: string }; spans: unknown[] }> }>;
     };
     expect(decoded.resourceSpans.flatMap((rs) => rs.scopeSpans.map((ss) => [ss.scope.name, ss.spans.length]))).toEqual([
-      ['@archaics/common', 2],
+      ['@archaics/server', 2],
       ['other', 1],
     ]);
   });

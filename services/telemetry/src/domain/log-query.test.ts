@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@archaics/common';
+import { AppError } from '@archaics/server';
 import { matchesLog, mayMatchRaw, parseLogLine, parseLogQuery } from './log-query.ts';
 
 const line = (fields: Record<string, unknown>) => parseLogLine('db-service', JSON.stringify(fields))!;

@@ -1,5 +1,5 @@
 import { LOG_LEVELS } from '@archaics/contracts';
-import { badRequest } from '@archaics/common';
+import { badRequest } from '@archaics/server';
 
 /** One stored log line: the text as the supervisor wrote it and its parsed fields. */
 export interface LogEntry {

@@ -1,4 +1,4 @@
-import { badRequest } from '@archaics/common';
+import { badRequest } from '@archaics/server';
 import { decodeExportMessage, exportMessageToObject } from './otlp-proto.ts';
 import { normalizeDecodedRequest } from './otlp-message.ts';
 import { normalizeExportRequest, OtlpFormatError, type NormalizedRequest } from './otlp-request.ts';

@@ -12,7 +12,7 @@ function request(span: Record<string, unknown>, resourceAttributes: unknown[] = 
     resourceSpans: [
       {
         resource: { attributes: resourceAttributes },
-        scopeSpans: [{ scope: { name: '@archaics/common', version: '0.1.0' }, spans: [span] }],
+        scopeSpans: [{ scope: { name: '@archaics/server', version: '0.1.0' }, spans: [span] }],
       },
     ],
   };
@@ -63,7 +63,7 @@ describe(normalizeExportRequest.name, () => {
         statusMessage: 'boom',
         flags: 1,
         traceState: 'vendor=1',
-        scopeName: '@archaics/common',
+        scopeName: '@archaics/server',
         scopeVersion: '0.1.0',
         attributes: [
           { key: 's', type: 'string', value: 'text' },

@@ -15,7 +15,7 @@ const span: SpanRecord = {
   statusMessage: 'disk full',
   flags: 1,
   traceState: 'vendor=1',
-  scopeName: '@archaics/common',
+  scopeName: '@archaics/server',
   scopeVersion: '0.1.0',
   attributes: [
     { key: 'http.response.status_code', type: 'int64', value: 500 },
@@ -43,7 +43,7 @@ describe(matchesTag.name, () => {
       ['error', 'true'],
       ['otel.status_code', 'ERROR'],
       ['otel.status_description', 'disk full'],
-      ['otel.scope.name', '@archaics/common'],
+      ['otel.scope.name', '@archaics/server'],
       ['otel.scope.version', '0.1.0'],
       ['w3c.tracestate', 'vendor=1'],
     ];

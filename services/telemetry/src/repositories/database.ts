@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSqlite } from '@archaics/common';
+import { openSqlite } from '@archaics/runtime/sqlite';
 import type { SpanRecord } from '../domain/span.ts';
 import { decodeTags } from './tag-list.ts';
 

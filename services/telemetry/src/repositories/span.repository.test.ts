@@ -39,7 +39,7 @@ function spans(from: number, count: number, service = 'db-service'): SpanRecord[
       statusMessage: '',
       flags: 1,
       traceState: '',
-      scopeName: '@archaics/common',
+      scopeName: '@archaics/server',
       scopeVersion: '0.1.0',
       attributes: [
         { key: 'http.request.method', type: 'string', value: 'GET' },

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ErrorResponse } from '@archaics/contracts';
-import { AppError } from '@archaics/common';
+import { AppError } from '@archaics/server';
 import { matchesLog, parseLogQuery } from '../domain/log-query.ts';
 import { readLogs } from '../repositories/log-files.ts';
 import type { LogFollower } from '../repositories/log-follower.ts';

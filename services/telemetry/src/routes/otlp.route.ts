@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ErrorResponse } from '@archaics/contracts';
-import { AppError, badRequest } from '@archaics/common';
+import { AppError, badRequest } from '@archaics/server';
 import { decodeOtlpBody } from '../domain/otlp-decode.ts';
 import { encodeExportResponse } from '../domain/otlp-proto.ts';
 import type { NormalizedRequest } from '../domain/otlp-request.ts';

@@ -1,5 +1,5 @@
 import { loadScenario, parseDuration, runScenario, scenarioNames, type LoadOverrides, type Summary } from '@archaics/load';
-import type { Env } from '@archaics/common';
+import type { Env } from '@archaics/runtime';
 import type { LoadRunView, LoadSummaryView } from '../../shared/api-types.ts';
 
 /** Bounds of a run started from the browser: one at a time, at most this many VUs and this long. */

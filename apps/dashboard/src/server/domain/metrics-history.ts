@@ -1,4 +1,4 @@
-import type { MetricsSample } from '@archaics/common';
+import type { MetricsSample } from '@archaics/telemetry-query';
 import type { MetricsPoint } from '../../shared/api-types.ts';
 
 /** The last samples of every service, compacted for the UI's live charts. */

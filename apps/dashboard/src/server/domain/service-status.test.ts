@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthResponse } from '@archaics/contracts';
-import type { ServiceSample } from '@archaics/common';
+import type { ServiceSample } from '@archaics/telemetry-query';
 import { serviceStatuses, type HealthProbe } from './service-status.ts';
 
 const healthy = (service: string, failure: HealthResponse['failure'] = null): HealthProbe => ({

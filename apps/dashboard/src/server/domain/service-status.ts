@@ -1,5 +1,5 @@
 import { BUSINESS_SERVICES, dependenciesOf, isBusinessService, type BusinessService, type FailureState, type HealthResponse } from '@archaics/contracts';
-import type { ServiceSample } from '@archaics/common';
+import type { ServiceSample } from '@archaics/telemetry-query';
 import type { ServiceStatus } from '../../shared/api-types.ts';
 
 /** What the last /health call of a service gave. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JaegerSpan, JaegerTrace } from '@archaics/common';
+import type { JaegerSpan, JaegerTrace } from '@archaics/telemetry-query';
 import { summaryOf, waterfallOf } from './waterfall.ts';
 
 const span = (spanID: string, parent: string | null, processID: string, startTime: number, duration: number, error = false): JaegerSpan => ({

@@ -1,4 +1,4 @@
-import { isErrorSpan, parentSpanId, spanTree, type JaegerTrace, type SpanNode } from '@archaics/common';
+import { isErrorSpan, parentSpanId, spanTree, type JaegerTrace, type SpanNode } from '@archaics/telemetry-query';
 import type { TraceDetail, TraceSummary, WaterfallRow } from '../../shared/api-types.ts';
 
 /** The rows of a trace's waterfall: depth-first through the span tree, children by start time. */
