@@ -27,7 +27,7 @@ import {
 } from './lib/chains.ts';
 import { isMainThreadProfile, summariseProfile } from './lib/cpu-profile.ts';
 import { freePort } from './lib/free-port.ts';
-import { runLoad, stopLoad, type LoadResult } from './lib/load-runner.ts';
+import { runLoad, stopLoad } from './lib/load-runner.ts';
 import {
   SPANS_PER_REQUEST,
   renderMarkdown,
@@ -39,6 +39,7 @@ import {
 } from './lib/chain-report.ts';
 import { fixed } from './lib/markdown-table.ts';
 import type { SinkStats } from './lib/otlp-sink.server.ts';
+import { measureSerializers, type SerializerRow, type SerializerSettings } from './lib/span-serializers.ts';
 import { startTelemetryStore, type StoreCheck, type StoreCounters, type TelemetryStore } from './lib/telemetry-store.ts';
 import { benchInt } from './lib/bench-settings.ts';
 import { machine } from './lib/machine.ts';
@@ -57,6 +58,13 @@ const settings = {
   store: process.env.BENCH_STORE !== '0',
   profile: process.env.BENCH_EXTRAS !== '0' && process.env.BENCH_PROFILE !== '0',
   keepTmp: process.env.BENCH_KEEP_TMP === '1',
+  /** The span serialisers against the project's encoder; on unless BENCH_SERIALIZERS=0. */
+  serializers: process.env.BENCH_SERIALIZERS !== '0',
+  serializer: {
+    batch: benchInt('BENCH_SERIALIZER_BATCH', 512, 5, 8192),
+    roundMs: benchInt('BENCH_SERIALIZER_MS', 500, 50, 10_000),
+    rounds: benchInt('BENCH_SERIALIZER_ROUNDS', 5, 1, 50),
+  } satisfies SerializerSettings,
 };
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -126,8 +134,11 @@ async function measure(
   const cpu = {} as Record<Hop, number>;
   for (const h of HOPS) cpu[h] = perRequest(after.cpuS[h] - before.cpuS[h]);
   const telemetryS = after.telemetryCpuS - before.telemetryCpuS;
-  const oursS = HOPS.reduce((sum, h) => sum + after!.cpuS[h] - before!.cpuS[h], 0) +
-    (after.loadGenCpuS - before.loadGenCpuS) + (after.helperCpuS - before.helperCpuS) + telemetryS;
+  const oursS =
+    HOPS.reduce((sum, h) => sum + after!.cpuS[h] - before!.cpuS[h], 0) +
+    (after.loadGenCpuS - before.loadGenCpuS) +
+    (after.helperCpuS - before.helperCpuS) +
+    telemetryS;
   // In the export pair the telemetry process is part of the services: exporting locally costs its CPU too.
   const telemetryUs = pairContext ? perRequest(telemetryS) : undefined;
   const otherCores = Math.max(0, (after.systemBusyS - before.systemBusyS - oursS) / (after.atS - before.atS));
@@ -203,7 +214,9 @@ async function measureExportPair(
     await checkChain(store);
     for (let round = 1; round <= settings.rounds; round++) {
       rows.push(await measure(off, 'product', '/products', 'instrumented, export off', 'export', round, { pair: 'off', telemetry }));
-      rows.push(await measure(store, 'product', '/products', 'instrumented, export to store', 'export', round, { pair: 'store', telemetry }));
+      rows.push(
+        await measure(store, 'product', '/products', 'instrumented, export to store', 'export', round, { pair: 'store', telemetry }),
+      );
     }
     await Promise.all([off.stop(), store.stop()]);
     off = store = undefined;
@@ -242,7 +255,12 @@ async function checkChain(chain: Chain): Promise<void> {
 }
 
 /** One more instrumented chain under `--cpu-prof`: warm-up, measured run, stop; self time by package. */
-async function profileChain(place: BenchPlace, scripts: Record<Hop, string>, base: InstrumentedSettings, chaosToken: string): Promise<ProfileResult> {
+async function profileChain(
+  place: BenchPlace,
+  scripts: Record<Hop, string>,
+  base: InstrumentedSettings,
+  chaosToken: string,
+): Promise<ProfileResult> {
   const dir = join(place.logDir, '..', 'profiles');
   const dirOf = (hop: Hop): string => join(dir, hop);
   for (const hop of HOPS) mkdirSync(dirOf(hop), { recursive: true });
@@ -295,6 +313,16 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const rows: Row[] = [];
   log(`state in ${home}, logs in ${logDir}`);
+
+  // First, while no child process competes for the cores.
+  let serializers: SerializerRow[] | null = null;
+  if (settings.serializers) {
+    const { batch, roundMs, rounds } = settings.serializer;
+    log(`span serialisers: ${batch} spans a request, ${roundMs} ms each, ${rounds} rounds`);
+    serializers = await measureSerializers(settings.serializer);
+    for (const r of serializers)
+      log(`  ${r.serializer} (${r.format}): ${fixed(r.usPerSpan, 2)} µs/span, ${fixed(100 * r.vsEncoder)}% of the encoder`);
+  }
 
   const sinkPort = await freePort(HOST);
   sinkUrl = `http://${HOST}:${sinkPort}`;
@@ -388,7 +416,14 @@ async function main(): Promise<void> {
   if (final.protobufRequests > 0) notes.push(`${final.protobufRequests} export requests were protobuf (spans not counted for those).`);
 
   const summary = summarise(rows);
-  const markdown = renderMarkdown(rows, summary, { machine: info, settings, notes, profile, store: storeCheck });
+  const markdown = renderMarkdown(rows, summary, {
+    machine: info,
+    settings,
+    notes,
+    profile,
+    store: storeCheck,
+    serializers: serializers ? { rows: serializers, settings: settings.serializer } : null,
+  });
   process.stdout.write(`\n${markdown}\n`);
 
   if (summary.instrumented) {
@@ -408,6 +443,7 @@ async function main(): Promise<void> {
           rows,
           otlp_sink_total: final,
           telemetry_store: storeCheck,
+          span_serializers: serializers,
           cpu_profile: profile,
           notes,
         },

@@ -1,22 +1,16 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerToken, checkBearerToken } from '@archaics/runtime';
 import { AppError } from './errors/app-error.ts';
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-
-/** The bearer token of an Authorization header, if it has one. */
-export function bearerToken(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  const match = value ? /^Bearer\s+(\S+)\s*$/i.exec(value) : null;
-  return match?.[1];
-}
+export { bearerToken };
 
 /**
- * Checks a request's bearer token against the expected one in constant time:
- * 401 without a token, 403 with a wrong one. `expected` null means the check is lifted.
+ * Checks a request's bearer token against the expected one in constant time
+ * ({@link checkBearerToken} of @archaics/runtime): 401 without a token, 403 with a wrong
+ * one. `expected` null means the check is lifted.
  */
 export function checkBearer(header: string | string[] | undefined, expected: string | null, realm = 'chaos token'): void {
   if (expected === null) return;
-  const given = bearerToken(header);
-  if (given === undefined) throw new AppError(401, 'unauthorized', `missing ${realm}: send Authorization: Bearer <token>`);
-  if (!timingSafeEqual(digest(given), digest(expected))) throw new AppError(403, 'forbidden', `wrong ${realm}`);
+  const check = checkBearerToken(header, expected);
+  if (check === 'missing') throw new AppError(401, 'unauthorized', `missing ${realm}: send Authorization: Bearer <token>`);
+  if (check === 'wrong') throw new AppError(403, 'forbidden', `wrong ${realm}`);
 }

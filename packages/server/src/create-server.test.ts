@@ -2,7 +2,8 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FAULT_TYPES } from '@archaics/contracts';
+import { FAULT_TYPES, oneOf, type FaultType } from '@archaics/contracts';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { captureLogger } from './testing/log-capture.ts';
 import { createTracing } from './tracing/tracing.ts';
@@ -12,7 +13,7 @@ const TOKEN = 'test-chaos-token-123';
 const auth = { authorization: `Bearer ${TOKEN}` };
 let app: FastifyInstance | undefined;
 
-async function build(options: { exit?: (code: number) => void; chaosToken?: string | null } = {}) {
+async function build(options: { exit?: (code: number) => void; chaosToken?: string | null; faultTypes?: readonly FaultType[] } = {}) {
   const log = captureLogger('db-service');
   const exporter = new InMemorySpanExporter();
   const tracing = createTracing({ service: 'db-service', version: 't', spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -20,7 +21,7 @@ async function build(options: { exit?: (code: number) => void; chaosToken?: stri
     service: 'db-service',
     version: 't',
     chaosToken: options.chaosToken === undefined ? TOKEN : options.chaosToken,
-    faultTypes: FAULT_TYPES,
+    faultTypes: options.faultTypes ?? FAULT_TYPES,
     logger: log.logger,
     tracing,
     ...(options.exit ? { exit: options.exit } : {}),
@@ -63,6 +64,17 @@ describe(createServer.name, () => {
     expect(res.json()).toMatchObject({ error: 'bad_request', detail: expect.stringMatching(/^intensity/) });
     const unknown = await app.inject({ method: 'POST', url: '/inject-failure?type=fire', headers: auth });
     expect(unknown.json().detail).toContain('allowed: timeout, error, cpu, crash, bad_data');
+  });
+
+  it('lists the allowed values when a union of literals refuses a value', async () => {
+    const log = captureLogger('db-service');
+    app = await createServer({ service: 'db-service', version: 't', chaosToken: TOKEN, faultTypes: [], logger: log.logger });
+    app.get('/levels', { schema: { querystring: Type.Object({ level: oneOf(['INFO', 'WARN'] as const) }) } }, async () => ({ ok: true }));
+    await app.ready();
+    const res = await app.inject({ method: 'GET', url: '/levels?level=LOUD' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: 'bad_request', detail: 'querystring.level must be one of INFO, WARN' });
+    expect((await app.inject({ method: 'GET', url: '/levels?level=WARN' })).statusCode).toBe(200);
   });
 
   it('answers 500 injected_error on business routes but never on control routes', async () => {
@@ -137,7 +149,11 @@ describe(createServer.name, () => {
     const { app, log } = await build();
     await app.inject({ url: '/things' });
     for (const record of log.records()) {
-      expect(record).toMatchObject({ service: 'db-service', level: expect.stringMatching(/^(DEBUG|INFO|WARN|ERROR)$/), message: expect.any(String) });
+      expect(record).toMatchObject({
+        service: 'db-service',
+        level: expect.stringMatching(/^(DEBUG|INFO|WARN|ERROR)$/),
+        message: expect.any(String),
+      });
       expect(String(record.timestamp)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     }
     expect(log.records().filter((r) => r.message === 'handling things')[0]?.trace_id).toMatch(/^[0-9a-f]{32}$/);
@@ -173,8 +189,18 @@ describe(createServer.name, () => {
       return line === undefined ? Number.NaN : Number(line.split(' ').pop());
     };
     try {
-      for (const [endpoint, outcome] of [[`http://127.0.0.1:${port}`, 'exported'], ['http://127.0.0.1:1', 'failed']] as const) {
-        app = await createServer({ service: 'db-service', version: 't', chaosToken: TOKEN, faultTypes: FAULT_TYPES, logger: captureLogger('db-service').logger, otlpEndpoint: endpoint });
+      for (const [endpoint, outcome] of [
+        [`http://127.0.0.1:${port}`, 'exported'],
+        ['http://127.0.0.1:1', 'failed'],
+      ] as const) {
+        app = await createServer({
+          service: 'db-service',
+          version: 't',
+          chaosToken: TOKEN,
+          faultTypes: FAULT_TYPES,
+          logger: captureLogger('db-service').logger,
+          otlpEndpoint: endpoint,
+        });
         app.get('/things', async () => ({ ok: true }));
         await app.ready();
         expect(await metricValue(app, outcome)).toBe(0);
@@ -192,10 +218,45 @@ describe(createServer.name, () => {
     }
   }, 20_000);
 
+  it('mounts no chaos endpoints on a service without fault types, and never faults it', async () => {
+    const { app, log } = await build({ faultTypes: [], chaosToken: null });
+    for (const url of ['/inject-failure?type=error', '/reset']) {
+      const res = await app.inject({ method: 'POST', url, headers: auth });
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toEqual({ error: 'not_found', detail: `no route POST ${url.split('?')[0]}` });
+    }
+    const doc = (await app.inject({ url: '/docs/json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/metrics', '/things']));
+    expect(Object.keys(doc.paths)).not.toContain('/inject-failure');
+    expect(Object.keys(doc.paths)).not.toContain('/reset');
+    expect((await app.inject({ url: '/things' })).json()).toEqual({ ok: true, fault: null });
+    expect((await app.inject({ url: '/health' })).json()).toMatchObject({ status: 'ok', failure: null });
+    // No chaos endpoints, so nothing to warn about.
+    expect(log.records().some((r) => String(r.message).includes('CHAOS_OPEN'))).toBe(false);
+  });
+
+  it('names server span attributes after the semantic conventions', async () => {
+    const { app, exporter } = await build();
+    await app.inject({ url: '/things?page=2' });
+    const span = exporter.getFinishedSpans().find((s) => s.name === 'GET /things');
+    expect(span?.attributes).toEqual({
+      'http.request.method': 'GET',
+      'url.path': '/things',
+      'http.route': '/things',
+      'http.response.status_code': 200,
+    });
+    expect(span?.resource.attributes).toMatchObject({ 'service.name': 'db-service', 'service.version': 't' });
+  });
+
   it('answers invalid JSON and unknown routes with a 4xx body', async () => {
     const { app } = await build();
     app.log.level = 'silent';
-    const res = await app.inject({ method: 'POST', url: '/reset', headers: { ...auth, 'content-type': 'application/json' }, payload: '{bad' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/reset',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{bad',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toBe('invalid_json');
     expect((await app.inject({ url: '/nope' })).json()).toMatchObject({ error: 'not_found' });

@@ -12,14 +12,24 @@ export type { ChaosEngineOptions, DrawnFault, FaultParams } from './chaos/chaos-
 export { CpuBurner } from './chaos/cpu-burner.ts';
 export { AppError, badRequest, notFound, unauthorized } from './errors/app-error.ts';
 export { DependencyClient, UpstreamFailure, upstreamClient } from './http/dependency-client.ts';
-export type {
-  DependencyClientOptions,
-  DependencyRequest,
-  DependencyResponse,
-  UpstreamFailureKind,
-} from './http/dependency-client.ts';
+export type { DependencyClientOptions, DependencyRequest, DependencyResponse, UpstreamFailureKind } from './http/dependency-client.ts';
 export { upstreamFailureError } from './http/upstream-errors.ts';
-export { createServer, renderError, serverOptionsOf } from './create-server.ts';
-export type { ServerOptions, ServiceContext } from './create-server.ts';
+export {
+  BadRequestError,
+  ForbiddenError,
+  InjectedError,
+  InternalError,
+  InvalidJsonError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  UriTooLongError,
+} from './errors/error-codes.ts';
+export { renderError } from './errors/render-error.ts';
+export type { RenderedError } from './errors/render-error.ts';
+export { createServer, serverOptionsOf } from './create-server.ts';
+export type { ServerOptions } from './create-server.ts';
+export type { ServiceContext } from './server-context.ts';
 export { runService } from './run-service.ts';
 export { bearerToken, checkBearer } from './auth-token.ts';

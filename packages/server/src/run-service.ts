@@ -5,9 +5,7 @@ import { ConfigError } from '@archaics/runtime';
  * The body of every `main.ts`: builds the app, listens, and closes gracefully on
  * SIGTERM/SIGINT. A configuration error stops the process with a message naming the variable.
  */
-export async function runService(
-  build: () => Promise<{ app: FastifyInstance; host: string; port: number }>,
-): Promise<void> {
+export async function runService(build: () => Promise<{ app: FastifyInstance; host: string; port: number }>): Promise<void> {
   let built: { app: FastifyInstance; host: string; port: number };
   try {
     built = await build();

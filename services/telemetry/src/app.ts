@@ -1,5 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { createLogger, createMetrics, createServer, createTracing, type Logger, type ServerOptions, type ServiceMetrics, type Tracing } from '@archaics/server';
+import {
+  createLogger,
+  createMetrics,
+  createServer,
+  createTracing,
+  type Logger,
+  type ServerOptions,
+  type ServiceMetrics,
+  type Tracing,
+} from '@archaics/server';
 import type { TelemetryConfig } from './config.ts';
 import { openSpanDatabase } from './repositories/database.ts';
 import { registerStoreMetrics } from './store-metrics.ts';
@@ -57,7 +66,11 @@ export async function buildApp(config: TelemetryConfig, deps: TelemetryAppDeps =
   let otlp: FastifyInstance | undefined;
   let query: FastifyInstance | undefined;
   try {
-    otlp = await createServer({ ...shared, bodyLimit: config.maxBodyBytes, description: 'archaics telemetry: the OTLP/HTTP trace receiver' });
+    otlp = await createServer({
+      ...shared,
+      bodyLimit: config.maxBodyBytes,
+      description: 'archaics telemetry: the OTLP/HTTP trace receiver',
+    });
     query = await createServer({ ...shared, description: 'archaics telemetry: the Jaeger query API (read side) and the logs API' });
     closeUnusedConnections(otlp);
     closeUnusedConnections(query);
@@ -75,7 +88,10 @@ export async function buildApp(config: TelemetryConfig, deps: TelemetryAppDeps =
     try {
       const pruned = spans.sweep();
       if (pruned.byAge + pruned.bySize > 0) {
-        logger.info({ retention: { ...pruned, stored: spans.count() } }, `Retention: ${pruned.byAge} span(s) past ${config.retentionS}s and ${pruned.bySize} over ${config.maxSpans} deleted`);
+        logger.info(
+          { retention: { ...pruned, stored: spans.count() } },
+          `Retention: ${pruned.byAge} span(s) past ${config.retentionS}s and ${pruned.bySize} over ${config.maxSpans} deleted`,
+        );
       }
     } catch (error) {
       logger.error({ err: error }, `Retention sweep failed: ${(error as Error).message}`);
@@ -93,7 +109,10 @@ export async function buildApp(config: TelemetryConfig, deps: TelemetryAppDeps =
     db.close();
   });
   logger.info(
-    { store: { path: config.dbPath, spans: spans.count(), max_spans: config.maxSpans, retention_s: config.retentionS }, logs: { dir: config.logsDir } },
+    {
+      store: { path: config.dbPath, spans: spans.count(), max_spans: config.maxSpans, retention_s: config.retentionS },
+      logs: { dir: config.logsDir },
+    },
     `Span store open at ${config.dbPath} (${spans.count()} spans); logs read from ${config.logsDir}`,
   );
   const otlpServer = otlp;

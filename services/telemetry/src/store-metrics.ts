@@ -36,9 +36,11 @@ export function registerStoreMetrics(metrics: ServiceMetrics, spans: SpanReposit
       this.set(spans.stats().blocks);
     },
   });
-  registerTotalsCounter(metrics, { name: 'telemetry_spans_written_total', help: 'Spans written to the local span store since the process started.' }, () => [
-    [{}, spans.stats().written],
-  ]);
+  registerTotalsCounter(
+    metrics,
+    { name: 'telemetry_spans_written_total', help: 'Spans written to the local span store since the process started.' },
+    () => [[{}, spans.stats().written]],
+  );
   registerTotalsCounter(
     metrics,
     { name: 'telemetry_span_blocks_unreadable_total', help: 'Rows of the span store that could not be decoded when it opened (deleted).' },

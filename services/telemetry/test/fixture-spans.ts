@@ -39,7 +39,12 @@ export const FIXTURE_SPANS: Record<string, SpanSpec[]> = {
       kind: CLIENT,
       startUs: t + 1200,
       durationUs: 3456,
-      attributes: { 'peer.service': 'auth-service', 'http.request.method': 'GET', 'url.path': '/validate', 'http.response.status_code': 200 },
+      attributes: {
+        'peer.service': 'auth-service',
+        'http.request.method': 'GET',
+        'url.path': '/validate',
+        'http.response.status_code': 200,
+      },
     },
     {
       traceId: TIMEOUT_TRACE,
@@ -76,7 +81,12 @@ export const FIXTURE_SPANS: Record<string, SpanSpec[]> = {
       kind: CLIENT,
       startUs: u + 900,
       durationUs: 2500,
-      attributes: { 'peer.service': 'auth-service', 'http.request.method': 'GET', 'url.path': '/validate', 'http.response.status_code': 200 },
+      attributes: {
+        'peer.service': 'auth-service',
+        'http.request.method': 'GET',
+        'url.path': '/validate',
+        'http.response.status_code': 200,
+      },
     },
     {
       traceId: CART_TRACE,
@@ -86,7 +96,12 @@ export const FIXTURE_SPANS: Record<string, SpanSpec[]> = {
       kind: CLIENT,
       startUs: u + 3700,
       durationUs: 4100,
-      attributes: { 'peer.service': 'db-service', 'http.request.method': 'GET', 'url.path': '/cart/u-1f2e', 'http.response.status_code': 200 },
+      attributes: {
+        'peer.service': 'db-service',
+        'http.request.method': 'GET',
+        'url.path': '/cart/u-1f2e',
+        'http.response.status_code': 200,
+      },
     },
   ],
   'auth-service': [
@@ -131,7 +146,12 @@ export const FIXTURE_SPANS: Record<string, SpanSpec[]> = {
       kind: SERVER,
       startUs: u + 4300,
       durationUs: 2900,
-      attributes: { 'http.request.method': 'GET', 'url.path': '/cart/u-1f2e', 'http.route': '/cart/:user_id', 'http.response.status_code': 200 },
+      attributes: {
+        'http.request.method': 'GET',
+        'url.path': '/cart/u-1f2e',
+        'http.route': '/cart/:user_id',
+        'http.response.status_code': 200,
+      },
     },
   ],
 };

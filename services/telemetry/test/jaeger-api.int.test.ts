@@ -23,7 +23,10 @@ describe(registerJaegerRoutes.name, () => {
   });
 
   it('answers the operations of a service as Jaeger does', async () => {
-    expect(await api('/api/services/product-service/operations')).toEqual({ status: 200, body: jaegerFixture('operations-product-service.json') });
+    expect(await api('/api/services/product-service/operations')).toEqual({
+      status: 200,
+      body: jaegerFixture('operations-product-service.json'),
+    });
     const withKinds = await api('/api/operations?service=auth-service');
     expect(withKinds.body.data).toEqual([{ name: 'GET /validate', spanKind: 'server' }]);
     expect((await api('/api/operations?service=product-service&spanKind=client')).body.data).toEqual([
@@ -37,7 +40,7 @@ describe(registerJaegerRoutes.name, () => {
     expect(await api(`/api/traces/${TIMEOUT_TRACE}`)).toEqual({ status: 200, body: jaegerFixture('trace-db-timeout.json') });
   });
 
-  it('answers an unknown trace with 404 and Jaeger\'s error body, and a bad id with 400', async () => {
+  it("answers an unknown trace with 404 and Jaeger's error body, and a bad id with 400", async () => {
     expect(await api('/api/traces/0123456789abcdef0123456789abcdef')).toEqual({ status: 404, body: jaegerFixture('trace-not-found.json') });
     const bad = await api('/api/traces/not-a-trace-id');
     expect(bad.status).toBe(400);
@@ -61,8 +64,12 @@ describe(registerJaegerRoutes.name, () => {
       TIMEOUT_TRACE,
       CART_TRACE,
     ]);
-    expect(traceIds((await api(`/api/traces?service=product-service&tags=${encodeURIComponent('{"event":"exception"}')}`)).body)).toEqual([TIMEOUT_TRACE]);
-    expect(traceIds((await api(`/api/traces?service=product-service&tags=${encodeURIComponent('{"service.version":"0.1.0"}')}`)).body)).toHaveLength(2);
+    expect(traceIds((await api(`/api/traces?service=product-service&tags=${encodeURIComponent('{"event":"exception"}')}`)).body)).toEqual([
+      TIMEOUT_TRACE,
+    ]);
+    expect(
+      traceIds((await api(`/api/traces?service=product-service&tags=${encodeURIComponent('{"service.version":"0.1.0"}')}`)).body),
+    ).toHaveLength(2);
     expect(traceIds((await api('/api/traces?service=product-service&minDuration=1s')).body)).toEqual([TIMEOUT_TRACE]);
     expect(traceIds((await api('/api/traces?service=product-service&minDuration=1.0123s')).body)).toEqual([TIMEOUT_TRACE]);
     expect(traceIds((await api('/api/traces?service=product-service&minDuration=1.013s')).body)).toEqual([]);
@@ -79,7 +86,7 @@ describe(registerJaegerRoutes.name, () => {
     expect(byIds.body.errors).toEqual([{ msg: 'trace not found', traceID: '00000000000000000000000000000abc' }]);
   });
 
-  it('answers a bad search parameter with 400 naming it, in Jaeger\'s error shape', async () => {
+  it("answers a bad search parameter with 400 naming it, in Jaeger's error shape", async () => {
     const cases: Array<[string, RegExp]> = [
       ['/api/traces', /parameter 'service' is required/],
       ['/api/traces?service=x&minDuration=fast', /'minDuration'/],
@@ -94,7 +101,13 @@ describe(registerJaegerRoutes.name, () => {
     for (const [path, message] of cases) {
       const answer = await api(path);
       expect(answer.status, path).toBe(400);
-      expect(answer.body, path).toEqual({ data: null, total: 0, limit: 0, offset: 0, errors: [{ code: 400, msg: expect.stringMatching(message) }] });
+      expect(answer.body, path).toEqual({
+        data: null,
+        total: 0,
+        limit: 0,
+        offset: 0,
+        errors: [{ code: 400, msg: expect.stringMatching(message) }],
+      });
     }
   });
 });

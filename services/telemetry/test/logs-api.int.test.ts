@@ -68,11 +68,16 @@ async function openStream(query: string): Promise<OpenStream> {
 describe(registerLogRoutes.name, () => {
   it('does answer stored lines newest first across services and rotated files, filtered', async () => {
     const dir = running.logsDir;
-    writeFileSync(join(dir, 'db-service.log.1'), line('db-service', 1, 'INFO', 'GET /products 200 2.1ms') + line('db-service', 3, 'WARN', 'Injected timeout — sleeping 2s', { trace_id: TRACE }));
+    writeFileSync(
+      join(dir, 'db-service.log.1'),
+      line('db-service', 1, 'INFO', 'GET /products 200 2.1ms') +
+        line('db-service', 3, 'WARN', 'Injected timeout — sleeping 2s', { trace_id: TRACE }),
+    );
     writeFileSync(join(dir, 'db-service.log'), line('db-service', 5, 'INFO', 'GET /products 200 2004.0ms', { trace_id: TRACE }));
     writeFileSync(
       join(dir, 'product-service.log'),
-      line('product-service', 2, 'INFO', 'GET /products 200 9ms') + line('product-service', 4, 'WARN', 'db-service timeout after 1002ms — upstream impact detected', { trace_id: TRACE }),
+      line('product-service', 2, 'INFO', 'GET /products 200 9ms') +
+        line('product-service', 4, 'WARN', 'db-service timeout after 1002ms — upstream impact detected', { trace_id: TRACE }),
     );
     const messages = async (query: string) => {
       const { status, body } = await getJson(`${running.queryUrl}/api/logs?${query}`);
@@ -86,11 +91,21 @@ describe(registerLogRoutes.name, () => {
     expect(await messages('service=db-service')).toEqual(['db-service@5', 'db-service@3', 'db-service@1']);
     expect(await messages('level=WARN')).toEqual(['product-service@4', 'db-service@3']);
     expect(await messages(`trace_id=${TRACE}&service=db-service`)).toEqual(['db-service@5', 'db-service@3']);
-    expect(await messages(`since=${encodeURIComponent(at(2))}&until=${Date.parse(at(4))}`)).toEqual(['product-service@4', 'db-service@3', 'product-service@2']);
+    expect(await messages(`since=${encodeURIComponent(at(2))}&until=${Date.parse(at(4))}`)).toEqual([
+      'product-service@4',
+      'db-service@3',
+      'product-service@2',
+    ]);
     expect(await messages('q=UPSTREAM%20IMPACT')).toEqual(['product-service@4']);
     const full = await getJson(`${running.queryUrl}/api/logs?service=product-service&level=WARN`);
     expect(full.body.data).toEqual([
-      { service: 'product-service', level: 'WARN', message: 'db-service timeout after 1002ms — upstream impact detected', timestamp: at(4), trace_id: TRACE },
+      {
+        service: 'product-service',
+        level: 'WARN',
+        message: 'db-service timeout after 1002ms — upstream impact detected',
+        timestamp: at(4),
+        trace_id: TRACE,
+      },
     ]);
   });
 
@@ -144,7 +159,7 @@ describe(registerLogRoutes.name, () => {
     const refused = await fetch(`${running.queryUrl}/api/logs/stream`);
     expect(refused.status).toBe(429);
     expect(await refused.json()).toMatchObject({ error: 'too_many_streams' });
-    streams[0]!.close();
+    streams[0].close();
     let admitted: OpenStream | undefined;
     const deadline = Date.now() + 2000;
     while (!admitted && Date.now() < deadline) {

@@ -40,7 +40,11 @@ function emitTrace(product: Tracer, db: Tracer, t0: number): string {
     { kind: SpanKind.CLIENT, startTime: hr(t0 + 1_000), attributes: { 'peer.service': 'db-service' } },
     rootContext,
   );
-  const server = db.startSpan('GET /products', { kind: SpanKind.SERVER, startTime: hr(t0 + 1_500), attributes: { 'chaos.fault': 'timeout', attempt: 2, ratio: 0.5, cached: false } }, trace.setSpan(context.active(), client));
+  const server = db.startSpan(
+    'GET /products',
+    { kind: SpanKind.SERVER, startTime: hr(t0 + 1_500), attributes: { 'chaos.fault': 'timeout', attempt: 2, ratio: 0.5, cached: false } },
+    trace.setSpan(context.active(), client),
+  );
   server.addEvent('exception', { 'exception.message': 'slow' }, hr(t0 + 2_000));
   server.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted' });
   server.end(hr(t0 + 998_500));
@@ -72,7 +76,9 @@ async function exportAndRead(exporters: { product: SpanExporter; db: SpanExporte
   expect([root.duration, client.duration, server.duration]).toEqual([1_004_250, 1_002_000, 997_000]);
   expect(found!.processes[root.processID]!.serviceName).toBe('product-service');
   expect(found!.processes[server.processID]!.serviceName).toBe('db-service');
-  expect(found!.processes[server.processID]!.tags).toEqual(expect.arrayContaining([{ key: 'service.version', type: 'string', value: '0.1.0' }]));
+  expect(found!.processes[server.processID]!.tags).toEqual(
+    expect.arrayContaining([{ key: 'service.version', type: 'string', value: '0.1.0' }]),
+  );
   expect(server.tags).toEqual([
     { key: 'otel.scope.name', type: 'string', value: '@archaics/server' },
     { key: 'otel.scope.version', type: 'string', value: '0.1.0' },

@@ -59,7 +59,9 @@ function mutate(tree: unknown, choose: (n: number) => number, replacement: unkno
   const pick = choose(keys.length + 1);
   if (pick === keys.length) return replacement;
   const key = keys[pick]!;
-  const copy: Record<string, unknown> = Array.isArray(tree) ? ([...tree] as unknown as Record<string, unknown>) : { ...(tree as Record<string, unknown>) };
+  const copy: Record<string, unknown> = Array.isArray(tree)
+    ? ([...tree] as unknown as Record<string, unknown>)
+    : { ...(tree as Record<string, unknown>) };
   copy[key] = mutate((tree as Record<string, unknown>)[key], choose, replacement);
   return copy;
 }
@@ -83,20 +85,30 @@ describe(`${registerOtlpRoutes.name} with malformed input`, () => {
   it('does answer a truncated or corrupted valid protobuf request with 200 or 400', async () => {
     const valid = validProtobuf();
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: valid.length - 1 }), fc.option(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 }))), async (cut, flip) => {
-        const bytes = Uint8Array.from(valid);
-        if (flip) bytes[flip[0]] = flip[1];
-        expectHandled(await send({ bytes: bytes.subarray(0, cut), type: 'protobuf' }), [200, 400]);
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: valid.length - 1 }),
+        fc.option(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 }))),
+        async (cut, flip) => {
+          const bytes = Uint8Array.from(valid);
+          if (flip) bytes[flip[0]] = flip[1];
+          expectHandled(await send({ bytes: bytes.subarray(0, cut), type: 'protobuf' }), [200, 400]);
+        },
+      ),
       { numRuns: NUM_RUNS },
     );
   });
 
   it('does answer random JSON, and random text, with 200 or 400', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'), fc.string({ unit: 'binary', maxLength: 500 })), async (text) => {
-        expectHandled(await send({ bytes: utf8(text), type: 'json' }), [200, 400]);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
+          fc.string({ unit: 'binary', maxLength: 500 }),
+        ),
+        async (text) => {
+          expectHandled(await send({ bytes: utf8(text), type: 'json' }), [200, 400]);
+        },
+      ),
       { numRuns: NUM_RUNS },
     );
   });
@@ -141,10 +153,14 @@ describe(`${registerOtlpRoutes.name} with malformed input`, () => {
 
   it('does answer a body over the limit with 413, compressed or once decompressed', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: MAX_BODY + 1, max: 3 * MAX_BODY }), fc.constantFrom<'json' | 'protobuf'>('json', 'protobuf'), async (size, type) => {
-        const answer = await send({ bytes: new Uint8Array(size).fill(0x20), type });
-        expectHandled(answer, [413]);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: MAX_BODY + 1, max: 3 * MAX_BODY }),
+        fc.constantFrom<'json' | 'protobuf'>('json', 'protobuf'),
+        async (size, type) => {
+          const answer = await send({ bytes: new Uint8Array(size).fill(0x20), type });
+          expectHandled(answer, [413]);
+        },
+      ),
       { numRuns: 20 },
     );
     // A small gzip body that inflates past the limit (a "zip bomb").
@@ -168,7 +184,10 @@ describe(`${registerOtlpRoutes.name} with malformed input`, () => {
     const health = await fetch(`${running.otlpUrl}/health`);
     expect(health.status).toBe(200);
     const traceId = 'feedfacefeedfacefeedfacefeedface';
-    const ok = await postJson(running.otlpUrl, otlpRequest({ 'db-service': [{ traceId, spanId: 'feedfacefeedface', name: 'after', startUs: Date.now() * 1000, durationUs: 1 }] }));
+    const ok = await postJson(
+      running.otlpUrl,
+      otlpRequest({ 'db-service': [{ traceId, spanId: 'feedfacefeedface', name: 'after', startUs: Date.now() * 1000, durationUs: 1 }] }),
+    );
     expect(ok.status).toBe(200);
     const trace = await fetch(`${running.queryUrl}/api/traces/${traceId}`);
     expect(trace.status).toBe(200);
@@ -177,7 +196,13 @@ describe(`${registerOtlpRoutes.name} with malformed input`, () => {
       method: 'POST',
       headers: { 'content-type': 'application/x-protobuf' },
       body: encodeExportRequest({
-        resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: Buffer.alloc(16).toString('base64'), spanId: 'AQIDBAUGBwg=', startTimeUnixNano: nanos(1) }] }] }],
+        resourceSpans: [
+          {
+            scopeSpans: [
+              { spans: [{ traceId: Buffer.alloc(16).toString('base64'), spanId: 'AQIDBAUGBwg=', startTimeUnixNano: nanos(1) }] },
+            ],
+          },
+        ],
       }),
     });
     expect(protoAnswer.status).toBe(200);

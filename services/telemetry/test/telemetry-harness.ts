@@ -82,7 +82,10 @@ export function otlpAttributes(values: Record<string, string | number | boolean>
 }
 
 /** An OTLP/JSON ExportTraceServiceRequest with one resource per service. */
-export function otlpRequest(byService: Record<string, SpanSpec[]>, scope = { name: '@archaics/server', version: '0.1.0' }): Record<string, unknown> {
+export function otlpRequest(
+  byService: Record<string, SpanSpec[]>,
+  scope = { name: '@archaics/server', version: '0.1.0' },
+): Record<string, unknown> {
   return {
     resourceSpans: Object.entries(byService).map(([service, spans]) => ({
       resource: {

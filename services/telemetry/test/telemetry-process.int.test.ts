@@ -44,17 +44,19 @@ function start(home: string, otlpEndpoint: string): Promise<Running> {
     const check = (): void => {
       // Fastify logs each listening address; the query side also says which one is its own.
       const query = /query API \(Jaeger, logs\) listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-      const otlpUrl = [...output.matchAll(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1]!).find((url) => url !== query);
+      const otlpUrl = [...output.matchAll(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/g)]
+        .map((m) => m[1]!)
+        .find((url) => url !== query);
       if (query && otlpUrl) {
         clearTimeout(timer);
         ready({ child, otlpUrl, queryUrl: query, output: () => output, exited });
       }
     };
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       check();
     });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     void exited.then((code) => fail(new Error(`telemetry exited with ${code}:\n${output}`)));
   });
 }
@@ -74,7 +76,10 @@ describe('telemetry process', () => {
   it('does receive spans, answer traces and logs on its two ports, and stop cleanly on SIGTERM', async () => {
     home = mkdtempSync(join(tmpdir(), 'archaics-telemetry-int-'));
     mkdirSync(join(home, 'logs'));
-    appendFileSync(join(home, 'logs', 'db-service.log'), `${JSON.stringify({ service: 'db-service', level: 'ERROR', message: 'disk full', timestamp: new Date().toISOString() })}\n`);
+    appendFileSync(
+      join(home, 'logs', 'db-service.log'),
+      `${JSON.stringify({ service: 'db-service', level: 'ERROR', message: 'disk full', timestamp: new Date().toISOString() })}\n`,
+    );
     // Where its own spans would go if it exported them (it must not: it would feed itself).
     let ownExports = 0;
     const sink = createServer((request, response) => {
@@ -89,7 +94,9 @@ describe('telemetry process', () => {
     const traceId = 'c0ffee00c0ffee00c0ffee00c0ffee00';
     const exported = await postJson(
       running.otlpUrl,
-      otlpRequest({ 'db-service': [{ traceId, spanId: 'c0ffee00c0ffee01', name: 'GET /products', startUs: Date.now() * 1000, durationUs: 1500 }] }),
+      otlpRequest({
+        'db-service': [{ traceId, spanId: 'c0ffee00c0ffee01', name: 'GET /products', startUs: Date.now() * 1000, durationUs: 1500 }],
+      }),
     );
     expect(exported.status).toBe(200);
     const trace = await fetch(`${running.queryUrl}/api/traces/${traceId}`);

@@ -87,7 +87,9 @@ describe(ChaosEngine.name, () => {
     expect(chaos.state()?.remaining_s).toBeGreaterThan(0);
     await sleep(450);
     expect(chaos.state()).toBeNull();
-    expect((await metrics.registry.getSingleMetric('chaos_failure_active')?.get())?.values.find((v) => v.labels.type === 'error')?.value).toBe(0);
+    expect(
+      (await metrics.registry.getSingleMetric('chaos_failure_active')?.get())?.values.find((v) => v.labels.type === 'error')?.value,
+    ).toBe(0);
     expect(log.records().some((r) => r.level === 'WARN' && String(r.message).includes('expired'))).toBe(true);
   });
 

@@ -80,7 +80,8 @@ export class ChaosEngine {
     const { intensity: iLimits, probability: pLimits, duration: dLimits } = FAULT_LIMITS;
     let intensity = iLimits.default;
     if (params.intensity !== undefined) {
-      if (!/^\d+$/.test(params.intensity)) throw badRequest(`intensity must be an integer ${iLimits.min}..${iLimits.max}, got "${params.intensity}"`);
+      if (!/^\d+$/.test(params.intensity))
+        throw badRequest(`intensity must be an integer ${iLimits.min}..${iLimits.max}, got "${params.intensity}"`);
       intensity = Number(params.intensity);
       if (intensity < iLimits.min || intensity > iLimits.max) {
         throw badRequest(`intensity must be an integer ${iLimits.min}..${iLimits.max}, got ${intensity}`);

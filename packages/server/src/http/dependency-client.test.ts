@@ -26,7 +26,15 @@ function client(url: string, overrides: { timeoutMs?: number; breakerThreshold?:
   const log = captureLogger('product-service');
   const metrics = createMetrics('product-service', { defaults: false });
   const tracing = createTracing({ service: 'product-service', version: 't' });
-  const c = new DependencyClient({ service: 'product-service', upstream: 'db-service', baseUrl: url, logger: log.logger, metrics, tracing, ...overrides });
+  const c = new DependencyClient({
+    service: 'product-service',
+    upstream: 'db-service',
+    baseUrl: url,
+    logger: log.logger,
+    metrics,
+    tracing,
+    ...overrides,
+  });
   clients.push(c);
   return { c, log, metrics, tracing };
 }
@@ -43,7 +51,10 @@ const failureOf = async (promise: Promise<unknown>): Promise<UpstreamFailure> =>
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
-  for (const s of servers.splice(0)) s.closeAllConnections(), s.close();
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    s.close();
+  }
 });
 
 describe(DependencyClient.name, () => {

@@ -13,6 +13,12 @@ import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import type { UpstreamConfig } from '@archaics/runtime';
 import type { ServiceMetrics, UpstreamOutcome } from '../metrics/metrics.ts';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_PEER_SERVICE,
+  ATTR_URL_PATH,
+} from '../tracing/semantic-attributes.ts';
 import type { Tracing } from '../tracing/tracing.ts';
 
 /** Why a dependency call failed. */
@@ -103,7 +109,10 @@ export class DependencyClient {
       handleWhen((error) => error instanceof AttemptFailure && error.kind !== 'timeout'),
       { maxAttempts: this.retries, backoff: new ConstantBackoff(25) },
     );
-    this.noRetry = retry(handleWhen(() => false), { maxAttempts: 0 });
+    this.noRetry = retry(
+      handleWhen(() => false),
+      { maxAttempts: 0 },
+    );
     this.breaker = circuitBreaker(
       handleWhen((error) => error instanceof AttemptFailure),
       { halfOpenAfter: options.breakerHalfOpenMs ?? 5000, breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5) },
@@ -128,7 +137,14 @@ export class DependencyClient {
     const idempotent = req.idempotent ?? req.method === 'GET';
     const span = tracing.tracer.startSpan(
       `${req.method} ${upstream}${req.path.split('?')[0]}`,
-      { kind: SpanKind.CLIENT, attributes: { 'peer.service': upstream, 'http.request.method': req.method, 'url.path': req.path } },
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          [ATTR_PEER_SERVICE]: upstream,
+          [ATTR_HTTP_REQUEST_METHOD]: req.method,
+          [ATTR_URL_PATH]: req.path,
+        },
+      },
       context.active(),
     );
     const spanContext = trace.setSpan(context.active(), span);
@@ -140,7 +156,7 @@ export class DependencyClient {
         policy.execute(({ signal }) => this.attempt<T>(req, traceHeaders, deadline, signal)),
       );
       outcome = response.status >= 400 ? 'client_error' : 'success';
-      span.setAttribute('http.response.status_code', response.status);
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
       return { ...response, elapsedMs: performance.now() - started };
     } catch (error) {
       const elapsedMs = performance.now() - started;

@@ -1,5 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
-import { UpstreamFailure } from './dependency-client.ts';
+import type { UpstreamFailure } from './dependency-client.ts';
 
 /**
  * The caller's answer for a failed dependency call (SPEC §2 "Dependency calls"):
@@ -15,4 +15,3 @@ export function upstreamFailureError(failure: UpstreamFailure, style: 'auth' | '
   if (failure.kind === 'timeout') return new AppError(504, 'upstream_timeout', detail, { upstream });
   return new AppError(502, 'upstream_error', detail, { upstream });
 }
-

@@ -64,7 +64,13 @@ export function hostileJsonBody(
 
 /** `body` under the content types clients send to a JSON route, a wrong one, or none. */
 export function withAnyContentType(body: fc.Arbitrary<string>): fc.Arbitrary<RawBody> {
-  const type = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', undefined);
+  const type = fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    undefined,
+  );
   return fc.record({ body, type });
 }
 

@@ -17,10 +17,7 @@ export interface FakeAnswer {
 
 /** A misbehaviour the test switches on: answer a status, answer late, cut the connection, or send non-JSON. */
 export type FakeFault =
-  | { kind: 'status'; status: number; body?: unknown }
-  | { kind: 'delay'; ms: number }
-  | { kind: 'close' }
-  | { kind: 'garbage' };
+  { kind: 'status'; status: number; body?: unknown } | { kind: 'delay'; ms: number } | { kind: 'close' } | { kind: 'garbage' };
 
 /** A small real HTTP server standing in for an upstream; the test controls its behaviour. */
 export class FakeUpstream {

@@ -24,7 +24,7 @@ export async function expectAnyBodyAnswered(app: FastifyInstance, url: string, c
       const res = await app.inject({ method: 'POST', url, ...payloadOf(raw), headers: contentTypeOf(raw) });
       expect(check.allowed).toContain(res.statusCode);
       const json = res.json<Record<string, unknown>>();
-      if (res.statusCode >= 400) expect(json).toMatchObject({ error: expect.any(String) });
+      if (res.statusCode >= 400) expect(typeof json.error, 'the error field of a 4xx body').toBe('string');
       else check.accepted(json, res.statusCode);
     }),
     { numRuns: check.numRuns },

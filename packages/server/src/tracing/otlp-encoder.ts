@@ -1,4 +1,4 @@
-import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
+import { SpanStatusCode, type Attributes, type AttributeValue, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 /**
@@ -296,10 +296,10 @@ function writeSpan(w: ProtoWriter, span: ReadableSpan): void {
     w.close(l);
   }
   if (span.droppedLinksCount) w.uint(14, span.droppedLinksCount);
-  if (span.status.code !== 0 || span.status.message) {
+  if (span.status.code !== SpanStatusCode.UNSET || span.status.message) {
     const status = w.open(15);
     if (span.status.message) w.string(2, span.status.message);
-    if (span.status.code !== 0) w.uint(3, span.status.code);
+    if (span.status.code !== SpanStatusCode.UNSET) w.uint(3, span.status.code);
     w.close(status);
   }
   w.fixed32(16, spanFlags(context.traceFlags, span.parentSpanContext?.isRemote));
@@ -490,12 +490,18 @@ function jsonSpan(span: ReadableSpan): Record<string, unknown> {
 
 /** A ResourceSpans' own fields: the resource, its schema url. */
 function jsonResourceFields(resource: Resource): Record<string, unknown> {
-  return { resource: { attributes: jsonAttributes(resource.attributes) }, ...(resource.schemaUrl ? { schemaUrl: resource.schemaUrl } : {}) };
+  return {
+    resource: { attributes: jsonAttributes(resource.attributes) },
+    ...(resource.schemaUrl ? { schemaUrl: resource.schemaUrl } : {}),
+  };
 }
 
 /** A ScopeSpans' own fields: the scope, its schema url. */
 function jsonScopeFields(scope: Scope): Record<string, unknown> {
-  return { scope: { name: scope.name, ...(scope.version ? { version: scope.version } : {}) }, ...(scope.schemaUrl ? { schemaUrl: scope.schemaUrl } : {}) };
+  return {
+    scope: { name: scope.name, ...(scope.version ? { version: scope.version } : {}) },
+    ...(scope.schemaUrl ? { schemaUrl: scope.schemaUrl } : {}),
+  };
 }
 
 /** A batch in OTLP/JSON: each span is written to JSON text as it ends. */

@@ -66,7 +66,9 @@ interface JsonRequest {
   }>;
 }
 const spansOf = (received: Received[]): JsonSpan[] =>
-  received.flatMap((r) => (JSON.parse(r.body.toString('utf8')) as JsonRequest).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
+  received.flatMap((r) =>
+    (JSON.parse(r.body.toString('utf8')) as JsonRequest).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)),
+  );
 
 describe(OtlpHttpSpanProcessor.name, () => {
   it('does send ended spans as OTLP/JSON on flush: hex ids, nanoseconds as strings, parent, kind, attributes, status', async () => {
@@ -75,7 +77,11 @@ describe(OtlpHttpSpanProcessor.name, () => {
     const headers = { authorization: 'Bearer collector-key', 'content-type': 'text/plain' };
     const { processor, tracer } = tracerWith({ url: sink.url, protocol: 'http/json', headers });
     const parent = tracer.startSpan('GET /products', { kind: SpanKind.SERVER, startTime: [1_768_473_000, 123_456_789] });
-    const child = tracer.startSpan('SELECT products', { attributes: { rows: 5, 'db.system': 'sqlite', ratio: 0.5, ok: true } }, trace.setSpan(context.active(), parent));
+    const child = tracer.startSpan(
+      'SELECT products',
+      { attributes: { rows: 5, 'db.system': 'sqlite', ratio: 0.5, ok: true } },
+      trace.setSpan(context.active(), parent),
+    );
     child.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
     child.end();
     parent.end([1_768_473_001, 5]);
@@ -102,7 +108,12 @@ describe(OtlpHttpSpanProcessor.name, () => {
       { key: 'ratio', value: { doubleValue: 0.5 } },
       { key: 'ok', value: { boolValue: true } },
     ]);
-    expect(second).toMatchObject({ name: 'GET /products', kind: 2, startTimeUnixNano: '1768473000123456789', endTimeUnixNano: '1768473001000000005' });
+    expect(second).toMatchObject({
+      name: 'GET /products',
+      kind: 2,
+      startTimeUnixNano: '1768473000123456789',
+      endTimeUnixNano: '1768473001000000005',
+    });
     expect(second!.parentSpanId).toBeUndefined();
     expect(processor.stats()).toEqual({ exported: 2, dropped: 0, failed: 0, pending: 0, requests: 1 });
   });

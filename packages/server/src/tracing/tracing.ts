@@ -1,12 +1,4 @@
-import {
-  context,
-  trace,
-  type Context,
-  type Span,
-  type SpanOptions,
-  type TextMapGetter,
-  type Tracer,
-} from '@opentelemetry/api';
+import { context, trace, type Context, type Span, type SpanOptions, type TextMapGetter, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -20,6 +12,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OtlpHttpSpanProcessor, type OtlpExportStats } from './otlp-http-span-processor.ts';
 import { parseLegacyTraceId } from '@archaics/runtime';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from './semantic-attributes.ts';
 
 export interface TracingOptions {
   service: string;
@@ -84,11 +77,16 @@ export function createTracing(options: TracingOptions): Tracing {
   let exporter: OtlpHttpSpanProcessor | undefined;
   if (options.otlpEndpoint) {
     const url = `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`;
-    exporter = new OtlpHttpSpanProcessor({ url, protocol: options.otlpProtocol ?? 'http/protobuf', timeoutMs: 2_000, headers: options.otlpHeaders ?? {} });
+    exporter = new OtlpHttpSpanProcessor({
+      url,
+      protocol: options.otlpProtocol ?? 'http/protobuf',
+      timeoutMs: 2_000,
+      headers: options.otlpHeaders ?? {},
+    });
     processors.push(exporter);
   }
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.service, 'service.version': options.version }),
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.service, [ATTR_SERVICE_VERSION]: options.version }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
     idGenerator,
     spanProcessors: processors,
@@ -115,7 +113,7 @@ export function createTracing(options: TracingOptions): Tracing {
     },
     outgoingHeaders(ctx = context.active()) {
       const carrier: Record<string, string> = {};
-      propagator.inject(ctx, carrier, { set: (c, k, v) => (c[k] = v) });
+      propagator.inject(ctx, carrier, { set: (c: Record<string, string>, k, v) => (c[k] = v) });
       const traceId = trace.getSpanContext(ctx)?.traceId;
       if (traceId) carrier['x-trace-id'] = traceId;
       return carrier;
@@ -128,4 +126,3 @@ export function createTracing(options: TracingOptions): Tracing {
     },
   };
 }
-

@@ -20,7 +20,12 @@ const LINKED: SpanContext = { traceId: '5b8efff798038103d269b633813fc60c', spanI
 /** Spans made by the real SDK, as the services make them: a server span under a remote parent, a client child with everything set. */
 function spans(): ReadableSpan[] {
   const ended: ReadableSpan[] = [];
-  const collect: SpanProcessor = { onStart() {}, onEnd: (span) => void ended.push(span), forceFlush: async () => {}, shutdown: async () => {} };
+  const collect: SpanProcessor = {
+    onStart() {},
+    onEnd: (span) => void ended.push(span),
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  };
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'product-service', 'service.version': '0.1.0' }),
     spanProcessors: [collect],
@@ -29,7 +34,11 @@ function spans(): ReadableSpan[] {
   const remote = trace.setSpanContext(context.active(), REMOTE_PARENT);
   const server = tracer.startSpan(
     'GET /products',
-    { kind: SpanKind.SERVER, startTime: [1_768_473_000, 123_456_789], attributes: { 'http.request.method': 'GET', 'url.path': '/products' } },
+    {
+      kind: SpanKind.SERVER,
+      startTime: [1_768_473_000, 123_456_789],
+      attributes: { 'http.request.method': 'GET', 'url.path': '/products' },
+    },
     remote,
   );
   const client = tracer.startSpan(
@@ -131,7 +140,9 @@ describe(encodeTraceRequestProto.name, () => {
       { key: 'é ü 漢字', value: { stringValue: 'ünïcödé ✓' } },
       { key: 'http.response.status_code', value: { intValue: '503' } },
     ]);
-    expect(c!.events).toEqual([{ timeUnixNano: '1768473000250000000', name: 'retry', attributes: [{ key: 'attempt', value: { intValue: '2' } }] }]);
+    expect(c!.events).toEqual([
+      { timeUnixNano: '1768473000250000000', name: 'retry', attributes: [{ key: 'attempt', value: { intValue: '2' } }] },
+    ]);
     expect(c!.links).toHaveLength(1);
     expect(hexOf(c!.links![0]!.traceId)).toBe(LINKED.traceId);
     expect(hexOf(c!.links![0]!.spanId)).toBe(LINKED.spanId);
@@ -142,7 +153,11 @@ describe(encodeTraceRequestProto.name, () => {
 
   it('does group spans of several resources and scopes into their own resource and scope spans', () => {
     const [client, server] = spans();
-    const otherScope = { ...server!, instrumentationScope: { name: 'other', version: '2' }, spanContext: () => server!.spanContext() } as ReadableSpan;
+    const otherScope = {
+      ...server!,
+      instrumentationScope: { name: 'other', version: '2' },
+      spanContext: () => server!.spanContext(),
+    } as ReadableSpan;
     const decoded = decodeExportRequest(encodeTraceRequestProto([client!, otherScope, server!])) as {
       resourceSpans: Array<{ scopeSpans: Array<{ scope: { name: string }; spans: unknown[] }> }>;
     };
@@ -164,7 +179,9 @@ describe(encodeTraceRequestProto.name, () => {
 
   it('does write OTLP/JSON as the protobuf JSON mapping has it: hex ids, decimal strings for int64 and nanoseconds', () => {
     const [client] = spans();
-    const json = JSON.parse(encodeTraceRequestJson([client!])) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }> };
+    const json = JSON.parse(encodeTraceRequestJson([client!])) as {
+      resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }>;
+    };
     const span = json.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
     expect(span).toMatchObject({
       traceId: REMOTE_PARENT.traceId,

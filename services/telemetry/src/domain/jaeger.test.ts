@@ -27,7 +27,12 @@ const span = (overrides: Partial<SpanRecord>): SpanRecord => ({
 describe(toJaegerTrace.name, () => {
   it('does order spans by start, share processes between equal resources and number them by first use', () => {
     const trace = toJaegerTrace([
-      span({ spanId: '0000000000000003', startUs: 300, service: 'db-service', resource: [{ key: 'service.name', type: 'string', value: 'db-service' }] }),
+      span({
+        spanId: '0000000000000003',
+        startUs: 300,
+        service: 'db-service',
+        resource: [{ key: 'service.name', type: 'string', value: 'db-service' }],
+      }),
       span({ spanId: '0000000000000001', startUs: 100 }),
       span({ spanId: '0000000000000002', startUs: 200, parentSpanId: '0000000000000001' }),
     ]);
@@ -37,7 +42,9 @@ describe(toJaegerTrace.name, () => {
       ['0000000000000003', 'p2'],
     ]);
     expect(trace.processes).toEqual({ p1: { serviceName: 'payment-service', tags: [] }, p2: { serviceName: 'db-service', tags: [] } });
-    expect(trace.spans[1]!.references).toEqual([{ refType: 'CHILD_OF', traceID: '0af7651916cd43dd8448eb211c80319c', spanID: '0000000000000001' }]);
+    expect(trace.spans[1]!.references).toEqual([
+      { refType: 'CHILD_OF', traceID: '0af7651916cd43dd8448eb211c80319c', spanID: '0000000000000001' },
+    ]);
   });
 
   it('does write OK status, trace state and links, and no kind tag for an unspecified kind', () => {
@@ -56,7 +63,14 @@ describe(toJaegerTrace.name, () => {
       span({
         events: [
           { timeUs: 20, name: 'second', attributes: [{ key: 'event', type: 'string', value: 'own' }] },
-          { timeUs: 10, name: 'first', attributes: [{ key: 'z', type: 'int64', value: 1 }, { key: 'a', type: 'bool', value: true }] },
+          {
+            timeUs: 10,
+            name: 'first',
+            attributes: [
+              { key: 'z', type: 'int64', value: 1 },
+              { key: 'a', type: 'bool', value: true },
+            ],
+          },
         ],
       }),
     ]).spans;

@@ -56,7 +56,10 @@ export function toJaegerTrace(spans: readonly SpanRecord[]): JaegerTrace {
   const jaegerSpans = sorted.map((span) => {
     const process: JaegerProcess = {
       serviceName: span.service,
-      tags: span.resource.filter((tag) => tag.key !== 'service.name').map(copy).sort(byKey),
+      tags: span.resource
+        .filter((tag) => tag.key !== 'service.name')
+        .map(copy)
+        .sort(byKey),
     };
     const identity = JSON.stringify(process);
     let processId = processIds.get(identity);

@@ -3,7 +3,13 @@ import { AppError } from '@archaics/server';
 import { matchesLog, mayMatchRaw, parseLogLine, parseLogQuery } from './log-query.ts';
 
 const line = (fields: Record<string, unknown>) => parseLogLine('db-service', JSON.stringify(fields))!;
-const base = { service: 'db-service', level: 'WARN', message: 'db-service timeout after 1002ms — upstream impact detected', timestamp: '2026-01-15T10:30:00.000Z', trace_id: '0af7651916cd43dd8448eb211c80319c' };
+const base = {
+  service: 'db-service',
+  level: 'WARN',
+  message: 'db-service timeout after 1002ms — upstream impact detected',
+  timestamp: '2026-01-15T10:30:00.000Z',
+  trace_id: '0af7651916cd43dd8448eb211c80319c',
+};
 
 describe(parseLogQuery.name, () => {
   it('does read every filter', () => {

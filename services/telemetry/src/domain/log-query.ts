@@ -47,7 +47,8 @@ export interface LogQueryParams {
 /** Reads the parameters of `GET /api/logs` (and its stream); a bad one is a 400 naming it. */
 export function parseLogQuery(params: LogQueryParams): { filter: LogFilter; limit: number } {
   const service = present(params.service);
-  if (service !== undefined && !SERVICE_NAME.test(service)) throw badRequest(`service must be a service name such as db-service, got "${service}"`);
+  if (service !== undefined && !SERVICE_NAME.test(service))
+    throw badRequest(`service must be a service name such as db-service, got "${service}"`);
   let levels: Set<string> | undefined;
   const level = present(params.level);
   if (level !== undefined) {

@@ -42,7 +42,9 @@ const span = (value: fc.Arbitrary<Record<string, unknown>>) =>
       startTimeUnixNano: nanos.map(String),
       endTimeUnixNano: nanos.map(String),
       attributes: keyValues(value),
-      events: fc.array(fc.record({ timeUnixNano: nanos.map(String), name: fc.string({ maxLength: 5 }), attributes: keyValues(value) }), { maxLength: 2 }),
+      events: fc.array(fc.record({ timeUnixNano: nanos.map(String), name: fc.string({ maxLength: 5 }), attributes: keyValues(value) }), {
+        maxLength: 2,
+      }),
       links: fc.array(fc.record({ traceId: idBytes(16).map(b64), spanId: idBytes(8).map(b64) }), { maxLength: 2 }),
       status: fc.record({ code: fc.integer({ min: -1, max: 4 }), message: fc.string({ maxLength: 6 }) }, { requiredKeys: [] }),
     },
@@ -61,7 +63,13 @@ const request = (value: fc.Arbitrary<Record<string, unknown>>) =>
             ),
           }),
           scopeSpans: fc.array(
-            fc.record({ scope: fc.record({ name: fc.string({ maxLength: 6 }), version: fc.string({ maxLength: 4 }) }, { requiredKeys: [] }), spans: fc.array(span(value), { maxLength: 4 }) }, { requiredKeys: [] }),
+            fc.record(
+              {
+                scope: fc.record({ name: fc.string({ maxLength: 6 }), version: fc.string({ maxLength: 4 }) }, { requiredKeys: [] }),
+                spans: fc.array(span(value), { maxLength: 4 }),
+              },
+              { requiredKeys: [] },
+            ),
             { maxLength: 3 },
           ),
         },
@@ -104,13 +112,25 @@ describe('normalizeDecodedRequest', () => {
     };
     const bytes = encodeExportRequest(tree);
     expect(normalizeDecodedRequest(decodeExportMessage(bytes))).toBeNull();
-    expect(normalizeExportRequest(decodeExportRequest(bytes), 'base64').spans[0]!.attributes).toEqual([{ key: 'tags', type: 'string', value: '["a"]' }]);
+    expect(normalizeExportRequest(decodeExportRequest(bytes), 'base64').spans[0]!.attributes).toEqual([
+      { key: 'tags', type: 'string', value: '["a"]' },
+    ]);
   });
 
   it('turns nanoseconds into microseconds exactly, up to the largest fixed64', () => {
     for (const value of ['1', '999', '1000', '1768473000123456789', '9007199254740993000', '18446744073709551615']) {
       const tree = {
-        resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: b64(Array(16).fill(1)), spanId: b64(Array(8).fill(2)), startTimeUnixNano: value, endTimeUnixNano: value }] }] }],
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  { traceId: b64(Array(16).fill(1)), spanId: b64(Array(8).fill(2)), startTimeUnixNano: value, endTimeUnixNano: value },
+                ],
+              },
+            ],
+          },
+        ],
       };
       const result = normalizeDecodedRequest(decodeExportMessage(encodeExportRequest(tree)));
       const expected = Number(BigInt(value) / 1000n);

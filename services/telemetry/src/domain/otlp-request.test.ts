@@ -7,7 +7,10 @@ const TRACE = '5b8efff798038103d269b633813fc60c';
 const SPAN = 'eee19b7ec3c1b174';
 const PARENT = 'eee19b7ec3c1b173';
 
-function request(span: Record<string, unknown>, resourceAttributes: unknown[] = [{ key: 'service.name', value: { stringValue: 'db-service' } }]) {
+function request(
+  span: Record<string, unknown>,
+  resourceAttributes: unknown[] = [{ key: 'service.name', value: { stringValue: 'db-service' } }],
+) {
   return {
     resourceSpans: [
       {
@@ -38,7 +41,9 @@ const valid = {
     { key: 'map', value: { kvlistValue: { values: [{ key: 'k', value: { boolValue: true } }] } } },
     { key: 'empty', value: {} },
   ],
-  events: [{ timeUnixNano: 1768473000001000000, name: 'exception', attributes: [{ key: 'exception.type', value: { stringValue: 'Error' } }] }],
+  events: [
+    { timeUnixNano: 1768473000001000000, name: 'exception', attributes: [{ key: 'exception.type', value: { stringValue: 'Error' } }] },
+  ],
   links: [{ traceId: TRACE, spanId: PARENT }],
   status: { code: 2, message: 'boom' },
   flags: 0x301,
@@ -77,7 +82,9 @@ describe(normalizeExportRequest.name, () => {
           { key: 'map', type: 'string', value: '{"k":true}' },
           { key: 'empty', type: 'string', value: '' },
         ],
-        events: [{ timeUs: 1_768_473_000_001_000, name: 'exception', attributes: [{ key: 'exception.type', type: 'string', value: 'Error' }] }],
+        events: [
+          { timeUs: 1_768_473_000_001_000, name: 'exception', attributes: [{ key: 'exception.type', type: 'string', value: 'Error' }] },
+        ],
         links: [{ traceId: TRACE, spanId: PARENT }],
         resource: [{ key: 'service.name', type: 'string', value: 'db-service' }],
       },
@@ -86,7 +93,17 @@ describe(normalizeExportRequest.name, () => {
 
   it('does read enum names, snake_case fields and a missing service name as Jaeger does', () => {
     const { spans } = normalizeExportRequest(
-      request({ trace_id: TRACE, span_id: SPAN, name: 'x', kind: 'SPAN_KIND_CLIENT', start_time_unix_nano: '1000', status: { code: 'STATUS_CODE_OK' } }, []),
+      request(
+        {
+          trace_id: TRACE,
+          span_id: SPAN,
+          name: 'x',
+          kind: 'SPAN_KIND_CLIENT',
+          start_time_unix_nano: '1000',
+          status: { code: 'STATUS_CODE_OK' },
+        },
+        [],
+      ),
       'hex',
     );
     expect(spans[0]).toMatchObject({ kind: 3, statusCode: 1, service: NO_SERVICE_NAME, parentSpanId: null, startUs: 1, durationUs: 0 });
@@ -102,7 +119,11 @@ describe(normalizeExportRequest.name, () => {
       { ...valid, startTimeUnixNano: undefined },
     ];
     const tree = request(valid);
-    (tree.resourceSpans[0]!.scopeSpans[0]!.spans as unknown[]).push(...bad, { ...valid, spanId: 'eee19b7ec3c1b175', parentSpanId: '0000000000000000' });
+    (tree.resourceSpans[0]!.scopeSpans[0]!.spans as unknown[]).push(...bad, {
+      ...valid,
+      spanId: 'eee19b7ec3c1b175',
+      parentSpanId: '0000000000000000',
+    });
     const { spans, rejected, reasons } = normalizeExportRequest(tree, 'hex');
     expect(spans.map((s) => [s.spanId, s.parentSpanId])).toEqual([
       [SPAN, PARENT],
@@ -124,7 +145,10 @@ describe(normalizeExportRequest.name, () => {
       [request({ ...valid, startTimeUnixNano: '-5' }), /startTimeUnixNano must be unix nanoseconds/],
       [request({ ...valid, startTimeUnixNano: '99999999999999999999' }), /startTimeUnixNano is out of range/],
       [request({ ...valid, traceId: 12 }), /traceId must be a string/],
-      [request({ ...valid, attributes: [{ key: 'k', value: { intValue: 'ten' } }] }), /attributes\[0\]\.value\.intValue must be an integer/],
+      [
+        request({ ...valid, attributes: [{ key: 'k', value: { intValue: 'ten' } }] }),
+        /attributes\[0\]\.value\.intValue must be an integer/,
+      ],
       [request({ ...valid, attributes: [{ key: 'k', value: { boolValue: 'yes' } }] }), /boolValue must be a boolean/],
       [request({ ...valid, attributes: [{ key: 'k', value: { bytesValue: '***' } }] }), /bytesValue must be base64/],
       [request({ ...valid, events: 'none' }), /events must be an array/],
@@ -140,7 +164,9 @@ describe(normalizeExportRequest.name, () => {
   it('does refuse values nested deeper than 16 levels', () => {
     let value: Record<string, unknown> = { stringValue: 'bottom' };
     for (let i = 0; i < 40; i++) value = { arrayValue: { values: [value] } };
-    expect(() => normalizeExportRequest(request({ ...valid, attributes: [{ key: 'deep', value }] }), 'hex')).toThrow(/nested deeper than 16/);
+    expect(() => normalizeExportRequest(request({ ...valid, attributes: [{ key: 'deep', value }] }), 'hex')).toThrow(
+      /nested deeper than 16/,
+    );
   });
 
   it('does read the same span from its protobuf encoding (ids as bytes)', () => {
@@ -156,7 +182,10 @@ describe(normalizeExportRequest.name, () => {
     });
     const decoded = decodeExportRequest(encodeExportRequest(proto));
     const fromProto = normalizeExportRequest(decoded, 'base64').spans[0]!;
-    const fromJson = normalizeExportRequest(request({ ...valid, attributes: valid.attributes.filter((a) => a.key !== 'nan' && a.key !== 'empty') }), 'hex').spans[0]!;
+    const fromJson = normalizeExportRequest(
+      request({ ...valid, attributes: valid.attributes.filter((a) => a.key !== 'nan' && a.key !== 'empty') }),
+      'hex',
+    ).spans[0]!;
     expect(fromProto).toEqual(fromJson);
   });
 });

@@ -61,7 +61,10 @@ export function normalizeExportRequest(tree: unknown, ids: IdEncoding): Normaliz
     const rsPath = `resourceSpans[${r}]`;
     const rs = object(rsValue, rsPath);
     const resourceValue = pick(rs, 'resource');
-    const resource = resourceValue === undefined ? [] : attributes(pick(object(resourceValue, `${rsPath}.resource`), 'attributes'), `${rsPath}.resource.attributes`);
+    const resource =
+      resourceValue === undefined
+        ? []
+        : attributes(pick(object(resourceValue, `${rsPath}.resource`), 'attributes'), `${rsPath}.resource.attributes`);
     const serviceTag = resource.find((tag) => tag.key === 'service.name');
     const service = serviceTag && serviceTag.value !== '' ? String(serviceTag.value) : NO_SERVICE_NAME;
     const scopeSpans = array(pick(rs, 'scopeSpans', 'scope_spans', 'instrumentationLibrarySpans'), `${rsPath}.scopeSpans`);
@@ -174,7 +177,9 @@ function tag(key: string, value: unknown, path: string): Tag {
   if (plain.kind === 'bool') return { key, type: 'bool', value: plain.value };
   if (plain.kind === 'int') return { key, type: 'int64', value: plain.value };
   if (plain.kind === 'double') {
-    return Number.isFinite(plain.value) ? { key, type: 'float64', value: plain.value } : { key, type: 'string', value: String(plain.value) };
+    return Number.isFinite(plain.value)
+      ? { key, type: 'float64', value: plain.value }
+      : { key, type: 'string', value: String(plain.value) };
   }
   if (plain.kind === 'bytes') return { key, type: 'binary', value: plain.value };
   return { key, type: 'string', value: JSON.stringify(plain.value) };

@@ -56,7 +56,7 @@ describe(parseTraceSearch.name, () => {
     expect(normalizeTraceId('0'.repeat(33))).toBeNull();
   });
 
-  it('does name the bad parameter in jaeger-query\'s words', () => {
+  it("does name the bad parameter in jaeger-query's words", () => {
     expect(() => parseTraceSearch({}, NOW_US)).toThrow(new TraceQueryError("parameter 'service' is required"));
     expect(() => parseTraceSearch({ service: 'x', lookback: 'custom' }, NOW_US)).not.toThrow();
     expect(() => parseTraceSearch({ service: 'x', end: '1.5' }, NOW_US)).toThrow(/unable to parse param 'end'/);

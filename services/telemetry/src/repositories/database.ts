@@ -73,7 +73,7 @@ function migrate(db: Database.Database): void {
     if (hasRows) {
       const insert = db.prepare('INSERT INTO span_blocks (format, body) VALUES (?, ?)');
       const page = db.prepare(`SELECT rowid AS rid, * FROM spans WHERE rowid > ? ORDER BY rowid LIMIT ${MIGRATION_BLOCK}`);
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const rows = page.all(after) as Array<SpanRow & { rid: number }>;
         if (rows.length === 0) break;
         insert.run(BLOCK_RECORDS, Buffer.from(JSON.stringify(rows.map(recordOfRow))));

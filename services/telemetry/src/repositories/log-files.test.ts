@@ -44,7 +44,10 @@ describe(linesBackward.name, () => {
 describe(readLogs.name, () => {
   it('does merge services newest first over current and rotated files, and filter', async () => {
     writeFileSync(join(dir, 'db-service.log.2'), `${logLine('db-service', 1)}\n${logLine('db-service', 2, 'WARN')}\n`);
-    writeFileSync(join(dir, 'db-service.log.1'), `${logLine('db-service', 4)}\n${logLine('db-service', 6, 'ERROR', { trace_id: 'ab'.repeat(16) })}\n`);
+    writeFileSync(
+      join(dir, 'db-service.log.1'),
+      `${logLine('db-service', 4)}\n${logLine('db-service', 6, 'ERROR', { trace_id: 'ab'.repeat(16) })}\n`,
+    );
     writeFileSync(join(dir, 'db-service.log'), `${logLine('db-service', 8)}\nnot json\n${logLine('db-service', 9)}\n{"half":`);
     writeFileSync(join(dir, 'auth-service.log'), `${logLine('auth-service', 3, 'WARN')}\n${logLine('auth-service', 7)}\n`);
     writeFileSync(join(dir, 'notes.txt'), 'ignored\n');

@@ -16,7 +16,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const line = (service: string, n: number) => `${JSON.stringify({ service, level: 'INFO', message: `m${n}`, timestamp: new Date().toISOString() })}\n`;
+const line = (service: string, n: number) =>
+  `${JSON.stringify({ service, level: 'INFO', message: `m${n}`, timestamp: new Date().toISOString() })}\n`;
 
 async function until(check: () => boolean, ms = 2000): Promise<void> {
   const deadline = Date.now() + ms;

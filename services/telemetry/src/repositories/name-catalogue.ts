@@ -21,7 +21,7 @@ export class NameCatalogue {
   /** Counts a stored span; returns its operation's entry, which {@link NameCatalogue.removeSpan} takes. */
   add(service: string, operation: string, kind: number): OperationName {
     let operations = this.names.get(service);
-    if (!operations) this.names.set(service, (operations = new Map()));
+    if (!operations) this.names.set(service, (operations = new Map<string, OperationName>()));
     let name = operations.get(operation);
     if (!name) operations.set(operation, (name = { service, operation, counts: new Array<number>(KINDS).fill(0) }));
     name.counts[kind] = (name.counts[kind] ?? 0) + 1;

@@ -183,7 +183,16 @@ describe(SpanRepository.name, () => {
     const insert = old.prepare("INSERT INTO spans VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, '', 1, '', ?, ?, ?, '[]', '[]', ?)");
     written.forEach((span, i) =>
       insert.run(
-        span.traceId, span.spanId, span.service, span.operation, span.kind, span.startUs, span.durationUs, span.statusCode, span.scopeName, span.scopeVersion,
+        span.traceId,
+        span.spanId,
+        span.service,
+        span.operation,
+        span.kind,
+        span.startUs,
+        span.durationUs,
+        span.statusCode,
+        span.scopeName,
+        span.scopeVersion,
         // Tags as {key, type, value} objects (files of version 0) and as compact lists (version 1).
         i % 2 === 0 ? JSON.stringify(span.attributes) : JSON.stringify(span.attributes.map((t) => [t.key, t.value])),
         JSON.stringify(span.resource),
@@ -199,10 +208,18 @@ describe(SpanRepository.name, () => {
     expect(repository.trace(written[0]!.traceId)).toEqual([written[0]]);
     expect(repository.trace(written[1029]!.traceId)).toEqual([written[1029]]);
     const query = { service: 'db-service', startUs: 0, endUs: T0 * 2, limit: 3 };
-    expect(await repository.findTraces({ ...query, tags: { 'http.response.status_code': '200' } })).toEqual([[written[1029]], [written[1028]], [written[1027]]]);
+    expect(await repository.findTraces({ ...query, tags: { 'http.response.status_code': '200' } })).toEqual([
+      [written[1029]],
+      [written[1028]],
+      [written[1027]],
+    ]);
     expect(await repository.findTraces({ ...query, tags: { 'service.version': '0.1.0' } })).toHaveLength(3);
     expect((await repository.findTraces({ ...query, tags: { 'http.response.status_code': '500' } })).map(([s]) => s!.spanId)).toEqual(
-      written.filter((s) => s.statusCode === 2).slice(-3).reverse().map((s) => s.spanId),
+      written
+        .filter((s) => s.statusCode === 2)
+        .slice(-3)
+        .reverse()
+        .map((s) => s.spanId),
     );
   });
 });
@@ -231,54 +248,75 @@ describe('SpanRepository search', () => {
       yieldEveryBlock: fc.boolean(),
     });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(spanArb, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 20, max: 400 }), queryArb, async (blocks, maxSpans, q) => {
-        const database = openSpanDatabase(':memory:');
-        try {
-          const repository = new SpanRepository(database, { maxSpans, retentionS: 10 * 365 * 86_400, now: () => T0 / 1000, searchSliceMs: q.yieldEveryBlock ? 0 : 10 });
-          // Start times are distinct (no ties in the order), and grow with write order, some much later: blocks overlap.
-          let n = 0;
-          const written = blocks.map((block) =>
-            block.map((s): SpanRecord => {
-              n++;
-              return { ...spans(0, 1, s.service)[0]!, traceId: hex(s.trace, 32), spanId: hex(n, 16), operation: s.operation, startUs: T0 + (n * 10 + s.lag) * 1000 + n, durationUs: s.durationUs, statusCode: s.error ? 2 : 0 };
-            }),
-          );
-          for (const block of written) repository.insert(block);
-          // What is stored: the last maxSpans written (span ids are unique).
-          const stored = written.flat().slice(-maxSpans);
-          expect(repository.count()).toBe(stored.length);
-          const query = {
-            service: q.service,
-            operation: q.operation,
-            tags: (q.error ? { error: 'true' } : {}) as Record<string, string>,
-            startUs: T0 + q.from * 1000,
-            endUs: T0 + (q.from + q.width) * 1000,
-            minDurationUs: q.minDurationUs,
-            limit: q.limit,
-          };
-          const latest = new Map<string, number>();
-          for (const s of stored) {
-            const match =
-              s.service === query.service &&
-              (!query.operation || s.operation === query.operation) &&
-              s.startUs >= query.startUs &&
-              s.startUs <= query.endUs &&
-              (query.minDurationUs === undefined || s.durationUs >= query.minDurationUs) &&
-              (!q.error || s.statusCode === 2);
-            if (match) latest.set(s.traceId, Math.max(latest.get(s.traceId) ?? -Infinity, s.startUs));
+      fc.asyncProperty(
+        fc.array(fc.array(spanArb, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 20, max: 400 }),
+        queryArb,
+        async (blocks, maxSpans, q) => {
+          const database = openSpanDatabase(':memory:');
+          try {
+            const repository = new SpanRepository(database, {
+              maxSpans,
+              retentionS: 10 * 365 * 86_400,
+              now: () => T0 / 1000,
+              searchSliceMs: q.yieldEveryBlock ? 0 : 10,
+            });
+            // Start times are distinct (no ties in the order), and grow with write order, some much later: blocks overlap.
+            let n = 0;
+            const written = blocks.map((block) =>
+              block.map((s): SpanRecord => {
+                n++;
+                return {
+                  ...spans(0, 1, s.service)[0]!,
+                  traceId: hex(s.trace, 32),
+                  spanId: hex(n, 16),
+                  operation: s.operation,
+                  startUs: T0 + (n * 10 + s.lag) * 1000 + n,
+                  durationUs: s.durationUs,
+                  statusCode: s.error ? 2 : 0,
+                };
+              }),
+            );
+            for (const block of written) repository.insert(block);
+            // What is stored: the last maxSpans written (span ids are unique).
+            const stored = written.flat().slice(-maxSpans);
+            expect(repository.count()).toBe(stored.length);
+            const query = {
+              service: q.service,
+              operation: q.operation,
+              tags: (q.error ? { error: 'true' } : {}) as Record<string, string>,
+              startUs: T0 + q.from * 1000,
+              endUs: T0 + (q.from + q.width) * 1000,
+              minDurationUs: q.minDurationUs,
+              limit: q.limit,
+            };
+            const latest = new Map<string, number>();
+            for (const s of stored) {
+              const match =
+                s.service === query.service &&
+                (!query.operation || s.operation === query.operation) &&
+                s.startUs >= query.startUs &&
+                s.startUs <= query.endUs &&
+                (query.minDurationUs === undefined || s.durationUs >= query.minDurationUs) &&
+                (!q.error || s.statusCode === 2);
+              if (match) latest.set(s.traceId, Math.max(latest.get(s.traceId) ?? -Infinity, s.startUs));
+            }
+            const expected = [...latest.entries()]
+              .sort((a, b) => b[1] - a[1])
+              .slice(0, q.limit)
+              .map(([id]) => id);
+            const found = await repository.findTraces(query);
+            expect(found.map((t) => t[0]!.traceId)).toEqual(expected);
+            // Whole traces: every stored span of each, by start.
+            for (const t of found) {
+              const all = stored.filter((s) => s.traceId === t[0]!.traceId).sort((a, b) => a.startUs - b.startUs);
+              expect(t).toEqual(all);
+            }
+          } finally {
+            database.close();
           }
-          const expected = [...latest.entries()].sort((a, b) => b[1] - a[1]).slice(0, q.limit).map(([id]) => id);
-          const found = await repository.findTraces(query);
-          expect(found.map((t) => t[0]!.traceId)).toEqual(expected);
-          // Whole traces: every stored span of each, by start.
-          for (const t of found) {
-            const all = stored.filter((s) => s.traceId === t[0]!.traceId).sort((a, b) => a.startUs - b.startUs);
-            expect(t).toEqual(all);
-          }
-        } finally {
-          database.close();
-        }
-      }),
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -373,7 +373,11 @@ export class SpanRepository {
     this.decoded.clear();
     const unreadable: number[] = [];
     const empty: number[] = [];
-    const rows = this.db.prepare('SELECT id, format, body FROM span_blocks ORDER BY id').iterate() as IterableIterator<{ id: number; format: number; body: Buffer }>;
+    const rows = this.db.prepare('SELECT id, format, body FROM span_blocks ORDER BY id').iterate() as IterableIterator<{
+      id: number;
+      format: number;
+      body: Buffer;
+    }>;
     for (const row of rows) {
       let spans: readonly SpanRecord[];
       try {

@@ -15,7 +15,8 @@ const tags: Tag[] = [
 
 describe(decodeTags.name, () => {
   it('does read compact entries, with the type implied by the value unless written', () => {
-    const text = '[["s","GET"],["b",false],["i",200],["f",0.25],["whole float",2,"float64"],["bytes","AAE=","binary"],["s","the same key twice"],["0","a key that looks like an index"]]';
+    const text =
+      '[["s","GET"],["b",false],["i",200],["f",0.25],["whole float",2,"float64"],["bytes","AAE=","binary"],["s","the same key twice"],["0","a key that looks like an index"]]';
     expect(decodeTags(text)).toEqual(tags);
     expect(decodeTags('[]')).toEqual([]);
   });

@@ -46,7 +46,12 @@ describe(NameCatalogue.name, () => {
     names.add('db-service', 'SELECT', 3);
     const validate = names.add('auth-service', 'GET /validate', 2);
     expect(names.services()).toEqual(['auth-service', 'db-service']);
-    expect(names.spansByService()).toEqual(new Map([['db-service', 3], ['auth-service', 1]]));
+    expect(names.spansByService()).toEqual(
+      new Map([
+        ['db-service', 3],
+        ['auth-service', 1],
+      ]),
+    );
     expect(names.operationsWithKind('db-service')).toEqual([
       { name: 'GET /products', spanKind: 'server' },
       { name: 'SELECT', spanKind: 'client' },

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { jaegerData, jaegerError, toJaegerTrace, type JaegerResponse, type JaegerTrace } from '../domain/jaeger.ts';
-import { normalizeTraceId, parseTraceSearch, TraceQueryError, type QueryValue } from '../domain/trace-query.ts';
+import { normalizeTraceId, parseTraceSearch, TraceQueryError } from '../domain/trace-query.ts';
 import type { SpanRepository } from '../repositories/span.repository.ts';
 import { JaegerEnvelope, JaegerErrorEnvelope, JaegerTrace as JaegerTraceSchema, TraceSearchQuery } from './schemas.ts';
 
@@ -25,14 +25,10 @@ const errors = { 400: JaegerErrorEnvelope, 404: JaegerErrorEnvelope };
 export function registerJaegerRoutes(app: FastifyInstance, deps: JaegerRoutesDeps): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  api.get(
-    '/api/services',
-    { schema: { tags: ['jaeger'], summary: 'Services that sent spans', response: { 200: Names } } },
-    async () => {
-      const services = deps.spans.services();
-      return jaegerData(services, services.length);
-    },
-  );
+  api.get('/api/services', { schema: { tags: ['jaeger'], summary: 'Services that sent spans', response: { 200: Names } } }, async () => {
+    const services = deps.spans.services();
+    return jaegerData(services, services.length);
+  });
 
   api.get(
     '/api/services/:service/operations',
@@ -56,7 +52,10 @@ export function registerJaegerRoutes(app: FastifyInstance, deps: JaegerRoutesDep
       schema: {
         tags: ['jaeger'],
         summary: 'Operations of a service with their span kinds',
-        querystring: Type.Object({ service: Type.Optional(Type.String()), spanKind: Type.Optional(Type.String()) }, { additionalProperties: true }),
+        querystring: Type.Object(
+          { service: Type.Optional(Type.String()), spanKind: Type.Optional(Type.String()) },
+          { additionalProperties: true },
+        ),
         response: { 200: Operations, ...errors },
       },
     },
@@ -101,7 +100,7 @@ export function registerJaegerRoutes(app: FastifyInstance, deps: JaegerRoutesDep
     async (request, reply) => {
       let search;
       try {
-        search = parseTraceSearch(request.query as Record<string, QueryValue>, deps.now() * 1000);
+        search = parseTraceSearch(request.query, deps.now() * 1000);
       } catch (error) {
         if (error instanceof TraceQueryError) return reply.code(400).send(jaegerError(400, error.message));
         throw error;

@@ -87,14 +87,16 @@ export function registerLogRoutes(app: FastifyInstance, deps: LogRoutesDeps): vo
       reply.raw.once('close', end);
       // A first comment sends the headers at once, so the client knows it is connected.
       stream.write(': connected\n\n');
-      return reply
-        .header('content-type', 'text/event-stream; charset=utf-8')
-        .header('cache-control', 'no-cache')
-        .header('x-accel-buffering', 'no')
-        // The connection ends with the stream, so that a server shutting down is not kept
-        // waiting by a kept-alive connection.
-        .header('connection', 'close')
-        .send(stream);
+      return (
+        reply
+          .header('content-type', 'text/event-stream; charset=utf-8')
+          .header('cache-control', 'no-cache')
+          .header('x-accel-buffering', 'no')
+          // The connection ends with the stream, so that a server shutting down is not kept
+          // waiting by a kept-alive connection.
+          .header('connection', 'close')
+          .send(stream)
+      );
     },
   );
 

@@ -30,8 +30,10 @@ export async function registerOtlpRoutes(app: FastifyInstance, deps: OtlpRoutesD
   await app.register(async (scope) => {
     // The body is decoded by the route: it may be gzip, and JSON or protobuf.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser([JSON_TYPE, ...PROTOBUF_TYPES], { parseAs: 'buffer', bodyLimit: deps.maxBodyBytes }, (_request, body, done) =>
-      done(null, body),
+    scope.addContentTypeParser(
+      [JSON_TYPE, ...PROTOBUF_TYPES],
+      { parseAs: 'buffer', bodyLimit: deps.maxBodyBytes },
+      (_request, body, done) => done(null, body),
     );
 
     scope.post(
@@ -55,17 +57,23 @@ export async function registerOtlpRoutes(app: FastifyInstance, deps: OtlpRoutesD
         let normalized: NormalizedRequest;
         let body: Buffer;
         try {
-          body = await decompress((request.body as Buffer | undefined) ?? Buffer.alloc(0), request.headers['content-encoding'], deps.maxBodyBytes);
+          body = await decompress(
+            (request.body as Buffer | undefined) ?? Buffer.alloc(0),
+            request.headers['content-encoding'],
+            deps.maxBodyBytes,
+          );
           normalized = decodeOtlpBody(body, protobuf);
         } catch (error) {
           // The request line of this route is DEBUG: say here that an exporter is sending junk.
-          if (error instanceof AppError) request.log.warn({ otlp: { refused: error.code } }, `OTLP export refused: ${error.detail ?? error.code}`);
+          if (error instanceof AppError)
+            request.log.warn({ otlp: { refused: error.code } }, `OTLP export refused: ${error.detail ?? error.code}`);
           throw error;
         }
         // A protobuf body is stored as it came (the store decodes it again to read it); JSON as span records.
         deps.spans.insert(normalized.spans, protobuf ? body : undefined);
         const errorMessage = normalized.rejected > 0 ? `${normalized.rejected} span(s) dropped: ${normalized.reasons.join('; ')}` : '';
-        if (normalized.rejected > 0) request.log.warn({ otlp: { accepted: normalized.spans.length, rejected: normalized.rejected } }, errorMessage);
+        if (normalized.rejected > 0)
+          request.log.warn({ otlp: { accepted: normalized.spans.length, rejected: normalized.rejected } }, errorMessage);
         if (protobuf) {
           void reply.header('content-type', 'application/x-protobuf');
           return reply.send(Buffer.from(encodeExportResponse(normalized.rejected, errorMessage)));
