@@ -50,7 +50,9 @@ export class AuthClient {
       this.http.recordBadData();
       const detail = `auth-service answered HTTP ${response.status} without a valid user`;
       this.logger.warn(
-        { upstream: { name: 'auth-service', outcome: 'bad_response', status: response.status, elapsed_ms: Math.round(response.elapsedMs) } },
+        {
+          upstream: { name: 'auth-service', outcome: 'bad_response', status: response.status, elapsed_ms: Math.round(response.elapsedMs) },
+        },
         `${detail} after ${Math.round(response.elapsedMs)}ms — upstream impact detected`,
       );
       throw new AppError(503, 'auth_unavailable', detail, { upstream: 'auth-service' });

@@ -4,19 +4,19 @@ import type { AuthClient, AuthenticatedUser } from './auth.client.ts';
 
 export interface Authenticator {
   /** Route `onRequest` hook: validates the bearer token before the body is read. */
-  onRequest(request: FastifyRequest): Promise<void>;
+  readonly onRequest: (request: FastifyRequest) => Promise<void>;
   /** The user the hook validated for this request. */
-  userOf(request: FastifyRequest): AuthenticatedUser;
+  readonly userOf: (request: FastifyRequest) => AuthenticatedUser;
 }
 
 /** Bearer authentication through auth-service for the business routes. */
 export function authenticator(auth: AuthClient): Authenticator {
   const users = new WeakMap<FastifyRequest, AuthenticatedUser>();
   return {
-    async onRequest(request) {
+    onRequest: async (request) => {
       users.set(request, await auth.validate(request.headers.authorization));
     },
-    userOf(request) {
+    userOf: (request) => {
       const user = users.get(request);
       if (!user) throw unauthorized();
       return user;

@@ -1,13 +1,5 @@
-import {
-  cartItemsOf,
-  checkCartItems,
-  checkProducts,
-  describeIssues,
-  type CartItem,
-  type Checked,
-  type Product,
-  type RecordIssue,
-} from '@archaics/contracts';
+import { cartItemsOf, describeIssues, type CartItem, type Checked, type Product, type RecordIssue } from '@archaics/contracts';
+import { checkCartItems, checkProducts } from '@archaics/contracts/validate';
 import { AppError, notFound } from '@archaics/server';
 import type { Logger } from '@archaics/server';
 import { UpstreamFailure, type DependencyClient, type DependencyRequest, type DependencyResponse } from '@archaics/server';

@@ -1,13 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { BUSINESS_SERVICES, type BusinessService } from './services.ts';
+import { oneOf } from './one-of.ts';
+import { BusinessService } from './services.ts';
 
 /**
  * The shapes the anomaly detector (SPEC §4) and the ai-operator (SPEC §5) exchange and
  * show: the detector's feature vector, its webhook to `POST /analyze`, and the operator's
  * incident record and actions.
  */
-
-const businessService = Type.Unsafe<BusinessService>({ type: 'string', enum: [...BUSINESS_SERVICES] });
 
 /**
  * The features of one business service per scrape interval (SPEC §4), in this order in the
@@ -41,7 +40,7 @@ export type FeatureDriver = Static<typeof FeatureDriver>;
 
 /** The score of one service in one interval. */
 export const ServiceScore = Type.Object({
-  service: businessService,
+  service: BusinessService,
   /** Isolation Forest score in (0, 1]; higher is more anomalous (scikit-learn's −score_samples). */
   score: Type.Number(),
   /** The score is over the threshold in this interval. */
@@ -63,21 +62,52 @@ export const AnomalyWebhook = Type.Object({
   threshold: Type.Number(),
   consecutive: Type.Integer({ minimum: 1 }),
   /** The services over the threshold, highest score first. */
-  anomalous_services: Type.Array(businessService),
+  anomalous_services: Type.Array(BusinessService),
   /** Every business service's latest score, features and drivers. */
   scores: Type.Array(ServiceScore),
 });
 export type AnomalyWebhook = Static<typeof AnomalyWebhook>;
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+/** One anomaly (episode) as the detector's `GET /anomalies` lists it (SPEC §4). */
+export const AnomalyRecord = Type.Object({
+  id: Type.String(),
+  opened_at: Type.String({ format: 'date-time' }),
+  first_anomalous_at: Type.String({ format: 'date-time' }),
+  closed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  services: Type.Array(BusinessService),
+  peak_scores: Type.Record(Type.String(), Type.Number()),
+  /** The scores, features and drivers sent to the operator. */
+  scores: Type.Array(ServiceScore),
+  /** The webhook to the ai-operator and what became of it. */
+  webhook: Type.Object({
+    status: oneOf(WEBHOOK_DELIVERY_STATUSES),
+    attempts: Type.Integer({ minimum: 0 }),
+    incident_id: Type.Union([Type.String(), Type.Null()]),
+    last_error: Type.Union([Type.String(), Type.Null()]),
+    delivered_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  }),
+});
+export type AnomalyRecord = Static<typeof AnomalyRecord>;
+
+/** `GET /anomalies` of the detector: the open anomaly, if any, and the latest ones, newest first. */
+export const AnomalyList = Type.Object({
+  open: Type.Union([AnomalyRecord, Type.Null()]),
+  anomalies: Type.Array(AnomalyRecord),
+});
+export type AnomalyList = Static<typeof AnomalyList>;
 
 /** The allowlisted actions of SPEC §5. Anything else is refused. */
 export const ACTION_TYPES = ['reset_failure', 'restart', 'scale', 'escalate'] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
 export const OperatorAction = Type.Union([
-  Type.Object({ action: Type.Literal('reset_failure'), service: businessService }, { additionalProperties: false }),
-  Type.Object({ action: Type.Literal('restart'), service: businessService }, { additionalProperties: false }),
+  Type.Object({ action: Type.Literal('reset_failure'), service: BusinessService }, { additionalProperties: false }),
+  Type.Object({ action: Type.Literal('restart'), service: BusinessService }, { additionalProperties: false }),
   Type.Object(
-    { action: Type.Literal('scale'), service: businessService, replicas: Type.Integer({ minimum: 1, maximum: 10 }) },
+    { action: Type.Literal('scale'), service: BusinessService, replicas: Type.Integer({ minimum: 1, maximum: 10 }) },
     { additionalProperties: false },
   ),
   Type.Object({ action: Type.Literal('escalate'), reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
@@ -89,11 +119,13 @@ export type OperatorMode = (typeof OPERATOR_MODES)[number];
 
 export const ACTION_STATUSES = ['planned', 'awaiting_approval', 'refused', 'skipped', 'running', 'succeeded', 'failed'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
+/** What became of an action, as a schema. */
+export const ActionStatus = oneOf(ACTION_STATUSES);
 
 /** One action of an incident and what became of it. */
 export const ActionRecord = Type.Object({
   action: Type.Unknown({ description: 'the proposed action as given (an OperatorAction when valid)' }),
-  status: Type.Unsafe<ActionStatus>({ type: 'string', enum: [...ACTION_STATUSES] }),
+  status: ActionStatus,
   reason: Type.Optional(Type.String()),
   at: Type.String({ format: 'date-time' }),
   source: Type.Optional(Type.Union([Type.Literal('llm'), Type.Literal('deterministic')])),
@@ -102,7 +134,7 @@ export type ActionRecord = Static<typeof ActionRecord>;
 
 /** One candidate of the root-cause ranking with the evidence for its score. */
 export const RankedCause = Type.Object({
-  service: businessService,
+  service: BusinessService,
   score: Type.Number(),
   evidence: Type.Array(Type.String()),
 });
@@ -110,19 +142,18 @@ export type RankedCause = Static<typeof RankedCause>;
 
 export const INCIDENT_STATUSES = ['analyzing', 'awaiting_approval', 'acting', 'verifying', 'resolved', 'escalated', 'dry_run'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+/** Where an incident stands, as a schema. */
+export const IncidentStatus = oneOf(INCIDENT_STATUSES);
 
 /** An incident as `GET /incidents/{id}` shows it (SPEC §5). */
 export const Incident = Type.Object({
   id: Type.String(),
-  status: Type.Unsafe<IncidentStatus>({ type: 'string', enum: [...INCIDENT_STATUSES] }),
+  status: IncidentStatus,
   opened_at: Type.String({ format: 'date-time' }),
   anomaly: Type.Unknown({ description: 'the webhook body (AnomalyWebhook) or the manual request that opened it' }),
   ranking: Type.Array(RankedCause),
-  root_cause: Type.Union([businessService, Type.Null()]),
-  plan: Type.Union([
-    Type.Object({ source: Type.String(), explanation: Type.String(), actions: Type.Array(Type.Unknown()) }),
-    Type.Null(),
-  ]),
+  root_cause: Type.Union([BusinessService, Type.Null()]),
+  plan: Type.Union([Type.Object({ source: Type.String(), explanation: Type.String(), actions: Type.Array(Type.Unknown()) }), Type.Null()]),
   actions: Type.Array(ActionRecord),
   verified: Type.Boolean(),
   resolved_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -132,7 +163,9 @@ export const Incident = Type.Object({
     used: Type.Boolean(),
     fallback_reason: Type.Optional(Type.String()),
   }),
-  timeline: Type.Array(Type.Object({ at: Type.String({ format: 'date-time' }), event: Type.String(), detail: Type.Optional(Type.String()) })),
+  timeline: Type.Array(
+    Type.Object({ at: Type.String({ format: 'date-time' }), event: Type.String(), detail: Type.Optional(Type.String()) }),
+  ),
 });
 export type Incident = Static<typeof Incident>;
 

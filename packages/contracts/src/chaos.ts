@@ -1,9 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { oneOf } from './one-of.ts';
 import type { BusinessService } from './services.ts';
 
 /** Fault types of SPEC §2. */
 export const FAULT_TYPES = ['timeout', 'error', 'cpu', 'crash', 'bad_data'] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
+/** A fault type, as a schema. */
+export const FaultType = oneOf(FAULT_TYPES);
 
 /** Which fault types each business service accepts. */
 export function faultTypesFor(service: BusinessService): FaultType[] {
@@ -18,7 +21,7 @@ export const FAULT_LIMITS = Object.freeze({
 
 /** The active fault as /health reports it. */
 export const FailureState = Type.Object({
-  type: Type.Unsafe<FaultType>({ type: 'string', enum: [...FAULT_TYPES] }),
+  type: FaultType,
   intensity: Type.Integer(),
   probability: Type.Number(),
   started_at: Type.String({ format: 'date-time' }),
@@ -50,12 +53,14 @@ export const InjectResponse = Type.Object({
   service: Type.String(),
   failure: FailureState,
 });
+export type InjectResponse = Static<typeof InjectResponse>;
 
 export const ResetResponse = Type.Object({
   status: Type.Literal('reset'),
   service: Type.String(),
   cleared: Type.Union([Type.String(), Type.Null()]),
 });
+export type ResetResponse = Static<typeof ResetResponse>;
 
 export const ErrorResponse = Type.Object(
   {

@@ -8,11 +8,14 @@ export {
   dependentsOf,
   isBusinessService,
   resolveServiceName,
+  BusinessService,
 } from './services.ts';
-export type { BusinessService, PlatformService, ServiceName, GraphNode } from './services.ts';
+export type { PlatformService, ServiceName, GraphNode } from './services.ts';
+export { oneOf } from './one-of.ts';
 export {
   FAULT_TYPES,
   FAULT_LIMITS,
+  FaultType,
   faultTypesFor,
   FailureState,
   HealthResponse,
@@ -22,32 +25,38 @@ export {
   ErrorResponse,
   upstreamErrors,
 } from './chaos.ts';
-export type { FaultType } from './chaos.ts';
-export { LOG_LEVELS, LogLine } from './logs.ts';
-export type { LogLevel } from './logs.ts';
+export { LOG_LEVELS, LogLevel, LogLine } from './logs.ts';
 export {
-  checkProduct,
-  checkCartItem,
-  checkProducts,
-  checkCartItems,
+  MAX_LINE_QUANTITY,
+  Product,
+  CartItem,
+  CartLine,
+  PricedCart,
   cartItemsOf,
   describeIssues,
+  toCents,
+  withProducts,
 } from './records.ts';
-export type { Product, CartItem, RecordIssue, Checked } from './records.ts';
+export type { RecordIssue, Checked, PricedItem } from './records.ts';
 export {
   FEATURE_NAMES,
   FeatureDriver,
   ServiceScore,
   AnomalyWebhook,
+  WEBHOOK_DELIVERY_STATUSES,
+  AnomalyRecord,
+  AnomalyList,
   ACTION_TYPES,
   OperatorAction,
   OPERATOR_MODES,
   ACTION_STATUSES,
+  ActionStatus,
   ActionRecord,
   RankedCause,
   INCIDENT_STATUSES,
+  IncidentStatus,
   Incident,
   DetectorHealth,
   SIGNATURE_HEADER,
 } from './aiops.ts';
-export type { FeatureName, FeatureVector, ActionType, OperatorMode, ActionStatus, IncidentStatus } from './aiops.ts';
+export type { FeatureName, FeatureVector, ActionType, OperatorMode, WebhookDeliveryStatus } from './aiops.ts';

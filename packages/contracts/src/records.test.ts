@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cartItemsOf, checkCartItem, checkCartItems, checkProduct, checkProducts, describeIssues } from './records.ts';
+import { checkCartItem, checkCartItems, checkProduct, checkProducts } from './record-checks.ts';
+import { cartItemsOf, describeIssues, toCents, withProducts } from './records.ts';
 
 describe(checkProduct.name, () => {
   it('accepts a well-formed record and defaults a missing description to an empty string', () => {
@@ -70,8 +71,15 @@ describe(checkCartItems.name, () => {
   });
 
   it('adds up the lines of one product', () => {
-    const checked = checkCartItems([{ product_id: 'p1', quantity: 1 }, { product_id: 'p2', quantity: 1 }, { product_id: 'p1', quantity: 4 }]);
-    expect(checked.valid).toEqual([{ product_id: 'p1', quantity: 5 }, { product_id: 'p2', quantity: 1 }]);
+    const checked = checkCartItems([
+      { product_id: 'p1', quantity: 1 },
+      { product_id: 'p2', quantity: 1 },
+      { product_id: 'p1', quantity: 4 },
+    ]);
+    expect(checked.valid).toEqual([
+      { product_id: 'p1', quantity: 5 },
+      { product_id: 'p2', quantity: 1 },
+    ]);
     expect(checked.issues).toEqual([]);
   });
 });
@@ -89,5 +97,35 @@ describe(describeIssues.name, () => {
   it('lists the first issues and counts the rest', () => {
     const issues = Array.from({ length: 7 }, (_, i) => ({ record: `p${i}`, reason: 'price is negative' }));
     expect(describeIssues(issues, 2)).toBe('p0: price is negative; p1: price is negative (+5 more)');
+  });
+});
+
+describe(toCents.name, () => {
+  it('rounds float dollars to whole cents', () => {
+    expect(toCents(19.99)).toBe(1999);
+    expect(toCents(1.005)).toBe(100);
+    expect(toCents(0.1 + 0.2)).toBe(30);
+  });
+});
+
+describe(withProducts.name, () => {
+  it('pairs each item with its product, in cart order, and refuses items of unknown products', () => {
+    const products = [
+      { id: 'p1', name: 'Laptop', description: '', price: 999.99 },
+      { id: 'p2', name: 'Mouse', description: '', price: 19.99 },
+    ];
+    const { priced, issues } = withProducts(
+      [
+        { product_id: 'p2', quantity: 3 },
+        { product_id: 'p9', quantity: 1 },
+        { product_id: 'p1', quantity: 1 },
+      ],
+      products,
+    );
+    expect(priced.map(({ item, product }) => [item.quantity, product.name])).toEqual([
+      [3, 'Mouse'],
+      [1, 'Laptop'],
+    ]);
+    expect(issues).toEqual([{ record: 'p9', reason: 'product missing from the catalogue or its record is invalid' }]);
   });
 });

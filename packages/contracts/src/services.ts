@@ -1,6 +1,10 @@
+import { oneOf } from './one-of.ts';
+
 /** The business services, their canonical ports, and the dependency graph (SPEC §1). */
 export const BUSINESS_SERVICES = ['auth-service', 'db-service', 'product-service', 'payment-service'] as const;
 export type BusinessService = (typeof BUSINESS_SERVICES)[number];
+/** The name of a business service, as a schema. */
+export const BusinessService = oneOf(BUSINESS_SERVICES);
 
 export const PLATFORM_SERVICES = ['ai-operator', 'anomaly-detector', 'dashboard', 'telemetry'] as const;
 export type PlatformService = (typeof PLATFORM_SERVICES)[number];
@@ -20,15 +24,14 @@ export const SERVICE_PORTS: Readonly<Record<ServiceName, number>> = Object.freez
 });
 
 /** The environment variable through which callers find each service (the seed's names). */
-export const SERVICE_URL_ENV: Readonly<Record<BusinessService | 'ai-operator' | 'anomaly-detector', string>> =
-  Object.freeze({
-    'auth-service': 'AUTH_SERVICE_URL',
-    'db-service': 'DB_SERVICE_URL',
-    'product-service': 'PRODUCT_SERVICE_URL',
-    'payment-service': 'PAYMENT_SERVICE_URL',
-    'ai-operator': 'AI_OPERATOR_URL',
-    'anomaly-detector': 'ANOMALY_DETECTOR_URL',
-  });
+export const SERVICE_URL_ENV: Readonly<Record<BusinessService | 'ai-operator' | 'anomaly-detector', string>> = Object.freeze({
+  'auth-service': 'AUTH_SERVICE_URL',
+  'db-service': 'DB_SERVICE_URL',
+  'product-service': 'PRODUCT_SERVICE_URL',
+  'payment-service': 'PAYMENT_SERVICE_URL',
+  'ai-operator': 'AI_OPERATOR_URL',
+  'anomaly-detector': 'ANOMALY_DETECTOR_URL',
+});
 
 /** A node of the dependency graph: a business service or an external system. */
 export type GraphNode = BusinessService | 'stripe';

@@ -16,8 +16,8 @@ export { DEFAULT_TRACE_QUERY_URL, JaegerTraceReader, normaliseTraceId } from './
 export type { JaegerTraceReaderOptions } from './traces/jaeger-trace-reader.ts';
 export type { FindTracesQuery, TraceReader } from './traces/trace-reader.ts';
 export type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTrace } from './traces/jaeger-types.ts';
-export { criticalPath, errorSpans, isErrorSpan, parentSpanId, serviceOf, spanTree, tagValue } from './traces/trace-helpers.ts';
-export type { CriticalPathSegment, SpanNode } from './traces/trace-helpers.ts';
+export { criticalPath, errorSpans, isErrorSpan, parentSpanId, serviceOf, spanTree, tagValue, waterfallOf } from './traces/trace-helpers.ts';
+export type { CriticalPathSegment, SpanNode, Waterfall, WaterfallSpan } from './traces/trace-helpers.ts';
 export { LocalLogReader } from './logs/local-log-reader.ts';
 export type { LocalLogReaderOptions } from './logs/local-log-reader.ts';
 export { LokiLogReader } from './logs/loki-log-reader.ts';

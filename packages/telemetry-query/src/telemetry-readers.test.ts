@@ -37,7 +37,9 @@ describe(createTelemetryReaders.name, () => {
       ],
     });
     expect(config.traces.url).toBe('http://127.0.0.1:16786');
-    expect(readTelemetryConfig({ ARCHAICS_PORT_OFFSET: '100', TELEMETRY_QUERY_URL: 'http://127.0.0.1:26686' }).logs.url).toBe('http://127.0.0.1:26686');
+    expect(readTelemetryConfig({ ARCHAICS_PORT_OFFSET: '100', TELEMETRY_QUERY_URL: 'http://127.0.0.1:26686' }).logs.url).toBe(
+      'http://127.0.0.1:26686',
+    );
   });
 
   it('does switch to the real-stack backends when their URLs are set', () => {
@@ -51,7 +53,9 @@ describe(createTelemetryReaders.name, () => {
       TELEMETRY_TIMEOUT_MS: '2500',
     });
     expect(readers.metrics).toBeInstanceOf(PrometheusMetricsReader);
-    expect((readers.metrics as PrometheusMetricsReader).queries.up).toBe('min by (app) (up{app=~"auth-service|db-service|product-service|payment-service"})');
+    expect((readers.metrics as PrometheusMetricsReader).queries.up).toBe(
+      'min by (app) (up{app=~"auth-service|db-service|product-service|payment-service"})',
+    );
     expect((readers.metrics as PrometheusMetricsReader).queries.requests).toContain('[30s]');
     expect((readers.traces as JaegerTraceReader).url).toBe('http://jaeger:16686');
     expect(readers.logs).toBeInstanceOf(LokiLogReader);
@@ -92,7 +96,10 @@ describe(createTelemetryReaders.name, () => {
     const telemetry = await FakeBackend.start((request, res) =>
       request.url.pathname === '/api/services'
         ? sendJson(res, 200, { data: ['db-service'], total: 1, limit: 0, offset: 0, errors: null })
-        : sendJson(res, 200, { data: [{ service: 'db-service', level: 'INFO', message: 'ready', timestamp: '2026-01-15T10:30:00.000Z' }], total: 1 }),
+        : sendJson(res, 200, {
+            data: [{ service: 'db-service', level: 'INFO', message: 'ready', timestamp: '2026-01-15T10:30:00.000Z' }],
+            total: 1,
+          }),
     );
     try {
       const readers = createTelemetryReaders({ TELEMETRY_QUERY_URL: telemetry.url });

@@ -16,7 +16,13 @@ export const TELEMETRY_QUERY_PORT = 16686;
 export interface TelemetryConfig {
   readonly metrics:
     | { readonly kind: 'scrape'; readonly targets: readonly ScrapeTarget[]; readonly timeoutMs: number }
-    | { readonly kind: 'prometheus'; readonly url: string; readonly window: string; readonly targetLabel: string; readonly timeoutMs: number };
+    | {
+        readonly kind: 'prometheus';
+        readonly url: string;
+        readonly window: string;
+        readonly targetLabel: string;
+        readonly timeoutMs: number;
+      };
   readonly traces: { readonly kind: 'local' | 'jaeger'; readonly url: string; readonly timeoutMs: number };
   readonly logs:
     | { readonly kind: 'local'; readonly url: string; readonly timeoutMs: number }
@@ -49,12 +55,10 @@ export function readTelemetryConfig(env: Env = process.env): TelemetryConfig {
   const prometheusUrl = optionalUrl('PROMETHEUS_URL');
   let metrics: TelemetryConfig['metrics'];
   if (prometheusUrl === undefined) {
-    const targets = BUSINESS_SERVICES.map(
-      (service: BusinessService): ScrapeTarget => ({
-        service,
-        url: read.url(SERVICE_URL_ENV[service], `http://127.0.0.1:${SERVICE_PORTS[service] + offset}`),
-      }),
-    );
+    const targets = BUSINESS_SERVICES.map((service: BusinessService): ScrapeTarget => ({
+      service,
+      url: read.url(SERVICE_URL_ENV[service], `http://127.0.0.1:${SERVICE_PORTS[service] + offset}`),
+    }));
     metrics = { kind: 'scrape', targets, timeoutMs: read.int('SCRAPE_TIMEOUT_MS', 1000, { min: 1, max: 60_000 }) };
   } else {
     const window = read.string('PROMETHEUS_RATE_WINDOW', '1m');
@@ -80,7 +84,8 @@ export function readTelemetryConfig(env: Env = process.env): TelemetryConfig {
     logs = { kind: 'local', url: localQueryUrl, timeoutMs };
   } else {
     const serviceLabel = read.string('LOKI_SERVICE_LABEL', 'service');
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(serviceLabel)) throw new ConfigError('LOKI_SERVICE_LABEL', `must be a Loki label name, got "${serviceLabel}"`);
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(serviceLabel))
+      throw new ConfigError('LOKI_SERVICE_LABEL', `must be a Loki label name, got "${serviceLabel}"`);
     logs = { kind: 'loki', url: lokiUrl, serviceLabel, timeoutMs };
   }
   return Object.freeze({ metrics: Object.freeze(metrics), traces: Object.freeze(traces), logs: Object.freeze(logs) });

@@ -6,7 +6,13 @@ import { buildApp } from './app.ts';
 import { buildTestApp, type TestApp } from './testing/test-app.ts';
 
 const NUM_RUNS = 150;
-const SQL = ["' OR '1'='1", "'; DROP TABLE products; --", 'p1; DELETE FROM cart_items', '" OR ""="', '1) UNION SELECT * FROM sqlite_master --'];
+const SQL = [
+  "' OR '1'='1",
+  "'; DROP TABLE products; --",
+  'p1; DELETE FROM cart_items',
+  '" OR ""="',
+  '1) UNION SELECT * FROM sqlite_master --',
+];
 const ODD = ['', ' ', '\u0000', '\u202e', '𝕏', '👩‍👩‍👧', '\ud800', 'null', 'undefined', '__proto__', 'constructor'];
 
 const oddString = hostileText([...SQL, ...ODD], { binaryMaxLength: 200, also: fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'P1') });

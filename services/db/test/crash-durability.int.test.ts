@@ -18,14 +18,23 @@ interface Running {
 function start(home: string): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: REPO,
-    env: { ...process.env, ARCHAICS_HOME: home, PORT: '0', HOST: '127.0.0.1', CHAOS_TOKEN: TOKEN, LOG_LEVEL: 'info', DB_PATH: undefined, CHAOS_OPEN: undefined },
+    env: {
+      ...process.env,
+      ARCHAICS_HOME: home,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CHAOS_TOKEN: TOKEN,
+      LOG_LEVEL: 'info',
+      DB_PATH: undefined,
+      CHAOS_OPEN: undefined,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return new Promise((ready, fail) => {
     let output = '';
     const timer = setTimeout(() => fail(new Error(`db-service did not start:\n${output}`)), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {
@@ -33,7 +42,7 @@ function start(home: string): Promise<Running> {
         ready({ child, url: match[1]!, exited });
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     void exited.then((code) => fail(new Error(`db-service exited with ${code}:\n${output}`)));
   });
 }

@@ -2,12 +2,29 @@ import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, anyJson, authorizationHeader, contentTypeOf, headerText, hostileText, oversizedJson, payloadOf, requestBody } from '@archaics/server/testing';
+import {
+  ALICE,
+  anyJson,
+  authorizationHeader,
+  contentTypeOf,
+  headerText,
+  hostileText,
+  oversizedJson,
+  payloadOf,
+  requestBody,
+} from '@archaics/server/testing';
 import { WEBHOOK_SECRET, startPayment, type PaymentHarness } from '../test/support/harness.ts';
 import { buildApp } from './app.ts';
 
 const headerValue = headerText(300);
-const oddText = hostileText(["x' OR '1'='1", "'; DROP TABLE checkout_sessions;--", '../../etc/passwd', '%00', '\u202e\u0000\ud83d\ude00', 'a\r\nb']);
+const oddText = hostileText([
+  "x' OR '1'='1",
+  "'; DROP TABLE checkout_sessions;--",
+  '../../etc/passwd',
+  '%00',
+  '\u202e\u0000\ud83d\ude00',
+  'a\r\nb',
+]);
 const url = fc.oneof(fc.webUrl(), oddText, anyJson);
 const checkoutBody = fc.oneof(
   { weight: 3, arbitrary: fc.record({ success_url: url, cancel_url: url, amount: anyJson }, { requiredKeys: [] }) },
@@ -36,7 +53,9 @@ afterAll(async () => h.close());
 
 async function send(options: InjectOptions) {
   const res = await h.app.inject(options);
-  expect(res.statusCode, `${options.method} ${options.url} -> ${res.statusCode} ${res.body.slice(0, 200)}`).toBeLessThan(500);
+  expect(res.statusCode, `${options.method} ${JSON.stringify(options.url)} -> ${res.statusCode} ${res.body.slice(0, 200)}`).toBeLessThan(
+    500,
+  );
   if (res.statusCode >= 400) expect(res.json()).toHaveProperty('error');
   return res;
 }
@@ -66,10 +85,17 @@ describe(`${buildApp.name} (properties)`, () => {
 
   it('GET /simulated-checkout/:id: 404 or 200 for any id, never a 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(oddText, fc.uuid().map((u) => `cs_sim_${u}`), fc.string({ maxLength: 300 })), async (id) => {
-        const res = await send({ method: 'GET', url: `/simulated-checkout/${encodeURIComponent(id)}` });
-        expect([200, 400, 404, 414]).toContain(res.statusCode);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          oddText,
+          fc.uuid().map((u) => `cs_sim_${u}`),
+          fc.string({ maxLength: 300 }),
+        ),
+        async (id) => {
+          const res = await send({ method: 'GET', url: `/simulated-checkout/${encodeURIComponent(id)}` });
+          expect([200, 400, 404, 414]).toContain(res.statusCode);
+        },
+      ),
       RUNS,
     );
   });
@@ -78,7 +104,9 @@ describe(`${buildApp.name} (properties)`, () => {
     const stripeEvent = fc.record({
       id: oddText,
       type: fc.constantFrom('checkout.session.completed', 'checkout.session.expired', 'charge.succeeded'),
-      data: fc.record({ object: fc.record({ id: fc.oneof(oddText, anyJson), metadata: fc.record({ user_id: fc.oneof(oddText, anyJson) }) }) }),
+      data: fc.record({
+        object: fc.record({ id: fc.oneof(oddText, anyJson), metadata: fc.record({ user_id: fc.oneof(oddText, anyJson) }) }),
+      }),
     });
     const signed = payload(fc.oneof(stripeEvent, anyJson)).map((body) => ({ body, sign: true }));
     const unsigned = fc.tuple(payload(anyJson), headerValue).map(([body, signature]) => ({ body, sign: false, signature }));

@@ -28,7 +28,8 @@ export async function buildApp(config: PaymentConfig, deps: PaymentDeps = {}): P
   const app = await createServer({
     ...serverOptionsOf(config),
     faultTypes: faultTypesFor('payment-service'),
-    description: 'archaics payment-service: checkout of the cart (Bearer token checked by auth-service, cart in db-service, payment by Stripe or simulated).',
+    description:
+      'archaics payment-service: checkout of the cart (Bearer token checked by auth-service, cart in db-service, payment by Stripe or simulated).',
     ...serverDeps,
   });
   const { service, logger, metrics, tracing } = app.archaics;
@@ -36,7 +37,14 @@ export async function buildApp(config: PaymentConfig, deps: PaymentDeps = {}): P
   const db = new DbServiceClient(upstreamClient(app.archaics, 'db-service', config.db), logger, { invalidRecords: 'return' });
   const repository = PaymentRepository.open(config.dbPath ?? join(stateDir(config.home, 'data'), 'payment.sqlite'));
   const gateway: CheckoutGateway = config.stripe
-    ? new StripeGateway({ stripe: stripe ?? createStripeSdk(config.stripe), timeoutMs: config.stripe.timeoutMs, service, logger, metrics, tracing })
+    ? new StripeGateway({
+        stripe: stripe ?? createStripeSdk(config.stripe),
+        timeoutMs: config.stripe.timeoutMs,
+        service,
+        logger,
+        metrics,
+        tracing,
+      })
     : new SimulatedGateway(config.publicUrl);
   const checkout = new CheckoutService({
     db,

@@ -11,9 +11,18 @@ describe(loadConfig.name, () => {
   });
 
   it('is stripe with a real-looking key, pointed at STRIPE_API_BASE when set', () => {
-    const config = loadConfig({ ...base, STRIPE_API_KEY: 'sk_test_51abcDEF', STRIPE_API_BASE: 'http://127.0.0.1:12111', STRIPE_TIMEOUT_MS: '2500' });
+    const config = loadConfig({
+      ...base,
+      STRIPE_API_KEY: 'sk_test_51abcDEF',
+      STRIPE_API_BASE: 'http://127.0.0.1:12111',
+      STRIPE_TIMEOUT_MS: '2500',
+    });
     expect(config.mode).toBe('stripe');
-    expect(config.stripe).toEqual({ apiKey: 'sk_test_51abcDEF', apiBase: { protocol: 'http', host: '127.0.0.1', port: 12111 }, timeoutMs: 2500 });
+    expect(config.stripe).toEqual({
+      apiKey: 'sk_test_51abcDEF',
+      apiBase: { protocol: 'http', host: '127.0.0.1', port: 12111 },
+      timeoutMs: 2500,
+    });
     expect(loadConfig({ ...base, STRIPE_API_KEY: 'sk_live_x' }).stripe).toMatchObject({ apiBase: undefined, timeoutMs: 5000 });
   });
 

@@ -1,4 +1,12 @@
-import { ConfigError, envReader, readBaseConfig, readUpstreamConfig, type BaseServiceConfig, type Env, type UpstreamConfig } from '@archaics/runtime';
+import {
+  ConfigError,
+  envReader,
+  readBaseConfig,
+  readUpstreamConfig,
+  type BaseServiceConfig,
+  type Env,
+  type UpstreamConfig,
+} from '@archaics/runtime';
 
 export type CheckoutMode = 'simulated' | 'stripe';
 

@@ -1,12 +1,30 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, anyJson, authorizationHeader, contentTypeOf, headerText, hostileText, oversizedJson, payloadOf, requestBody, type RawBody } from '@archaics/server/testing';
+import {
+  ALICE,
+  anyJson,
+  authorizationHeader,
+  contentTypeOf,
+  headerText,
+  hostileText,
+  oversizedJson,
+  payloadOf,
+  requestBody,
+  type RawBody,
+} from '@archaics/server/testing';
 import { startProduct, type ProductHarness } from '../test/support/harness.ts';
 import { buildApp } from './app.ts';
 
 const headerValue = headerText(80);
-const oddText = hostileText(["p1' OR '1'='1", 'p1; DROP TABLE products;--', '../../etc/passwd', '%00', '\u202e\u0000\ud83d\ude00', 'p1\nX-Injected: 1']);
+const oddText = hostileText([
+  "p1' OR '1'='1",
+  'p1; DROP TABLE products;--',
+  '../../etc/passwd',
+  '%00',
+  '\u202e\u0000\ud83d\ude00',
+  'p1\nX-Injected: 1',
+]);
 const wellFormedAdd = fc.record({ product_id: fc.constantFrom('p1', 'p3', 'p7'), quantity: fc.integer({ min: 0, max: 100 }) });
 const looseAdd = fc.record(
   {
@@ -16,15 +34,14 @@ const looseAdd = fc.record(
   },
   { requiredKeys: [] },
 );
-const addBody = fc.oneof(
-  { weight: 2, arbitrary: wellFormedAdd },
-  { weight: 3, arbitrary: looseAdd },
-  { weight: 1, arbitrary: anyJson },
-);
+const addBody = fc.oneof({ weight: 2, arbitrary: wellFormedAdd }, { weight: 3, arbitrary: looseAdd }, { weight: 1, arbitrary: anyJson });
 const bigBody = oversizedJson((length) => ({ product_id: 'x'.repeat(length), quantity: 1 }));
 const payload = (json: fc.Arbitrary<unknown>) => requestBody(json, { text: oddText, oversized: bigBody, contentType: headerValue });
 const authorization = authorizationHeader(ALICE.authorization, headerValue);
-const extraHeaders = fc.record({ 'x-trace-id': headerValue, traceparent: headerValue, 'x-forwarded-for': headerValue }, { requiredKeys: [] });
+const extraHeaders = fc.record(
+  { 'x-trace-id': headerValue, traceparent: headerValue, 'x-forwarded-for': headerValue },
+  { requiredKeys: [] },
+);
 
 let h: ProductHarness;
 beforeAll(async () => {

@@ -53,7 +53,10 @@ describe(parseExperiment.name, () => {
     expect(experiment.budgetS).toBe(30);
     expect(experiment.method.durationS).toBe(20);
     expect(experiment.method.steps.map((s) => s.atS)).toEqual([2, 12]);
-    expect(experiment.method.steps[0]).toMatchObject({ kind: 'inject', fault: { service: 'db-service', type: 'timeout', intensity: 2, probability: 0.4, durationS: 10 } });
+    expect(experiment.method.steps[0]).toMatchObject({
+      kind: 'inject',
+      fault: { service: 'db-service', type: 'timeout', intensity: 2, probability: 0.4, durationS: 10 },
+    });
     expect(experiment.rollbacks).toEqual([
       { kind: 'reset', services: ['auth-service', 'db-service', 'product-service', 'payment-service'] },
       { kind: 'wait_healthy', timeoutS: 10 },
@@ -111,7 +114,10 @@ describe(parseExperiment.name, () => {
   });
 
   it('draws the same random faults from the same seed, and merges them into the steps', () => {
-    const text = VALID.replace('  steps:', '  random: { seed: 7, count: 3, between: [1s, 15s], services: [auth, db], types: [error, bad_data], duration: [3, 6] }\n  steps:');
+    const text = VALID.replace(
+      '  steps:',
+      '  random: { seed: 7, count: 3, between: [1s, 15s], services: [auth, db], types: [error, bad_data], duration: [3, 6] }\n  steps:',
+    );
     const a = parseExperiment(text, 'r.yaml');
     const b = parseExperiment(text, 'r.yaml');
     expect(a.method.steps).toEqual(b.method.steps);
@@ -128,7 +134,18 @@ describe(parseExperiment.name, () => {
 
 describe(drawRandomFaults.name, () => {
   it('gives another schedule for another seed', () => {
-    const plan = { count: 5, fromS: 0, toS: 60, pairs: [{ service: 'db-service' as const, type: 'error' as const }, { service: 'auth-service' as const, type: 'timeout' as const }], intensity: [1, 5] as const, probability: [0.2, 1] as const, duration: [5, 10] as const };
+    const plan = {
+      count: 5,
+      fromS: 0,
+      toS: 60,
+      pairs: [
+        { service: 'db-service' as const, type: 'error' as const },
+        { service: 'auth-service' as const, type: 'timeout' as const },
+      ],
+      intensity: [1, 5] as const,
+      probability: [0.2, 1] as const,
+      duration: [5, 10] as const,
+    };
     const one = drawRandomFaults({ ...plan, seed: 1 });
     const two = drawRandomFaults({ ...plan, seed: 2 });
     expect(one).not.toEqual(two);
@@ -142,7 +159,11 @@ describe('the shipped experiments', () => {
       expect(() => parseExperiment(readFileSync(join(EXPERIMENTS_DIR, file), 'utf8'), file)).not.toThrow();
     }
     const suite = parseSuite(readFileSync(join(EXPERIMENTS_DIR, SUITE_FILE), 'utf8'), SUITE_FILE);
-    const pairs = new Set(suite.cases.flatMap((c) => c.experiment.method.steps.flatMap((s) => (s.kind === 'inject' ? [`${s.fault.service} ${s.fault.type}`] : []))));
+    const pairs = new Set(
+      suite.cases.flatMap((c) =>
+        c.experiment.method.steps.flatMap((s) => (s.kind === 'inject' ? [`${s.fault.service} ${s.fault.type}`] : [])),
+      ),
+    );
     expect(pairs.size).toBe(17);
     expect(suite.cases.filter((c) => c.kind === 'control').length).toBeGreaterThanOrEqual(1);
     expect(suite.cases.some((c) => c.quick && c.kind === 'control')).toBe(true);

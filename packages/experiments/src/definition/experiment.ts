@@ -36,9 +36,16 @@ export type Probe =
 
 export type Step =
   | { readonly atS: number; readonly kind: 'inject'; readonly fault: Fault; readonly note: string | null; readonly random: boolean }
-  | { readonly atS: number; readonly kind: 'reset'; readonly services: readonly BusinessService[]; readonly note: string | null; readonly random: boolean };
+  | {
+      readonly atS: number;
+      readonly kind: 'reset';
+      readonly services: readonly BusinessService[];
+      readonly note: string | null;
+      readonly random: boolean;
+    };
 
-export type Rollback = { readonly kind: 'reset'; readonly services: readonly BusinessService[] } | { readonly kind: 'wait_healthy'; readonly timeoutS: number };
+export type Rollback =
+  { readonly kind: 'reset'; readonly services: readonly BusinessService[] } | { readonly kind: 'wait_healthy'; readonly timeoutS: number };
 
 export interface LoadSpec {
   readonly scenario: string;
@@ -78,7 +85,12 @@ export class FieldChecker {
     this.issues.push(this.source.issue(path, message));
   }
 
-  seconds(value: number | string | undefined, path: ReadonlyArray<string | number>, fallback: number, { min = 0, max = 86_400, positive = false } = {}): number {
+  seconds(
+    value: number | string | undefined,
+    path: ReadonlyArray<string | number>,
+    fallback: number,
+    { min = 0, max = 86_400, positive = false } = {},
+  ): number {
     if (value === undefined) return fallback;
     let seconds: number;
     if (typeof value === 'number') seconds = value;
@@ -91,7 +103,10 @@ export class FieldChecker {
       }
     }
     if (!Number.isFinite(seconds) || seconds < min || seconds > max || (positive && seconds <= 0)) {
-      this.fail(path, `must be ${positive ? 'more than' : 'at least'} ${positive ? 0 : min} s and at most ${max} s (got ${JSON.stringify(value)})`);
+      this.fail(
+        path,
+        `must be ${positive ? 'more than' : 'at least'} ${positive ? 0 : min} s and at most ${max} s (got ${JSON.stringify(value)})`,
+      );
       return fallback;
     }
     return seconds;
@@ -100,7 +115,10 @@ export class FieldChecker {
   service(text: string, path: ReadonlyArray<string | number>): BusinessService {
     const service = resolveServiceName(text.trim().toLowerCase());
     if (service) return service;
-    this.fail(path, `unknown service "${text}"; one of ${BUSINESS_SERVICES.map((s) => s.replace(/-service$/, '')).join(', ')} (or the full names)`);
+    this.fail(
+      path,
+      `unknown service "${text}"; one of ${BUSINESS_SERVICES.map((s) => s.replace(/-service$/, '')).join(', ')} (or the full names)`,
+    );
     return 'product-service';
   }
 
@@ -111,7 +129,8 @@ export class FieldChecker {
   }
 
   faultFits(service: BusinessService, type: FaultType, path: ReadonlyArray<string | number>): void {
-    if (!faultTypesFor(service).includes(type)) this.fail(path, `${type} applies to db-service only; ${service} takes ${faultTypesFor(service).join(', ')}`);
+    if (!faultTypesFor(service).includes(type))
+      this.fail(path, `${type} applies to db-service only; ${service} takes ${faultTypesFor(service).join(', ')}`);
   }
 
   probe(input: ProbeInput, path: ReadonlyArray<string | number>): Probe {
@@ -122,12 +141,22 @@ export class FieldChecker {
       for (const key of metricOnly) if (input[key] !== undefined) this.fail([...path, key], `belongs to a metric probe, not an http one`);
       if (input.path === undefined) this.fail([...path, 'path'], 'is required for an http probe');
       const status = input.status === undefined ? [200] : typeof input.status === 'number' ? [input.status] : input.status;
-      return { name: input.name, type: 'http', service, method: input.method ?? 'GET', path: input.path ?? '/health', auth: input.auth ?? 'none', status, maxMs: input.max_ms ?? null };
+      return {
+        name: input.name,
+        type: 'http',
+        service,
+        method: input.method ?? 'GET',
+        path: input.path ?? '/health',
+        auth: input.auth ?? 'none',
+        status,
+        maxMs: input.max_ms ?? null,
+      };
     }
     for (const key of httpOnly) if (input[key] !== undefined) this.fail([...path, key], `belongs to an http probe, not a metric one`);
     if (input.metric === undefined) this.fail([...path, 'metric'], 'is required for a metric probe');
     if (input.min === undefined && input.max === undefined) this.fail([...path, 'max'], 'a metric probe needs min, max or both');
-    if (input.min !== undefined && input.max !== undefined && input.min > input.max) this.fail([...path, 'min'], `is above max (${input.min} > ${input.max})`);
+    if (input.min !== undefined && input.max !== undefined && input.min > input.max)
+      this.fail([...path, 'min'], `is above max (${input.min} > ${input.max})`);
     return { name: input.name, type: 'metric', service, metric: input.metric ?? 'up', min: input.min ?? null, max: input.max ?? null };
   }
 }
@@ -141,7 +170,9 @@ export function parseExperiment(text: string, file: string): Experiment {
 export function experimentFrom(source: YamlSource): Experiment {
   const value = source.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ExperimentDefinitionError(source.file, [source.issue([], 'an experiment is a mapping (name:, title:, hypothesis:, method:, ...)')]);
+    throw new ExperimentDefinitionError(source.file, [
+      source.issue([], 'an experiment is a mapping (name:, title:, hypothesis:, method:, ...)'),
+    ]);
   }
   const structural = schemaIssues(ExperimentSchema, value, source);
   if (structural.length > 0) throw new ExperimentDefinitionError(source.file, structural);
@@ -162,7 +193,8 @@ export function experimentFrom(source: YamlSource): Experiment {
   const warmupS = check.seconds(method.warmup, ['method', 'warmup'], 0, { max: 600 });
   let load: LoadSpec | null = null;
   if (method.load !== undefined && method.load !== 'none') {
-    if (!scenarioNames().includes(method.load.scenario)) check.fail(['method', 'load', 'scenario'], `unknown load scenario "${method.load.scenario}"; one of ${scenarioNames().join(', ')}`);
+    if (!scenarioNames().includes(method.load.scenario))
+      check.fail(['method', 'load', 'scenario'], `unknown load scenario "${method.load.scenario}"; one of ${scenarioNames().join(', ')}`);
     load = { scenario: method.load.scenario, vus: method.load.vus ?? null, rate: method.load.rate ?? null };
   }
 
@@ -179,8 +211,15 @@ export function experimentFrom(source: YamlSource): Experiment {
       const f = step.inject;
       const service = check.service(f.service, [...path, 'inject', 'service']);
       check.faultFits(service, f.type, [...path, 'inject', 'type']);
-      const duration = f.duration === undefined ? null : check.seconds(f.duration, [...path, 'inject', 'duration'], 1, { positive: true, max: 86_400 });
-      steps.push({ atS, kind: 'inject', fault: { service, type: f.type, intensity: f.intensity ?? 1, probability: f.probability ?? 1, durationS: duration }, note, random: false });
+      const duration =
+        f.duration === undefined ? null : check.seconds(f.duration, [...path, 'inject', 'duration'], 1, { positive: true, max: 86_400 });
+      steps.push({
+        atS,
+        kind: 'inject',
+        fault: { service, type: f.type, intensity: f.intensity ?? 1, probability: f.probability ?? 1, durationS: duration },
+        note,
+        random: false,
+      });
     } else if (step.reset !== undefined) {
       steps.push({ atS, kind: 'reset', services: check.services(step.reset, [...path, 'reset']), note, random: false });
     }
@@ -201,20 +240,41 @@ export function experimentFrom(source: YamlSource): Experiment {
     ];
     for (const [key, range, min, max] of ranges) {
       if (range === undefined) continue;
-      if (range[0] > range[1] || range[0] < min || range[1] > max) check.fail([...path, key], `must be [low, high] within ${min}..${max} (got [${range.join(', ')}])`);
+      if (range[0] > range[1] || range[0] < min || range[1] > max)
+        check.fail([...path, key], `must be [low, high] within ${min}..${max} (got [${range.join(', ')}])`);
     }
-    const pairs = services.flatMap((service) => r.types.filter((type) => faultTypesFor(service).includes(type)).map((type) => ({ service, type })));
+    const pairs = services.flatMap((service) =>
+      r.types.filter((type) => faultTypesFor(service).includes(type)).map((type) => ({ service, type })),
+    );
     if (pairs.length === 0) check.fail([...path, 'types'], `no type applies to the services (bad_data is db only)`);
     if (check.issues.length === 0) {
-      for (const fault of drawRandomFaults({ seed: r.seed, count: r.count, fromS: from, toS: to, pairs, intensity: r.intensity ?? [1, 1], probability: r.probability ?? [1, 1], duration: r.duration })) {
-        steps.push({ atS: fault.atS, kind: 'inject', fault: fault.fault, note: `random fault ${fault.index + 1}/${r.count} (seed ${r.seed})`, random: true });
+      for (const fault of drawRandomFaults({
+        seed: r.seed,
+        count: r.count,
+        fromS: from,
+        toS: to,
+        pairs,
+        intensity: r.intensity ?? [1, 1],
+        probability: r.probability ?? [1, 1],
+        duration: r.duration,
+      })) {
+        steps.push({
+          atS: fault.atS,
+          kind: 'inject',
+          fault: fault.fault,
+          note: `random fault ${fault.index + 1}/${r.count} (seed ${r.seed})`,
+          random: true,
+        });
       }
     }
     random = { seed: r.seed, count: r.count };
   }
   steps.sort((a, b) => a.atS - b.atS);
 
-  const stopConditions = (input.stop_conditions ?? []).map((condition, i) => ({ probe: check.probe(condition.probe, ['stop_conditions', i, 'probe']), samples: condition.samples ?? 1 }));
+  const stopConditions = (input.stop_conditions ?? []).map((condition, i) => ({
+    probe: check.probe(condition.probe, ['stop_conditions', i, 'probe']),
+    samples: condition.samples ?? 1,
+  }));
   const rollbacks: Rollback[] = [];
   (input.rollbacks ?? []).forEach((rollback, i) => {
     const path = ['rollbacks', i];
@@ -223,7 +283,11 @@ export function experimentFrom(source: YamlSource): Experiment {
       return;
     }
     if (rollback.reset !== undefined) rollbacks.push({ kind: 'reset', services: check.services(rollback.reset, [...path, 'reset']) });
-    else rollbacks.push({ kind: 'wait_healthy', timeoutS: check.seconds(rollback.wait_healthy, [...path, 'wait_healthy'], 30, { positive: true, max: 600 }) });
+    else
+      rollbacks.push({
+        kind: 'wait_healthy',
+        timeoutS: check.seconds(rollback.wait_healthy, [...path, 'wait_healthy'], 30, { positive: true, max: 600 }),
+      });
   });
 
   if (check.issues.length > 0) throw new ExperimentDefinitionError(source.file, check.issues);

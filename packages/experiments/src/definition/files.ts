@@ -35,7 +35,14 @@ export function loadExperimentFile(file: string, cwd = process.cwd()): Experimen
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const names = shippedExperimentNames();
-    throw new ExperimentDefinitionError(shown, [{ field: '', line: null, column: null, message: `${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read it (${(error as Error).message})`}; shipped experiments: ${names.join(', ')}` }]);
+    throw new ExperimentDefinitionError(shown, [
+      {
+        field: '',
+        line: null,
+        column: null,
+        message: `${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read it (${(error as Error).message})`}; shipped experiments: ${names.join(', ')}`,
+      },
+    ]);
   }
   return parseExperiment(text, shown);
 }

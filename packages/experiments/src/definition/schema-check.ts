@@ -1,6 +1,19 @@
 import type { TSchema } from '@sinclair/typebox';
-import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/compiler';
+import { schemaValidator, type SchemaValidator } from '@archaics/contracts/validate';
 import type { DefinitionIssue, YamlSource } from './yaml-source.ts';
+
+const validators = new WeakMap<TSchema, SchemaValidator<unknown>>();
+
+/** The one compiled validator of a schema. */
+function validatorOf(schema: TSchema): SchemaValidator<unknown> {
+  let validator = validators.get(schema);
+  if (validator === undefined) {
+    validator = schemaValidator(schema);
+    validators.set(schema, validator);
+  }
+  return validator;
+}
 
 /** `/method/steps/0/at` → `['method', 'steps', 0, 'at']`. */
 function pathOf(pointer: string): Array<string | number> {
@@ -15,7 +28,8 @@ function pathOf(pointer: string): Array<string | number> {
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  // JSON.stringify gives undefined only for functions and symbols, which YAML never yields.
+  return text === undefined ? typeof value : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** A message a person understands for one TypeBox error. */
@@ -42,10 +56,17 @@ function messageOf(error: ValueError): string {
 }
 
 /** Every structural problem of `value` against `schema`, one per field, each with its line. */
-export function schemaIssues(schema: TSchema, value: unknown, source: YamlSource, root: ReadonlyArray<string | number> = []): DefinitionIssue[] {
+export function schemaIssues(
+  schema: TSchema,
+  value: unknown,
+  source: YamlSource,
+  root: ReadonlyArray<string | number> = [],
+): DefinitionIssue[] {
   const issues: DefinitionIssue[] = [];
   const seen = new Set<string>();
-  for (const error of Value.Errors(schema, value)) {
+  const validator = validatorOf(schema);
+  if (validator.check(value)) return issues;
+  for (const error of validator.errors(value)) {
     const path = [...root, ...pathOf(error.path)];
     const key = path.join('/');
     // The first error of a field is its most direct; a union also reports each option's.

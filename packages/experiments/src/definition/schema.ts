@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { FAULT_TYPES } from '@archaics/contracts';
+import { FaultType, oneOf } from '@archaics/contracts';
 
 /**
  * The shape of an experiment file (experiments/*.yaml). Structure only: enums, ranges and
@@ -9,8 +9,6 @@ import { FAULT_TYPES } from '@archaics/contracts';
 
 /** Seconds as a number, or a k6 duration (`500ms`, `30s`, `1m30s`). */
 export const DurationText = Type.Union([Type.Number(), Type.String()], { description: 'seconds, or a duration such as 30s, 2m' });
-
-const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 
 export const PROBE_TYPES = ['http', 'metric'] as const;
 export const PROBE_METRICS = ['rps', 'error_ratio', 'p95_ms', 'cpu_cores', 'up'] as const;
@@ -28,7 +26,9 @@ export const ProbeSchema = Type.Object(
     path: Type.Optional(Type.String({ pattern: '^/', description: 'a path starting with /' })),
     /** `user`: the runner signs a probe user up once and sends its token. */
     auth: Type.Optional(oneOf(['none', 'user'] as const)),
-    status: Type.Optional(Type.Union([Type.Integer({ minimum: 100, maximum: 599 }), Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { minItems: 1 })])),
+    status: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 100, maximum: 599 }), Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { minItems: 1 })]),
+    ),
     max_ms: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     // metric
     metric: Type.Optional(oneOf(PROBE_METRICS)),
@@ -42,7 +42,7 @@ export type ProbeInput = Static<typeof ProbeSchema>;
 export const FaultSchema = Type.Object(
   {
     service: Type.String({ minLength: 1 }),
-    type: oneOf(FAULT_TYPES),
+    type: FaultType,
     intensity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
     probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     duration: Type.Optional(DurationText),
@@ -72,7 +72,7 @@ export const RandomFaultsSchema = Type.Object(
     /** Injection times are drawn in [from, to] seconds after the method starts. */
     between: Type.Tuple([DurationText, DurationText]),
     services: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
-    types: Type.Array(oneOf(FAULT_TYPES), { minItems: 1 }),
+    types: Type.Array(FaultType, { minItems: 1 }),
     intensity: Type.Optional(Range),
     probability: Type.Optional(Range),
     /** Seconds each fault lasts, drawn in this range. */
@@ -153,7 +153,7 @@ export const SuiteCaseSchema = Type.Object(
       Type.Object(
         {
           services: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
-          types: Type.Array(oneOf(FAULT_TYPES), { minItems: 1 }),
+          types: Type.Array(FaultType, { minItems: 1 }),
           intensity: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 10 }), { minItems: 1 })),
           probability: Type.Optional(Type.Array(Type.Number({ minimum: 0, maximum: 1 }), { minItems: 1 })),
         },

@@ -14,7 +14,9 @@ export class ExperimentDefinitionError extends Error {
     readonly file: string,
     readonly issues: readonly DefinitionIssue[],
   ) {
-    super(`${file}: ${issues.length === 1 ? 'invalid' : `${issues.length} problems`}\n${issues.map((issue) => `  ${formatIssue(file, issue)}`).join('\n')}`);
+    super(
+      `${file}: ${issues.length === 1 ? 'invalid' : `${issues.length} problems`}\n${issues.map((issue) => `  ${formatIssue(file, issue)}`).join('\n')}`,
+    );
     this.name = 'ExperimentDefinitionError';
   }
 }

@@ -6,10 +6,35 @@ import { LocalLogReader } from './local-log-reader.ts';
 import type { LogRecord } from './log-reader.ts';
 
 const LINES: LogRecord[] = [
-  { service: 'product-service', level: 'INFO', message: 'GET /products 200 4.1ms', timestamp: '2026-01-15T10:30:00.004Z', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736' },
-  { service: 'product-service', level: 'WARN', message: 'db-service timeout after 1001ms — upstream impact detected', timestamp: '2026-01-15T10:30:06.011Z', trace_id: '0af7651916cd43dd8448eb211c80319c', upstream: { name: 'db-service', outcome: 'timeout', elapsed_ms: 1001 } },
-  { service: 'db-service', level: 'WARN', message: 'Injected timeout — sleeping 2s', timestamp: '2026-01-15T10:30:05.011Z', trace_id: '0af7651916cd43dd8448eb211c80319c' },
-  { service: 'product-service', level: 'ERROR', message: 'GET /cart 504 1011.8ms', timestamp: '2026-01-15T10:30:06.012Z', trace_id: '0af7651916cd43dd8448eb211c80319c' },
+  {
+    service: 'product-service',
+    level: 'INFO',
+    message: 'GET /products 200 4.1ms',
+    timestamp: '2026-01-15T10:30:00.004Z',
+    trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+  },
+  {
+    service: 'product-service',
+    level: 'WARN',
+    message: 'db-service timeout after 1001ms — upstream impact detected',
+    timestamp: '2026-01-15T10:30:06.011Z',
+    trace_id: '0af7651916cd43dd8448eb211c80319c',
+    upstream: { name: 'db-service', outcome: 'timeout', elapsed_ms: 1001 },
+  },
+  {
+    service: 'db-service',
+    level: 'WARN',
+    message: 'Injected timeout — sleeping 2s',
+    timestamp: '2026-01-15T10:30:05.011Z',
+    trace_id: '0af7651916cd43dd8448eb211c80319c',
+  },
+  {
+    service: 'product-service',
+    level: 'ERROR',
+    message: 'GET /cart 504 1011.8ms',
+    timestamp: '2026-01-15T10:30:06.012Z',
+    trace_id: '0af7651916cd43dd8448eb211c80319c',
+  },
 ];
 
 /** A stand-in for the telemetry process's logs API: a store with filters, and an SSE stream the test feeds. */
@@ -99,7 +124,12 @@ describe(LocalLogReader.name, () => {
   it('does query /api/logs with the filters and return the lines newest first', async () => {
     const fake = await start();
     const reader = new LocalLogReader(fake.url);
-    const lines = await reader.query({ traceId: '0af7651916cd43dd8448eb211c80319c', since: new Date('2026-01-15T10:30:00Z'), until: Date.parse('2026-01-15T10:31:00Z'), limit: 10 });
+    const lines = await reader.query({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      since: new Date('2026-01-15T10:30:00Z'),
+      until: Date.parse('2026-01-15T10:31:00Z'),
+      limit: 10,
+    });
     expect(lines.map((l) => [l.service, l.level])).toEqual([
       ['product-service', 'ERROR'],
       ['product-service', 'WARN'],
@@ -113,11 +143,18 @@ describe(LocalLogReader.name, () => {
       limit: '10',
     });
     expect(await reader.query({ service: 'product-service', level: 'ERROR', text: 'CART' })).toEqual([LINES[3]]);
-    expect(Object.fromEntries(fake.backend.requestsTo('/api/logs')[1]!.url.searchParams)).toEqual({ service: 'product-service', level: 'ERROR', q: 'CART', limit: '100' });
+    expect(Object.fromEntries(fake.backend.requestsTo('/api/logs')[1]!.url.searchParams)).toEqual({
+      service: 'product-service',
+      level: 'ERROR',
+      q: 'CART',
+      limit: '100',
+    });
   });
 
   it('does reject an answer that is not the logs envelope, or an error status', async () => {
-    const odd = await FakeBackend.start((request, res) => (request.url.searchParams.get('service') === 'x' ? sendJson(res, 500, { error: 'boom' }) : sendJson(res, 200, [1, 2])));
+    const odd = await FakeBackend.start((request, res) =>
+      request.url.searchParams.get('service') === 'x' ? sendJson(res, 500, { error: 'boom' }) : sendJson(res, 200, [1, 2]),
+    );
     others.push(odd);
     const reader = new LocalLogReader(odd.url);
     await expect(reader.query()).rejects.toMatchObject({ backend: 'telemetry', kind: 'bad_response' });
@@ -131,7 +168,10 @@ describe(LocalLogReader.name, () => {
     const controller = new AbortController();
     const tail = reader.tail({ service: 'product-service', level: 'WARN' }, (line) => seen.push(line), controller.signal);
     await fake.waitForStreams(1);
-    expect(Object.fromEntries(fake.backend.requestsTo('/api/logs/stream')[0]!.url.searchParams)).toEqual({ service: 'product-service', level: 'WARN' });
+    expect(Object.fromEntries(fake.backend.requestsTo('/api/logs/stream')[0]!.url.searchParams)).toEqual({
+      service: 'product-service',
+      level: 'WARN',
+    });
     for (const line of LINES) fake.emit(line);
     await until(() => seen.length === 1);
     expect(seen).toEqual([LINES[1]]);
@@ -170,9 +210,13 @@ describe(LocalLogReader.name, () => {
   it('does stop and reject when onLine throws', async () => {
     const fake = await start([]);
     const reader = new LocalLogReader(fake.url);
-    const tail = reader.tail({}, () => {
-      throw new Error('consumer broke');
-    }, new AbortController().signal);
+    const tail = reader.tail(
+      {},
+      () => {
+        throw new Error('consumer broke');
+      },
+      new AbortController().signal,
+    );
     await fake.waitForStreams(1);
     fake.emit(LINES[0]!);
     await expect(tail).rejects.toThrow('consumer broke');

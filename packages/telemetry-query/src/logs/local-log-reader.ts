@@ -1,7 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backendEndpoint, getJson, isRecord, snippet, TelemetryQueryError, type BackendEndpoint } from '../http-query.ts';
 import { DEFAULT_TRACE_QUERY_URL } from '../traces/jaeger-trace-reader.ts';
-import { DEFAULT_LOG_LIMIT, epochMs, newestFirst, toLogLine, type LogFilter, type LogQuery, type LogReader, type LogRecord, type TailOptions } from './log-reader.ts';
+import {
+  DEFAULT_LOG_LIMIT,
+  epochMs,
+  newestFirst,
+  toLogLine,
+  type LogFilter,
+  type LogQuery,
+  type LogReader,
+  type LogRecord,
+  type TailOptions,
+} from './log-reader.ts';
 import { serverSentEvents } from './server-sent-events.ts';
 
 /** Options of {@link LocalLogReader}. */
@@ -48,7 +58,13 @@ export class LocalLogReader implements LogReader {
     const url = `${this.endpoint.baseUrl}/api/logs?${params}`;
     const { status, body } = await getJson('telemetry', url, { timeoutMs: this.timeoutMs, headers: this.endpoint.headers });
     if (!isRecord(body) || !Array.isArray(body.data)) {
-      throw new TelemetryQueryError('telemetry', url, 'bad_response', `expected {data: [...]}, got ${snippet(JSON.stringify(body))}`, status);
+      throw new TelemetryQueryError(
+        'telemetry',
+        url,
+        'bad_response',
+        `expected {data: [...]}, got ${snippet(JSON.stringify(body))}`,
+        status,
+      );
     }
     return newestFirst(body.data.map((line) => toLogLine(line)));
   }
@@ -66,7 +82,12 @@ export class LocalLogReader implements LogReader {
   }
 
   /** Reads one connection of the stream; resolves with why it ended (undefined: closed by the server or aborted). */
-  private async follow(url: string, onLine: (line: LogRecord) => void, signal: AbortSignal, connected: () => void): Promise<Error | undefined> {
+  private async follow(
+    url: string,
+    onLine: (line: LogRecord) => void,
+    signal: AbortSignal,
+    connected: () => void,
+  ): Promise<Error | undefined> {
     const controller = new AbortController();
     const abort = (): void => controller.abort();
     signal.addEventListener('abort', abort, { once: true });
@@ -104,7 +125,8 @@ export class LocalLogReader implements LogReader {
       if (error instanceof CallbackError) throw error.cause;
       if (signal.aborted) return undefined;
       if (timedOut && !streaming) return new TelemetryQueryError('telemetry', url, 'timeout', `no stream within ${this.timeoutMs}ms`);
-      const detail = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
+      const detail =
+        error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
       return new TelemetryQueryError('telemetry', url, 'unreachable', streaming ? `stream broke: ${detail}` : detail);
     } finally {
       clearTimeout(connectTimer);

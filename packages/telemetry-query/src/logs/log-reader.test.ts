@@ -3,7 +3,14 @@ import { newestFirst, normaliseLevel, toLogLine } from './log-reader.ts';
 
 describe(toLogLine.name, () => {
   it('does keep a SPEC line as it is, extra fields included', () => {
-    const raw = { service: 'db-service', level: 'WARN', message: 'slow', timestamp: '2026-01-15T10:30:00.000Z', trace_id: 'abc', http: { status: 200 } };
+    const raw = {
+      service: 'db-service',
+      level: 'WARN',
+      message: 'slow',
+      timestamp: '2026-01-15T10:30:00.000Z',
+      trace_id: 'abc',
+      http: { status: 200 },
+    };
     expect(toLogLine(raw)).toEqual(raw);
     expect(toLogLine(JSON.stringify(raw))).toEqual(raw);
   });
@@ -43,7 +50,11 @@ describe(normaliseLevel.name, () => {
 describe(newestFirst.name, () => {
   it('does order by timestamp, newest first, keeping the order of equal timestamps', () => {
     const line = (message: string, timestamp: string) => toLogLine({ service: 's', level: 'INFO', message, timestamp });
-    const ordered = newestFirst([line('a', '2026-01-15T10:30:00.000Z'), line('b', '2026-01-15T10:30:02.000Z'), line('c', '2026-01-15T10:30:00.000Z')]);
+    const ordered = newestFirst([
+      line('a', '2026-01-15T10:30:00.000Z'),
+      line('b', '2026-01-15T10:30:02.000Z'),
+      line('c', '2026-01-15T10:30:00.000Z'),
+    ]);
     expect(ordered.map((l) => l.message)).toEqual(['b', 'a', 'c']);
   });
 });

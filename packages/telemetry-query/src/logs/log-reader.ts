@@ -54,7 +54,13 @@ export interface LogReader {
 export const DEFAULT_LOG_LIMIT = 100;
 
 const PINO_LEVELS: Readonly<Record<number, LogLevel>> = { 10: 'DEBUG', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'ERROR' };
-const LEVEL_ALIASES: Readonly<Record<string, LogLevel>> = { TRACE: 'DEBUG', WARNING: 'WARN', FATAL: 'ERROR', CRITICAL: 'ERROR', ERR: 'ERROR' };
+const LEVEL_ALIASES: Readonly<Record<string, LogLevel>> = {
+  TRACE: 'DEBUG',
+  WARNING: 'WARN',
+  FATAL: 'ERROR',
+  CRITICAL: 'ERROR',
+  ERR: 'ERROR',
+};
 
 /** A level as the SPEC writes it, from what a line or a stream label carries (pino numbers and common aliases included). */
 export function normaliseLevel(value: unknown): LogLevel | undefined {

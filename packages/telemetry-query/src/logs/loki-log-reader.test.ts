@@ -39,7 +39,7 @@ async function fakeLoki(store: StoredEntry[], status = { code: 200 }): Promise<F
     const forward = params.get('direction') === 'forward';
     const found = store
       .filter((e) => (service === undefined || e.service === service) && e.ns >= start && e.ns < end)
-      .sort((a, b) => (a.ns === b.ns ? 0 : (a.ns < b.ns) === forward ? -1 : 1))
+      .sort((a, b) => (a.ns === b.ns ? 0 : a.ns < b.ns === forward ? -1 : 1))
       .slice(0, Number(params.get('limit')));
     const streams = new Map<string, [string, string][]>();
     for (const e of found) streams.set(e.service, [...(streams.get(e.service) ?? []), [e.ns.toString(), e.line]]);
@@ -89,7 +89,9 @@ describe(LokiLogReader.name, () => {
     expect(reader.logql({ service: 'db-service', text: 'time.out "x"', level: 'WARN', traceId: '0af7651916cd43dd8448eb211c80319c' })).toBe(
       '{service="db-service"} |~ "(?i)time\\\\.out \\"x\\"" | json | level="WARN" | trace_id="0af7651916cd43dd8448eb211c80319c"',
     );
-    expect(new LokiLogReader('http://127.0.0.1:3100', { serviceLabel: 'app' }).logql({ service: 'auth-service' })).toBe('{app="auth-service"}');
+    expect(new LokiLogReader('http://127.0.0.1:3100', { serviceLabel: 'app' }).logql({ service: 'auth-service' })).toBe(
+      '{app="auth-service"}',
+    );
     expect(() => new LokiLogReader('http://127.0.0.1:3100', { serviceLabel: 'a-b' })).toThrow(/label name/);
   });
 
@@ -97,7 +99,10 @@ describe(LokiLogReader.name, () => {
     const loki = await serve((_request, res) =>
       sendJson(res, 200, {
         status: 'success',
-        data: { resultType: 'streams', result: [{ stream: { service: 'db-service', level: 'error' }, values: [['1768473000123000000', 'panic: out of memory']] }] },
+        data: {
+          resultType: 'streams',
+          result: [{ stream: { service: 'db-service', level: 'error' }, values: [['1768473000123000000', 'panic: out of memory']] }],
+        },
       }),
     );
     expect(await new LokiLogReader(loki.url).query()).toEqual([
@@ -112,14 +117,21 @@ describe(LokiLogReader.name, () => {
         : sendJson(res, 200, { status: 'success', data: { resultType: 'matrix', result: [] } }),
     );
     const reader = new LokiLogReader(bad.url);
-    await expect(reader.query({ limit: 1 })).rejects.toMatchObject({ backend: 'loki', kind: 'http', status: 400, message: expect.stringContaining('parse error') });
+    await expect(reader.query({ limit: 1 })).rejects.toMatchObject({
+      backend: 'loki',
+      kind: 'http',
+      status: 400,
+      message: expect.stringContaining('parse error'),
+    });
     await expect(reader.query()).rejects.toMatchObject({ kind: 'bad_response' });
   });
 
   it('does tail by polling forward: each new line once, in order, late lines within the overlap too', async () => {
     const t0 = Date.parse('2026-01-15T10:30:00Z');
     let clock = t0;
-    const store: StoredEntry[] = [{ service: 'db-service', ns: nsOf(t0 - 10_000), line: jsonLine('db-service', 'before the tail', t0 - 10_000) }];
+    const store: StoredEntry[] = [
+      { service: 'db-service', ns: nsOf(t0 - 10_000), line: jsonLine('db-service', 'before the tail', t0 - 10_000) },
+    ];
     const loki = await fakeLoki(store);
     const reader = new LokiLogReader(loki.url, { pollMs: 15, overlapMs: 2000, now: () => clock });
     const seen: LogRecord[] = [];
@@ -154,7 +166,8 @@ describe(LokiLogReader.name, () => {
     const reader = new LokiLogReader(loki.url, { pollMs: 10_000, batchSize: 3, now: () => (calls++ === 0 ? t0 : t0 + 10) });
     const seen: string[] = [];
     const controller = new AbortController();
-    for (let i = 0; i < 7; i++) store.push({ service: 'db-service', ns: nsOf(t0) + BigInt(i + 1), line: jsonLine('db-service', `line ${i}`, t0) });
+    for (let i = 0; i < 7; i++)
+      store.push({ service: 'db-service', ns: nsOf(t0) + BigInt(i + 1), line: jsonLine('db-service', `line ${i}`, t0) });
     const tail = reader.tail({}, (line) => seen.push(line.message), controller.signal);
     await until(() => seen.length === 7);
     expect(seen).toEqual(store.map((_, i) => `line ${i}`));

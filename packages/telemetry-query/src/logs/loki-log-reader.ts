@@ -1,6 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backendEndpoint, getJson, isRecord, snippet, TelemetryQueryError, type BackendEndpoint } from '../http-query.ts';
-import { DEFAULT_LOG_LIMIT, epochMs, toLogLine, type LogFilter, type LogQuery, type LogReader, type LogRecord, type TailOptions } from './log-reader.ts';
+import {
+  DEFAULT_LOG_LIMIT,
+  epochMs,
+  toLogLine,
+  type LogFilter,
+  type LogQuery,
+  type LogReader,
+  type LogRecord,
+  type TailOptions,
+} from './log-reader.ts';
 
 /** Options of {@link LokiLogReader}. */
 export interface LokiLogReaderOptions {
@@ -79,7 +88,13 @@ export class LokiLogReader implements LogReader {
     const endMs = query.until === undefined ? this.now() : epochMs(query.until);
     const startMs = query.since === undefined ? endMs - 3_600_000 : epochMs(query.since);
     const limit = query.limit ?? DEFAULT_LOG_LIMIT;
-    const entries = await this.range(query, BigInt(Math.floor(startMs)) * NS_PER_MS, BigInt(Math.ceil(endMs)) * NS_PER_MS + 1n, 'backward', limit);
+    const entries = await this.range(
+      query,
+      BigInt(Math.floor(startMs)) * NS_PER_MS,
+      BigInt(Math.ceil(endMs)) * NS_PER_MS + 1n,
+      'backward',
+      limit,
+    );
     return entries
       .sort((a, b) => (a.ns === b.ns ? 0 : a.ns > b.ns ? -1 : 1))
       .slice(0, limit)
@@ -97,7 +112,9 @@ export class LokiLogReader implements LogReader {
       try {
         const start = [since, newest - this.overlapNs, floor ?? since].reduce((a, b) => (b > a ? b : a));
         const end = BigInt(Math.ceil(this.now())) * NS_PER_MS + 1n;
-        const entries = (await this.range(filter, start, end, 'forward', this.batchSize, signal)).sort((a, b) => (a.ns === b.ns ? 0 : a.ns < b.ns ? -1 : 1));
+        const entries = (await this.range(filter, start, end, 'forward', this.batchSize, signal)).sort((a, b) =>
+          a.ns === b.ns ? 0 : a.ns < b.ns ? -1 : 1,
+        );
         let fresh = 0;
         for (const entry of entries) {
           const key = `${entry.ns}\u0000${entry.raw}`;
@@ -120,7 +137,14 @@ export class LokiLogReader implements LogReader {
     }
   }
 
-  private async range(filter: LogFilter, startNs: bigint, endNs: bigint, direction: 'forward' | 'backward', limit: number, signal?: AbortSignal): Promise<Entry[]> {
+  private async range(
+    filter: LogFilter,
+    startNs: bigint,
+    endNs: bigint,
+    direction: 'forward' | 'backward',
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<Entry[]> {
     const params = new URLSearchParams({
       query: this.logql(filter),
       start: startNs.toString(),
@@ -130,7 +154,13 @@ export class LokiLogReader implements LogReader {
     });
     const url = `${this.endpoint.baseUrl}/loki/api/v1/query_range?${params}`;
     const { status, body } = await getJson('loki', url, { timeoutMs: this.timeoutMs, headers: this.endpoint.headers, signal });
-    if (!isRecord(body) || body.status !== 'success' || !isRecord(body.data) || body.data.resultType !== 'streams' || !Array.isArray(body.data.result)) {
+    if (
+      !isRecord(body) ||
+      body.status !== 'success' ||
+      !isRecord(body.data) ||
+      body.data.resultType !== 'streams' ||
+      !Array.isArray(body.data.result)
+    ) {
       throw new TelemetryQueryError('loki', url, 'bad_response', `expected streams, got ${snippet(JSON.stringify(body))}`, status);
     }
     const entries: Entry[] = [];

@@ -57,7 +57,13 @@ describe(PrometheusMetricsReader.name, () => {
       ],
       chaosFailureActive: [],
     });
-    expect(db).toMatchObject({ up: true, restarted: true, requestRate: 35.5, errorRatio: expect.closeTo(0.1, 10), chaosFailureActive: ['timeout'] });
+    expect(db).toMatchObject({
+      up: true,
+      restarted: true,
+      requestRate: 35.5,
+      errorRatio: expect.closeTo(0.1, 10),
+      chaosFailureActive: ['timeout'],
+    });
     expect(auth).toMatchObject({ up: true, errorRatio: 0, upstreams: [] });
     expect(payment).toMatchObject({ up: false, error: expect.stringContaining('up=0'), cpuCores: null });
 
@@ -72,7 +78,9 @@ describe(PrometheusMetricsReader.name, () => {
     expect(q.requests).toBe(`sum by (service) (rate(http_requests_total{${own}}[30s]))`);
     expect(q.errors).toBe(`sum by (service) (rate(http_requests_total{${own},status=~"5.."}[30s]))`);
     expect(q.p95).toBe(`histogram_quantile(0.95, sum by (le, service) (rate(http_request_duration_seconds_bucket{${own}}[30s])))`);
-    expect(q.upstreamErrors).toBe('sum by (service, upstream) (rate(upstream_requests_total{service=~"db-service",outcome!~"success|client_error"}[30s]))');
+    expect(q.upstreamErrors).toBe(
+      'sum by (service, upstream) (rate(upstream_requests_total{service=~"db-service",outcome!~"success|client_error"}[30s]))',
+    );
     expect(q.up).toBe('min by (job) (up{job=~"db-service"})');
     expect(q.cpu).toBe('sum by (job) (rate(process_cpu_seconds_total{job=~"db-service"}[30s]))');
   });
@@ -102,13 +110,17 @@ describe(PrometheusMetricsReader.name, () => {
     await gone.stop();
     await expect(new PrometheusMetricsReader({ url, now }).sample()).rejects.toMatchObject({ kind: 'unreachable' });
 
-    const odd = await FakeBackend.start((_request, res) => sendJson(res, 200, { status: 'success', data: { resultType: 'matrix', result: [] } }));
+    const odd = await FakeBackend.start((_request, res) =>
+      sendJson(res, 200, { status: 'success', data: { resultType: 'matrix', result: [] } }),
+    );
     backends.push(odd);
     await expect(new PrometheusMetricsReader({ url: odd.url, now }).sample()).rejects.toMatchObject({ kind: 'bad_response' });
   });
 
   it('does send credentials from the URL as a Basic header and never show them in errors', async () => {
-    const prometheus = await FakeBackend.start((_request, res) => sendJson(res, 503, { status: 'error', errorType: 'unavailable', error: 'not ready' }));
+    const prometheus = await FakeBackend.start((_request, res) =>
+      sendJson(res, 503, { status: 'error', errorType: 'unavailable', error: 'not ready' }),
+    );
     backends.push(prometheus);
     const url = prometheus.url.replace('http://', 'http://reader:s3cret@');
     const error = (await new PrometheusMetricsReader({ url, services: ['db-service'], now }).sample().catch((e: unknown) => e)) as Error;

@@ -197,7 +197,8 @@ export class PrometheusMetricsReader implements MetricsReader {
       accept: [400, 422, 503],
     });
     if (!isRecord(body) || body.status !== 'success') {
-      const detail = isRecord(body) && typeof body.error === 'string' ? `${String(body.errorType)}: ${body.error}` : snippet(JSON.stringify(body));
+      const detail =
+        isRecord(body) && typeof body.error === 'string' ? `${String(body.errorType)}: ${body.error}` : snippet(JSON.stringify(body));
       throw new TelemetryQueryError('prometheus', url, status >= 400 ? 'http' : 'bad_response', detail, status);
     }
     const data = body.data;

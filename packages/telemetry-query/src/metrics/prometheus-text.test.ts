@@ -22,7 +22,12 @@ describe(parsePrometheusText.name, () => {
     ].join('\r\n');
     const samples = parsePrometheusText(text);
     expect(samples).toHaveLength(10);
-    expect(samples[0]).toEqual({ name: 'http_requests_total', labels: { method: 'post', code: '200' }, value: 1027, timestampMs: 1395066363000 });
+    expect(samples[0]).toEqual({
+      name: 'http_requests_total',
+      labels: { method: 'post', code: '200' },
+      value: 1027,
+      timestampMs: 1395066363000,
+    });
     expect(samples[1]?.value).toBe(3);
     expect(samples[2]?.labels).toEqual({ path: 'C:\\DIR\\FILE.TXT', error: 'Cannot find file:\n"FILE.TXT"' });
     expect(samples[2]?.value).toBe(1.458255915e9);

@@ -56,7 +56,14 @@ describe(ScrapeMetricsReader.name, () => {
     const sample = await reader.sample();
     expect(sample.source).toBe('scrape');
     const product = only(sample.services);
-    expect(product).toMatchObject({ service: 'product-service', up: true, windowSeconds: null, requestRate: 0, errorRatio: 0, cpuCores: null });
+    expect(product).toMatchObject({
+      service: 'product-service',
+      up: true,
+      windowSeconds: null,
+      requestRate: 0,
+      errorRatio: 0,
+      cpuCores: null,
+    });
     expect(product.latency).toEqual({ p50: null, p95: null, p99: null });
     expect(product.residentMemoryBytes).toBeGreaterThan(0);
     expect(product.eventLoopLagP99Seconds).not.toBeNull();

@@ -174,8 +174,7 @@ function describeWindow(service: BusinessService, previous: Snapshot | undefined
     };
   }
   // A changed start time means the process restarted: every series starts over from zero.
-  const restarted =
-    previous.startTime !== undefined && current.startTime !== undefined && previous.startTime !== current.startTime;
+  const restarted = previous.startTime !== undefined && current.startTime !== undefined && previous.startTime !== current.startTime;
   const before = restarted ? undefined : previous;
 
   let requests = 0;

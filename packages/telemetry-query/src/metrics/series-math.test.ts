@@ -10,7 +10,6 @@ function bucketsOf(observations: readonly number[], bounds: readonly number[] = 
   return les.map((le) => ({ le, count: observations.filter((o) => o <= le).length }));
 }
 
-
 function exactQuantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
@@ -49,13 +48,17 @@ describe(counterDelta.name, () => {
 
   it('does never yield a negative rate, whatever the readings and resets', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { minLength: 2, maxLength: 40 }), fc.double({ min: 0.001, max: 60, noNaN: true }), (readings, seconds) => {
-        for (let i = 1; i < readings.length; i++) {
-          const rate = perSecond(counterDelta(readings[i - 1], readings[i]!), seconds);
-          expect(rate).toBeGreaterThanOrEqual(0);
-          expect(Number.isFinite(rate)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { minLength: 2, maxLength: 40 }),
+        fc.double({ min: 0.001, max: 60, noNaN: true }),
+        (readings, seconds) => {
+          for (let i = 1; i < readings.length; i++) {
+            const rate = perSecond(counterDelta(readings[i - 1], readings[i]!), seconds);
+            expect(rate).toBeGreaterThanOrEqual(0);
+            expect(Number.isFinite(rate)).toBe(true);
+          }
+        },
+      ),
     );
   });
 
@@ -201,7 +204,12 @@ describe(histogramQuantile.name, () => {
 
   it('does answer null where PromQL answers NaN: no observations, no +Inf bucket, a single bucket', () => {
     expect(histogramQuantile(0.95, bucketsOf([]))).toBeNull();
-    expect(histogramQuantile(0.95, [{ le: 1, count: 4 }, { le: 2, count: 5 }])).toBeNull();
+    expect(
+      histogramQuantile(0.95, [
+        { le: 1, count: 4 },
+        { le: 2, count: 5 },
+      ]),
+    ).toBeNull();
     expect(histogramQuantile(0.95, [{ le: Number.POSITIVE_INFINITY, count: 5 }])).toBeNull();
     expect(histogramQuantile(Number.NaN, bucketsOf([0.2]))).toBeNull();
   });
@@ -238,26 +246,36 @@ describe(histogramQuantile.name, () => {
 
   it('does match the p95 of uniform latencies within one bucket, for any range', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.0005, max: 5, noNaN: true }), fc.double({ min: 1.01, max: 4, noNaN: true }), fc.integer({ min: 1, max: 1_000_000 }), (low, spread, seed) => {
-        const random = seededRandom(seed);
-        const values = Array.from({ length: 500 }, () => low + random() * low * (spread - 1));
-        const truth = exactQuantile(values, 0.95);
-        const [lower, upper] = bucketAround(truth);
-        const estimate = histogramQuantile(0.95, bucketsOf(values))!;
-        expect(estimate).toBeGreaterThanOrEqual(lower);
-        expect(estimate).toBeLessThanOrEqual(upper);
-      }),
+      fc.property(
+        fc.double({ min: 0.0005, max: 5, noNaN: true }),
+        fc.double({ min: 1.01, max: 4, noNaN: true }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (low, spread, seed) => {
+          const random = seededRandom(seed);
+          const values = Array.from({ length: 500 }, () => low + random() * low * (spread - 1));
+          const truth = exactQuantile(values, 0.95);
+          const [lower, upper] = bucketAround(truth);
+          const estimate = histogramQuantile(0.95, bucketsOf(values))!;
+          expect(estimate).toBeGreaterThanOrEqual(lower);
+          expect(estimate).toBeLessThanOrEqual(upper);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('does grow with q', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 30, noNaN: true }), { minLength: 1, maxLength: 200 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (values, a, b) => {
-        const buckets = bucketsOf(values);
-        const [low, high] = a <= b ? [a, b] : [b, a];
-        expect(histogramQuantile(low, buckets)!).toBeLessThanOrEqual(histogramQuantile(high, buckets)! + 1e-12);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 30, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, a, b) => {
+          const buckets = bucketsOf(values);
+          const [low, high] = a <= b ? [a, b] : [b, a];
+          expect(histogramQuantile(low, buckets)!).toBeLessThanOrEqual(histogramQuantile(high, buckets)! + 1e-12);
+        },
+      ),
     );
   });
 });

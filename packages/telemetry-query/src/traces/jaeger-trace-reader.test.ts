@@ -24,7 +24,8 @@ async function recordedJaeger(): Promise<FakeBackend> {
     const path = request.url.pathname;
     if (path === '/api/services') return sendJson(res, 200, fixture('services.json'));
     if (path === '/api/services/db-service/operations') return sendJson(res, 200, fixture('operations-db-service.json'));
-    if (path === '/api/traces' && !request.url.searchParams.get('service')) return sendJson(res, 400, fixture('search-bad-request.json'), 'text/plain; charset=utf-8');
+    if (path === '/api/traces' && !request.url.searchParams.get('service'))
+      return sendJson(res, 400, fixture('search-bad-request.json'), 'text/plain; charset=utf-8');
     if (path === '/api/traces') return sendJson(res, 200, fixture('search-traces.json'));
     if (path === `/api/traces/${FIXTURE_TRACE_IDS.cartDbTimeout}`) {
       const all = JSON.parse(fixture('search-traces.json')) as { data: { traceID: string }[] };
@@ -45,7 +46,11 @@ describe(JaegerTraceReader.name, () => {
     expect(await reader.operations('db-service')).toEqual(['GET /cart/:user_id', 'GET /products']);
     const found = await reader.findTraces({ service: 'product-service' });
     expect(found.map((t) => t.traceID)).toEqual(traceFixtures().map((t) => t.traceID));
-    expect(found[1]!.spans[3]).toMatchObject({ operationName: 'GET db-service/cart/u-7f3a', processID: 'p1', references: [{ refType: 'CHILD_OF' }] });
+    expect(found[1]!.spans[3]).toMatchObject({
+      operationName: 'GET db-service/cart/u-7f3a',
+      processID: 'p1',
+      references: [{ refType: 'CHILD_OF' }],
+    });
     const trace = await reader.getTrace(FIXTURE_TRACE_IDS.cartDbTimeout);
     expect(trace?.processes.p3?.serviceName).toBe('db-service');
     expect(await reader.getTrace('0123456789abcdef0123456789abcdef')).toBeNull();
@@ -55,7 +60,14 @@ describe(JaegerTraceReader.name, () => {
     const jaeger = await recordedJaeger();
     const now = 1_768_473_600_000;
     const reader = new JaegerTraceReader(jaeger.url, { now: () => now });
-    await reader.findTraces({ service: 'db-service', operation: 'GET /cart/:user_id', tags: { error: 'true' }, minDuration: 1500, maxDuration: '2.5s', lookback: '15m' });
+    await reader.findTraces({
+      service: 'db-service',
+      operation: 'GET /cart/:user_id',
+      tags: { error: 'true' },
+      minDuration: 1500,
+      maxDuration: '2.5s',
+      lookback: '15m',
+    });
     const params = jaeger.requestsTo('/api/traces')[0]!.url.searchParams;
     expect(Object.fromEntries(params)).toEqual({
       service: 'db-service',
@@ -68,22 +80,34 @@ describe(JaegerTraceReader.name, () => {
       limit: '20',
     });
     await reader.findTraces({ service: 'db-service', start: new Date(now - 1000), end: now, limit: 5 });
-    expect(Object.fromEntries(jaeger.requestsTo('/api/traces')[1]!.url.searchParams)).toMatchObject({ start: String((now - 1000) * 1000), limit: '5' });
+    expect(Object.fromEntries(jaeger.requestsTo('/api/traces')[1]!.url.searchParams)).toMatchObject({
+      start: String((now - 1000) * 1000),
+      limit: '5',
+    });
   });
 
   it('does reject Jaeger errors, foreign answers and an absent backend with a TelemetryQueryError', async () => {
     const jaeger = await recordedJaeger();
     const reader = new JaegerTraceReader(jaeger.url);
-    await expect(reader.findTraces({ service: '' })).rejects.toMatchObject({ kind: 'http', status: 400, message: expect.stringContaining("parameter 'service' is required") });
+    await expect(reader.findTraces({ service: '' })).rejects.toMatchObject({
+      kind: 'http',
+      status: 400,
+      message: expect.stringContaining("parameter 'service' is required"),
+    });
 
     const foreign = await FakeBackend.start((_request, res) => sendJson(res, 200, { traces: [] }));
     backends.push(foreign);
     await expect(new JaegerTraceReader(foreign.url).services()).rejects.toMatchObject({ kind: 'bad_response' });
     await expect(new JaegerTraceReader(foreign.url).getTrace(FIXTURE_TRACE_IDS.productsOk)).rejects.toMatchObject({ kind: 'bad_response' });
 
-    const broken = await FakeBackend.start((_request, res) => sendJson(res, 200, { data: [{ traceID: 'x', spans: [{ spanID: 1 }], processes: {} }] }));
+    const broken = await FakeBackend.start((_request, res) =>
+      sendJson(res, 200, { data: [{ traceID: 'x', spans: [{ spanID: 1 }], processes: {} }] }),
+    );
     backends.push(broken);
-    await expect(new JaegerTraceReader(broken.url).findTraces({ service: 'a' })).rejects.toMatchObject({ kind: 'bad_response', message: expect.stringContaining('not a Jaeger span') });
+    await expect(new JaegerTraceReader(broken.url).findTraces({ service: 'a' })).rejects.toMatchObject({
+      kind: 'bad_response',
+      message: expect.stringContaining('not a Jaeger span'),
+    });
 
     const gone = await FakeBackend.start(() => undefined);
     const url = gone.url;

@@ -59,7 +59,8 @@ export class JaegerTraceReader implements TraceReader {
     const url = `${this.endpoint.baseUrl}/api/traces/${id}`;
     const answer = await getText(this.backend, url, { timeoutMs: this.timeoutMs, headers: this.endpoint.headers });
     if (answer.status === 404) return null;
-    if (answer.status < 200 || answer.status >= 300) throw new TelemetryQueryError(this.backend, url, 'http', snippet(answer.text), answer.status);
+    if (answer.status < 200 || answer.status >= 300)
+      throw new TelemetryQueryError(this.backend, url, 'http', snippet(answer.text), answer.status);
     let body: unknown;
     try {
       body = JSON.parse(answer.text);

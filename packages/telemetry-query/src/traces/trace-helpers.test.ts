@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JaegerSpan, JaegerTrace } from './jaeger-types.ts';
-import { criticalPath, errorSpans, isErrorSpan, parentSpanId, serviceOf, spanTree, tagValue } from './trace-helpers.ts';
+import { criticalPath, errorSpans, isErrorSpan, parentSpanId, serviceOf, spanTree, tagValue, waterfallOf } from './trace-helpers.ts';
 import { FIXTURE_TRACE_IDS, traceFixtures } from './trace-reader.contract.ts';
 
 const fixture = (id: string): JaegerTrace => traceFixtures().find((t) => t.traceID === id)!;
@@ -11,26 +11,30 @@ function traceOf(spans: [string, string | null, number, number, string][]): Jaeg
   return {
     traceID,
     processes: { p1: { serviceName: 'product-service', tags: [] }, p2: { serviceName: 'db-service', tags: [] } },
-    spans: spans.map(
-      ([spanID, parent, startTime, duration, processID]): JaegerSpan => ({
-        traceID,
-        spanID,
-        operationName: `op-${spanID}`,
-        references: parent === null ? [] : [{ refType: 'CHILD_OF', traceID, spanID: parent }],
-        startTime,
-        duration,
-        tags: [],
-        logs: [],
-        processID,
-      }),
-    ),
+    spans: spans.map(([spanID, parent, startTime, duration, processID]): JaegerSpan => ({
+      traceID,
+      spanID,
+      operationName: `op-${spanID}`,
+      references: parent === null ? [] : [{ refType: 'CHILD_OF', traceID, spanID: parent }],
+      startTime,
+      duration,
+      tags: [],
+      logs: [],
+      processID,
+    })),
   };
 }
 
 describe(serviceOf.name, () => {
   it('does name the service through the span process', () => {
     const trace = fixture(FIXTURE_TRACE_IDS.productsOk);
-    expect(trace.spans.map((s) => serviceOf(s, trace))).toEqual(['product-service', 'product-service', 'auth-service', 'product-service', 'db-service']);
+    expect(trace.spans.map((s) => serviceOf(s, trace))).toEqual([
+      'product-service',
+      'product-service',
+      'auth-service',
+      'product-service',
+      'db-service',
+    ]);
     expect(serviceOf({ ...trace.spans[0]!, processID: 'p9' }, trace)).toBe('unknown');
   });
 });
@@ -92,9 +96,19 @@ describe(spanTree.name, () => {
   });
 
   it('does keep spans whose parent is missing as roots, and survives reference cycles', () => {
-    const orphans = spanTree(traceOf([['a', null, 0, 10, 'p1'], ['b', 'missing', 2, 3, 'p2']]));
+    const orphans = spanTree(
+      traceOf([
+        ['a', null, 0, 10, 'p1'],
+        ['b', 'missing', 2, 3, 'p2'],
+      ]),
+    );
     expect(orphans.map((n) => n.span.spanID)).toEqual(['a', 'b']);
-    const cycle = spanTree(traceOf([['a', 'b', 0, 10, 'p1'], ['b', 'a', 1, 5, 'p2']]));
+    const cycle = spanTree(
+      traceOf([
+        ['a', 'b', 0, 10, 'p1'],
+        ['b', 'a', 1, 5, 'p2'],
+      ]),
+    );
     const count = (nodes: readonly { children: readonly unknown[] }[]): number =>
       nodes.reduce((n, node) => n + 1 + count(node.children as { children: readonly unknown[] }[]), 0);
     expect(count(cycle)).toBe(2);
@@ -135,7 +149,14 @@ describe(criticalPath.name, () => {
 
   it('does follow the child that finished last, then the one that finished before it started', () => {
     // root 0-100; a 10-40; b 20-90 (overlaps a); c 50-60 inside b's time but a sibling.
-    const path = criticalPath(traceOf([['root', null, 0, 100, 'p1'], ['a', 'root', 10, 30, 'p2'], ['b', 'root', 20, 70, 'p2'], ['c', 'root', 50, 10, 'p2']]));
+    const path = criticalPath(
+      traceOf([
+        ['root', null, 0, 100, 'p1'],
+        ['a', 'root', 10, 30, 'p2'],
+        ['b', 'root', 20, 70, 'p2'],
+        ['c', 'root', 50, 10, 'p2'],
+      ]),
+    );
     expect(path.map((s) => [s.spanID, s.start, s.end])).toEqual([
       ['root', 0, 10],
       ['a', 10, 20],
@@ -146,5 +167,47 @@ describe(criticalPath.name, () => {
 
   it('does return nothing for an empty trace', () => {
     expect(criticalPath(traceOf([]))).toEqual([]);
+  });
+});
+
+describe(waterfallOf.name, () => {
+  it('lays spans out depth first, children by start, with offsets from the first start and the last-child path', () => {
+    // Out of order on purpose; c's parent is not in the trace, so it is a second root.
+    const trace = traceOf([
+      ['d', 'b', 1_300, 200, 'p2'],
+      ['a', null, 1_000, 1_000, 'p1'],
+      ['c', 'gone', 1_900, 300, 'p1'],
+      ['b', 'a', 1_100, 500, 'p1'],
+      ['e', 'a', 1_700, 100, 'p2'],
+    ]);
+    const waterfall = waterfallOf(trace);
+    expect(waterfall.spans.map((s) => [s.span.spanID, s.depth, s.offset, s.service, s.parentSpanId, s.lastChild])).toEqual([
+      ['a', 0, 0, 'product-service', null, []],
+      ['b', 1, 100, 'product-service', 'a', [false]],
+      ['d', 2, 300, 'db-service', 'b', [false, true]],
+      ['e', 1, 700, 'db-service', 'a', [true]],
+      ['c', 0, 900, 'product-service', 'gone', []],
+    ]);
+    expect(waterfall).toMatchObject({
+      traceId: trace.traceID,
+      duration: 1_200,
+      services: ['db-service', 'product-service'],
+      errorCount: 0,
+    });
+  });
+
+  it('counts the failed spans and gives a trace without spans no length', () => {
+    const trace = fixture(FIXTURE_TRACE_IDS.productsOk);
+    const failed = {
+      ...trace,
+      spans: trace.spans.map((s, i) => (i === 1 ? { ...s, tags: [...s.tags, { key: 'error', type: 'bool', value: true }] } : s)),
+    };
+    expect(waterfallOf(failed).errorCount).toBe(1);
+    expect(
+      waterfallOf(failed)
+        .spans.filter((s) => s.error)
+        .map((s) => s.span.spanID),
+    ).toEqual([trace.spans[1]!.spanID]);
+    expect(waterfallOf({ ...trace, spans: [] })).toEqual({ traceId: trace.traceID, duration: 0, services: [], spans: [], errorCount: 0 });
   });
 });

@@ -55,6 +55,63 @@ export function spanTree(trace: JaegerTrace): SpanNode[] {
   return roots;
 }
 
+/** One span of a trace's waterfall (see {@link waterfallOf}). */
+export interface WaterfallSpan {
+  readonly span: JaegerSpan;
+  readonly service: string;
+  readonly parentSpanId: string | null;
+  /** 0 for a root, 1 for its children, ... */
+  readonly depth: number;
+  /** Microseconds since the trace's first span started. */
+  readonly offset: number;
+  readonly error: boolean;
+  /**
+   * Whether each span on the way down from below the root to this one (this one last) is
+   * the last child of its parent: `[]` for a root. What a drawn tree (`├─`, `└─`) needs.
+   */
+  readonly lastChild: readonly boolean[];
+}
+
+/** A trace laid out as a waterfall: its spans in display order, with what every view of it shows. */
+export interface Waterfall {
+  readonly traceId: string;
+  /** Microseconds from the first span's start to the last one's end; 0 for a trace without spans. */
+  readonly duration: number;
+  /** The services with a span in the trace, sorted. */
+  readonly services: string[];
+  /** Depth first through {@link spanTree}, children by start. */
+  readonly spans: WaterfallSpan[];
+  readonly errorCount: number;
+}
+
+/** The spans of a trace in waterfall order (parent before children, each subtree by start), with offsets and depths. */
+export function waterfallOf(trace: JaegerTrace): Waterfall {
+  const start = Math.min(...trace.spans.map((s) => s.startTime));
+  const end = Math.max(...trace.spans.map((s) => endOf(s)));
+  const spans: WaterfallSpan[] = [];
+  const visit = (node: SpanNode, lastChild: readonly boolean[]): void => {
+    const span = node.span;
+    spans.push({
+      span,
+      service: node.service,
+      parentSpanId: parentSpanId(span) ?? null,
+      depth: lastChild.length,
+      offset: span.startTime - start,
+      error: isErrorSpan(span),
+      lastChild,
+    });
+    node.children.forEach((child, i) => visit(child, [...lastChild, i === node.children.length - 1]));
+  };
+  for (const root of spanTree(trace)) visit(root, []);
+  return {
+    traceId: trace.traceID,
+    duration: trace.spans.length === 0 ? 0 : end - start,
+    services: [...new Set(spans.map((s) => s.service))].sort(),
+    spans,
+    errorCount: spans.filter((s) => s.error).length,
+  };
+}
+
 /** A stretch of time on the critical path, spent in one span's own work (microseconds). */
 export interface CriticalPathSegment {
   readonly spanID: string;

@@ -87,14 +87,20 @@ const nanos = (micros: number): string => (BigInt(Math.round(micros)) * 1000n).t
  * references links. Ids are hex and times decimal-string nanoseconds, as OTLP/JSON wants.
  */
 export function jaegerTracesToOtlp(traces: readonly JaegerTrace[]): OtlpTraceRequest {
-  const resources = new Map<string, { attributes: OtlpAttribute[]; scopes: Map<string, { scope: { name: string; version?: string }; spans: Record<string, unknown>[] }> }>();
+  const resources = new Map<
+    string,
+    { attributes: OtlpAttribute[]; scopes: Map<string, { scope: { name: string; version?: string }; spans: Record<string, unknown>[] }> }
+  >();
   for (const trace of traces) {
     for (const span of trace.spans) {
       const process = trace.processes[span.processID] ?? { serviceName: 'unknown', tags: [] };
       const resourceKey = JSON.stringify(process);
       const resource = resources.get(resourceKey) ?? {
-        attributes: [{ key: 'service.name', value: { stringValue: process.serviceName } }, ...attributes(process.tags.filter((t) => t.key !== 'service.name'))],
-        scopes: new Map(),
+        attributes: [
+          { key: 'service.name', value: { stringValue: process.serviceName } },
+          ...attributes(process.tags.filter((t) => t.key !== 'service.name')),
+        ],
+        scopes: new Map<string, { scope: { name: string; version?: string }; spans: Record<string, unknown>[] }>(),
       };
       resources.set(resourceKey, resource);
       const scopeName = String(tagValue(span, 'otel.scope.name') ?? '');
@@ -184,7 +190,9 @@ export function describeTraceReaderContract(makeReader: MakeTraceReader, label =
     });
 
     it('does list the services that reported spans', async () => {
-      expect(await reader().services()).toEqual(expect.arrayContaining(['auth-service', 'db-service', 'payment-service', 'product-service']));
+      expect(await reader().services()).toEqual(
+        expect.arrayContaining(['auth-service', 'db-service', 'payment-service', 'product-service']),
+      );
     });
 
     it('does list the operations of a service', async () => {
@@ -210,7 +218,12 @@ export function describeTraceReaderContract(makeReader: MakeTraceReader, label =
           }))
           .sort((a, b) => (a.spanID < b.spanID ? -1 : 1));
       expect(describeSpans(trace!)).toEqual(describeSpans(expected));
-      expect(tagValue(trace!.spans.find((s) => s.spanID === '6a4e2c8b0d1f3957')!, 'chaos.fault')).toBe('timeout');
+      expect(
+        tagValue(
+          trace!.spans.find((s) => s.spanID === '6a4e2c8b0d1f3957')!,
+          'chaos.fault',
+        ),
+      ).toBe('timeout');
       expect(errorSpans(trace!).map((s) => s.spanID)).toEqual(['b7ad6b7169203331', '00f067aa0ba902b7']);
       const roots = spanTree(trace!);
       expect(roots.map((r) => r.span.spanID)).toEqual(['b7ad6b7169203331']);
@@ -232,20 +245,30 @@ export function describeTraceReaderContract(makeReader: MakeTraceReader, label =
     });
 
     it('does narrow a search by operation', async () => {
-      expect(ids(await reader().findTraces({ service: 'product-service', operation: 'GET /cart', ...window }))).toEqual([FIXTURE_TRACE_IDS.cartDbTimeout]);
-    });
-
-    it('does narrow a search by tags, the error flag included', async () => {
-      expect(ids(await reader().findTraces({ service: 'db-service', tags: { error: 'true' }, ...window }))).toEqual([FIXTURE_TRACE_IDS.checkoutDbError]);
-      expect(ids(await reader().findTraces({ service: 'db-service', tags: { 'chaos.fault': 'timeout' }, ...window }))).toEqual([FIXTURE_TRACE_IDS.cartDbTimeout]);
-      expect(ids(await reader().findTraces({ service: 'product-service', tags: { 'http.response.status_code': '504' }, ...window }))).toEqual([
+      expect(ids(await reader().findTraces({ service: 'product-service', operation: 'GET /cart', ...window }))).toEqual([
         FIXTURE_TRACE_IDS.cartDbTimeout,
       ]);
     });
 
+    it('does narrow a search by tags, the error flag included', async () => {
+      expect(ids(await reader().findTraces({ service: 'db-service', tags: { error: 'true' }, ...window }))).toEqual([
+        FIXTURE_TRACE_IDS.checkoutDbError,
+      ]);
+      expect(ids(await reader().findTraces({ service: 'db-service', tags: { 'chaos.fault': 'timeout' }, ...window }))).toEqual([
+        FIXTURE_TRACE_IDS.cartDbTimeout,
+      ]);
+      expect(
+        ids(await reader().findTraces({ service: 'product-service', tags: { 'http.response.status_code': '504' }, ...window })),
+      ).toEqual([FIXTURE_TRACE_IDS.cartDbTimeout]);
+    });
+
     it('does narrow a search by span duration', async () => {
-      expect(ids(await reader().findTraces({ service: 'db-service', minDuration: 1500, ...window }))).toEqual([FIXTURE_TRACE_IDS.cartDbTimeout]);
-      expect(ids(await reader().findTraces({ service: 'db-service', minDuration: '20ms', maxDuration: '1s', ...window }))).toEqual([FIXTURE_TRACE_IDS.productsOk]);
+      expect(ids(await reader().findTraces({ service: 'db-service', minDuration: 1500, ...window }))).toEqual([
+        FIXTURE_TRACE_IDS.cartDbTimeout,
+      ]);
+      expect(ids(await reader().findTraces({ service: 'db-service', minDuration: '20ms', maxDuration: '1s', ...window }))).toEqual([
+        FIXTURE_TRACE_IDS.productsOk,
+      ]);
     });
 
     it('does honour the limit and the time range', async () => {

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@archaics/runtime';
-import { CART_ITEM_CORRUPTIONS, PRODUCT_CORRUPTIONS, corruptRecords, corruptedCount, type CartItemRecord, type ProductRecord } from './bad-data.ts';
+import {
+  CART_ITEM_CORRUPTIONS,
+  PRODUCT_CORRUPTIONS,
+  corruptRecords,
+  corruptedCount,
+  type CartItemRecord,
+  type ProductRecord,
+} from './bad-data.ts';
 
 const products: ProductRecord[] = [1, 2, 3, 4, 5].map((n) => ({ id: `p${n}`, name: `P${n}`, description: 'd', price: n * 10 + 0.99 }));
-const isCorrupt = (p: ProductRecord): boolean =>
-  !('id' in p) || p.name === null || typeof p.price !== 'number' || p.price < 0;
+const isCorrupt = (p: ProductRecord): boolean => !('id' in p) || p.name === null || typeof p.price !== 'number' || p.price < 0;
 
 describe(corruptedCount.name, () => {
   it('corrupts max(1, ceil(n × intensity / 10)) of n records, never more than n', () => {
@@ -49,8 +55,8 @@ describe(corruptRecords.name, () => {
     for (let seed = 0; seed < 100; seed++) {
       const [item] = corruptRecords(items, 10, CART_ITEM_CORRUPTIONS, seededRandom(seed)).records;
       if (!('product_id' in item!)) seen.add('missing product_id');
-      else if (item!.quantity === 'N/A') seen.add('non-numeric quantity');
-      else if (item!.quantity === -2) seen.add('negative quantity');
+      else if (item.quantity === 'N/A') seen.add('non-numeric quantity');
+      else if (item.quantity === -2) seen.add('negative quantity');
     }
     expect(seen.size).toBe(3);
     expect(items).toEqual([{ product_id: 'p1', quantity: 2 }]);

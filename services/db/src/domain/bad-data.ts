@@ -1,4 +1,4 @@
-import type { Product } from './product.ts';
+import type { Product } from '@archaics/contracts';
 
 /** A product as it may leave the service under the bad_data fault. */
 export type ProductRecord = Omit<Product, 'id' | 'name' | 'price'> & { id?: string; name: string | null; price: number | string };

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { MAX_LINE_QUANTITY, type CartItem } from '../domain/cart.ts';
+import { MAX_LINE_QUANTITY, type CartItem } from '@archaics/contracts';
 
 /** Why {@link CartRepository.add} refused a write. */
 export type AddRefusal = { reason: 'unknown_product' } | { reason: 'line_limit'; current: number };

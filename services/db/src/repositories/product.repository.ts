@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Product } from '../domain/product.ts';
+import type { Product } from '@archaics/contracts';
 
 interface ProductRow {
   id: string;

@@ -27,4 +27,7 @@ export function withBadData<R extends object>(
  * corrupted field goes out exactly as corrupted (the compiled serializer would coerce
  * or drop it, and reorders optional keys) while the schema still documents the shape.
  */
-export const corruptibleSerializer = () => (data: unknown): string => JSON.stringify(data);
+export const corruptibleSerializer =
+  () =>
+  (data: unknown): string =>
+    JSON.stringify(data);

@@ -1,10 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ErrorResponse } from '@archaics/contracts';
+import { ErrorResponse, MAX_LINE_QUANTITY } from '@archaics/contracts';
 import { badRequest, notFound } from '@archaics/server';
 import { CART_ITEM_CORRUPTIONS, type CartItemRecord } from '../domain/bad-data.ts';
-import { MAX_LINE_QUANTITY } from '../domain/cart.ts';
 import type { CartRepository } from '../repositories/cart.repository.ts';
 import { corruptibleSerializer, withBadData } from './bad-data.ts';
 import { AddToCartBody, BAD_DATA_NOTE, Cart, CartRecord, ClearCartBody, ClearedCart, UserId } from './schemas.ts';
@@ -35,9 +34,7 @@ export function registerCartRoutes(app: FastifyInstance, deps: CartRoutesDeps): 
       const refusal = deps.carts.add(user_id, product_id, quantity);
       if (refusal?.reason === 'unknown_product') throw notFound(`unknown product ${product_id}`);
       if (refusal?.reason === 'line_limit') {
-        throw badRequest(
-          `body.quantity would make the line of ${product_id} exceed ${MAX_LINE_QUANTITY} (it holds ${refusal.current})`,
-        );
+        throw badRequest(`body.quantity would make the line of ${product_id} exceed ${MAX_LINE_QUANTITY} (it holds ${refusal.current})`);
       }
       request.log.info({ cart: { user_id, product_id, quantity } }, `Added ${quantity} × ${product_id} to a cart`);
       return { user_id, items: deps.carts.items(user_id) };

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { MAX_LINE_QUANTITY } from '../domain/cart.ts';
+import { CartItem, MAX_LINE_QUANTITY, Product } from '@archaics/contracts';
 
 export const BAD_DATA_NOTE =
   'While a bad_data fault is injected, some records of this answer are corrupted on purpose (see the fault table of SPEC §2).';
@@ -7,20 +7,12 @@ export const BAD_DATA_NOTE =
 export const UserId = Type.String({ minLength: 1, maxLength: 128, description: 'the owner of the cart (the JWT subject)' });
 export const ProductId = Type.String({ minLength: 1, maxLength: 64, examples: ['p1'] });
 
-/** A product as the catalogue holds it. */
-export const Product = Type.Object({
-  id: Type.String({ examples: ['p1'] }),
-  name: Type.String({ examples: ['Laptop'] }),
-  description: Type.String(),
-  price: Type.Number({ description: 'USD, two decimals', examples: [999.99] }),
-});
-
-/** A product as it leaves the service: the same shape, loosened so corrupted fields go out unchanged. */
+/** A product as it leaves the service: the contract's {@link Product}, loosened so corrupted fields go out unchanged. */
 export const ProductRecord = Type.Object(
   {
     id: Type.Optional(Type.String({ description: 'missing in a corrupted record' })),
     name: Type.Union([Type.String(), Type.Null()], { description: 'null in a corrupted record' }),
-    description: Type.String(),
+    description: Product.properties.description,
     price: Type.Union([Type.Number(), Type.String()], {
       description: 'USD with two decimals; negative or a string such as "N/A" in a corrupted record',
     }),
@@ -28,16 +20,11 @@ export const ProductRecord = Type.Object(
   { description: `A product {id, name, description, price}. ${BAD_DATA_NOTE}` },
 );
 
-export const CartItem = Type.Object({
-  product_id: Type.String(),
-  quantity: Type.Integer({ minimum: 1, maximum: MAX_LINE_QUANTITY }),
-});
-
 export const CartItemRecord = Type.Object(
   {
     product_id: Type.Optional(Type.String({ description: 'missing in a corrupted record' })),
     quantity: Type.Union([Type.Integer(), Type.String()], {
-      description: '1..999; negative or a string such as "N/A" in a corrupted record',
+      description: `1..${MAX_LINE_QUANTITY}; negative or a string such as "N/A" in a corrupted record`,
     }),
   },
   { description: `A cart line. ${BAD_DATA_NOTE}` },

@@ -10,10 +10,16 @@ afterEach(async () => h?.close());
 
 const checkout = (headers: Record<string, string> = ALICE, payload?: object) =>
   h.app.inject({ method: 'POST', url: '/create-checkout-session', headers, ...(payload ? { payload } : {}) });
-const fillCart = () => h.dbState.carts.set('u-alice', [{ product_id: 'p2', quantity: 3 }, { product_id: 'p4', quantity: 1 }]);
+const fillCart = () =>
+  h.dbState.carts.set('u-alice', [
+    { product_id: 'p2', quantity: 3 },
+    { product_id: 'p4', quantity: 1 },
+  ]);
 const stripeMetric = async (outcome: string): Promise<number> => {
   const text = (await h.app.inject({ url: '/metrics' })).body;
-  const match = new RegExp(`upstream_requests_total\\{service="payment-service",upstream="stripe",outcome="${outcome}"\\} (\\d+)`).exec(text);
+  const match = new RegExp(`upstream_requests_total\\{service="payment-service",upstream="stripe",outcome="${outcome}"\\} (\\d+)`).exec(
+    text,
+  );
   return match ? Number(match[1]) : 0;
 };
 
@@ -47,10 +53,12 @@ describe(StripeGateway.name, () => {
     expect(h.dbState.carts.has('u-alice')).toBe(true);
     expect(h.db.requestsTo('POST', '/cart/clear')).toHaveLength(0);
     expect(await stripeMetric('success')).toBe(1);
-    expect(h.logs.find((l) => l.level === 'DEBUG' && String(l.message).startsWith('stripe checkout session created: cs_test_fake1 in'))).toBeDefined();
+    expect(
+      h.logs.find((l) => l.level === 'DEBUG' && String(l.message).startsWith('stripe checkout session created: cs_test_fake1 in')),
+    ).toBeDefined();
   });
 
-  it('sends Stripe an idempotency key derived from the client\'s, and creates one session for a repeated key', async () => {
+  it("sends Stripe an idempotency key derived from the client's, and creates one session for a repeated key", async () => {
     h = await startPayment({ stripe: true });
     fillCart();
     const headers = { ...ALICE, 'idempotency-key': 'checkout-7' };

@@ -106,9 +106,7 @@ export class StripeGateway implements CheckoutGateway {
     });
     let outcome: UpstreamOutcome = 'success';
     try {
-      const session = await context.with(trace.setSpan(context.active(), span), () =>
-        this.breaker.execute(() => this.create(checkout)),
-      );
+      const session = await context.with(trace.setSpan(context.active(), span), () => this.breaker.execute(() => this.create(checkout)));
       logger.debug(`${UPSTREAM} checkout session created: ${session.id} in ${(performance.now() - started).toFixed(1)}ms`);
       return session;
     } catch (error) {

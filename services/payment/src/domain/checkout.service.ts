@@ -60,7 +60,9 @@ export class CheckoutService {
     return this.keyLock.run(idempotencyScope(user.user_id, key), async () => {
       const stored = this.deps.repository.findIdempotent(user.user_id, key);
       if (stored) {
-        this.deps.logger.info(`checkout replayed for an Idempotency-Key of user ${user.user_id} (session ${String(stored.body.session_id)})`);
+        this.deps.logger.info(
+          `checkout replayed for an Idempotency-Key of user ${user.user_id} (session ${String(stored.body.session_id)})`,
+        );
         return { ...stored, replayed: true };
       }
       return { ...(await this.create(user, request, key)), replayed: false };
@@ -114,7 +116,11 @@ export class CheckoutService {
       throw dbServiceBadData(`refusing to charge a cart with invalid records (${describeIssues(priced.issues)})`);
     }
     if (priced.amountTotal > MAX_AMOUNT_CENTS) {
-      throw new AppError(400, 'amount_too_large', `the cart totals ${priced.amountTotal} cents; at most ${MAX_AMOUNT_CENTS} can be charged`);
+      throw new AppError(
+        400,
+        'amount_too_large',
+        `the cart totals ${priced.amountTotal} cents; at most ${MAX_AMOUNT_CENTS} can be charged`,
+      );
     }
     const session = await gateway.createSession({
       userId: user.user_id,

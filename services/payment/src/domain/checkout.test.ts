@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { priceCheckout, toCents } from './checkout.ts';
-import { checkCartItems, checkProducts } from '@archaics/contracts';
+import { priceCheckout } from './checkout.ts';
+import { checkCartItems, checkProducts } from '@archaics/contracts/validate';
 
 const catalogue = checkProducts([
   { id: 'p1', name: 'Laptop', price: 999.99 },
@@ -10,7 +10,13 @@ const catalogue = checkProducts([
 
 describe(priceCheckout.name, () => {
   it('prices every line in integer cents', () => {
-    const priced = priceCheckout(checkCartItems([{ product_id: 'p2', quantity: 3 }, { product_id: 'p1', quantity: 1 }]), catalogue);
+    const priced = priceCheckout(
+      checkCartItems([
+        { product_id: 'p2', quantity: 3 },
+        { product_id: 'p1', quantity: 1 },
+      ]),
+      catalogue,
+    );
     expect(priced).toEqual({
       ok: true,
       amountTotal: 105996,
@@ -22,24 +28,29 @@ describe(priceCheckout.name, () => {
   });
 
   it('refuses the whole checkout when one cart item is corrupted', () => {
-    const priced = priceCheckout(checkCartItems([{ product_id: 'p1', quantity: 1 }, { product_id: 'p2', quantity: -1 }]), catalogue);
+    const priced = priceCheckout(
+      checkCartItems([
+        { product_id: 'p1', quantity: 1 },
+        { product_id: 'p2', quantity: -1 },
+      ]),
+      catalogue,
+    );
     expect(priced).toEqual({ ok: false, issues: [{ record: 'p2', reason: 'quantity is not a positive integer' }] });
   });
 
-  it('refuses when an item\'s product record is corrupted or missing', () => {
-    const priced = priceCheckout(checkCartItems([{ product_id: 'p3', quantity: 1 }, { product_id: 'p9', quantity: 1 }]), catalogue);
+  it("refuses when an item's product record is corrupted or missing", () => {
+    const priced = priceCheckout(
+      checkCartItems([
+        { product_id: 'p3', quantity: 1 },
+        { product_id: 'p9', quantity: 1 },
+      ]),
+      catalogue,
+    );
     expect(priced.ok).toBe(false);
     expect(!priced.ok && priced.issues.map((i) => i.record)).toEqual(['p3', 'p9']);
   });
 
   it('ignores corrupted records of products that are not in the cart', () => {
     expect(priceCheckout(checkCartItems([{ product_id: 'p1', quantity: 2 }]), catalogue)).toMatchObject({ ok: true, amountTotal: 199998 });
-  });
-});
-
-describe(toCents.name, () => {
-  it('rounds float dollars to whole cents', () => {
-    expect(toCents(19.99)).toBe(1999);
-    expect(toCents(1.005)).toBe(100);
   });
 });

@@ -1,4 +1,4 @@
-import type { CartItem, Checked, Product, RecordIssue } from '@archaics/contracts';
+import { toCents, withProducts, type CartItem, type Checked, type Product, type RecordIssue } from '@archaics/contracts';
 
 /** One priced line of a checkout, amounts in cents. */
 export interface CheckoutLine {
@@ -12,12 +12,7 @@ export interface CheckoutLine {
 /** The largest amount Stripe accepts for one Checkout Session, in cents ($999,999.99). */
 export const MAX_AMOUNT_CENTS = 99_999_999;
 
-/** Whole cents of a USD amount (prices are kept in dollars by the db). */
-export const toCents = (dollars: number): number => Math.round(dollars * 100);
-
-export type PricedCheckout =
-  | { ok: true; lines: CheckoutLine[]; amountTotal: number }
-  | { ok: false; issues: RecordIssue[] };
+export type PricedCheckout = { ok: true; lines: CheckoutLine[]; amountTotal: number } | { ok: false; issues: RecordIssue[] };
 
 /**
  * Prices a cart for charging. Unlike a cart display, nothing may be dropped: a corrupted
@@ -26,17 +21,18 @@ export type PricedCheckout =
  * products that are not in the cart do not matter.
  */
 export function priceCheckout(items: Checked<CartItem>, products: Checked<Product>): PricedCheckout {
-  const issues: RecordIssue[] = [...items.issues];
-  const byId = new Map(products.valid.map((product) => [product.id, product]));
+  const joined = withProducts(items.valid, products.valid);
+  const issues: RecordIssue[] = [...items.issues, ...joined.issues];
   const lines: CheckoutLine[] = [];
-  for (const item of items.valid) {
-    const product = byId.get(item.product_id);
-    if (!product) {
-      issues.push({ record: item.product_id.slice(0, 64), reason: 'product missing from the catalogue or its record is invalid' });
-      continue;
-    }
+  for (const { item, product } of joined.priced) {
     const unitAmount = toCents(product.price);
-    lines.push({ product_id: product.id, name: product.name, unit_amount: unitAmount, quantity: item.quantity, amount: unitAmount * item.quantity });
+    lines.push({
+      product_id: product.id,
+      name: product.name,
+      unit_amount: unitAmount,
+      quantity: item.quantity,
+      amount: unitAmount * item.quantity,
+    });
   }
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, lines, amountTotal: lines.reduce((sum, line) => sum + line.amount, 0) };

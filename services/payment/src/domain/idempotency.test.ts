@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { idempotencyScope, stripeIdempotencyKey } from './idempotency.ts';
 
 describe(stripeIdempotencyKey.name, () => {
-  it('is stable for a user and key, differs between users, and fits Stripe\'s 255 characters', () => {
+  it("is stable for a user and key, differs between users, and fits Stripe's 255 characters", () => {
     const key = stripeIdempotencyKey('u1', 'order-42');
     expect(key).toBe(stripeIdempotencyKey('u1', 'order-42'));
     expect(key).not.toBe(stripeIdempotencyKey('u2', 'order-42'));

@@ -55,7 +55,12 @@ describe(PaymentRepository.name, () => {
     const repo = PaymentRepository.open(':memory:', () => Date.parse('2026-02-02T00:00:00.000Z'));
     repo.saveSession(session('s1', { mode: 'stripe', status: 'open', completed_at: null }));
     repo.completeSession(session('s1'));
-    expect(repo.findSession('s1')).toMatchObject({ status: 'complete', cart_cleared: true, completed_at: '2026-02-02T00:00:00.000Z', mode: 'stripe' });
+    expect(repo.findSession('s1')).toMatchObject({
+      status: 'complete',
+      cart_cleared: true,
+      completed_at: '2026-02-02T00:00:00.000Z',
+      mode: 'stripe',
+    });
     repo.completeSession(session('s2', { mode: 'stripe', items: [] }));
     expect(repo.findSession('s2')).toMatchObject({ status: 'complete', cart_cleared: true, user_id: 'u1' });
   });

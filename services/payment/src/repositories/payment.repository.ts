@@ -74,7 +74,7 @@ export class PaymentRepository {
     const row = this.db
       .prepare('SELECT status_code, body FROM idempotency_keys WHERE user_id = ? AND key = ? AND created_ms > ?')
       .get(userId, key, this.now() - IDEMPOTENCY_TTL_MS) as { status_code: number; body: string } | undefined;
-    return row ? ({ status: row.status_code, body: JSON.parse(row.body) } as StoredAnswer) : undefined;
+    return row ? ({ status: row.status_code, body: JSON.parse(row.body) as unknown } as StoredAnswer) : undefined;
   }
 
   /** Records a new session and, in the same transaction, the answer stored under its idempotency key. */

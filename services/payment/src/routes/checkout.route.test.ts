@@ -14,7 +14,12 @@ afterEach(async () => {
 });
 
 const checkout = (headers: Record<string, string> = ALICE, payload?: unknown) =>
-  h.app.inject({ method: 'POST', url: '/create-checkout-session', headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+  h.app.inject({
+    method: 'POST',
+    url: '/create-checkout-session',
+    headers,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
 const fillCart = (userId = 'u-alice') =>
   h.dbState.carts.set(userId, [
     { product_id: 'p2', quantity: 3 },
@@ -196,11 +201,15 @@ describe(registerCheckoutRoute.name, () => {
     const realFault = { kind: 'status', status: 500 } as const;
     // Only the clear fails: the cart and catalogue reads have happened by then.
     const original = h.dbState.handle.bind(h.dbState);
-    h.dbState.handle = (request) => (request.path === '/cart/clear' ? { status: realFault.status, body: { error: 'boom' } } : original(request));
+    h.dbState.handle = (request) =>
+      request.path === '/cart/clear' ? { status: realFault.status, body: { error: 'boom' } } : original(request);
     const res = await checkout();
     expect(res.statusCode).toBe(201);
     expect(clear.requestsTo('POST', '/cart/clear')).toHaveLength(2);
-    const errors = h.logs.records().filter((l) => l.level === 'ERROR').map((l) => String(l.message));
+    const errors = h.logs
+      .records()
+      .filter((l) => l.level === 'ERROR')
+      .map((l) => String(l.message));
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/^cart clear after checkout cs_sim_\S+ failed \(attempt 1 of 2\)/);
     expect(errors[1]).toContain('session kept with cart_cleared=false');
@@ -260,7 +269,7 @@ describe(registerCheckoutRoute.name, () => {
     expect(warn?.trace_id).toBe(res.headers['x-trace-id']);
   });
 
-  it('sends traceparent and X-Trace-ID with the response\'s trace id to every upstream', async () => {
+  it("sends traceparent and X-Trace-ID with the response's trace id to every upstream", async () => {
     h = await startPayment();
     fillCart();
     const res = await checkout();

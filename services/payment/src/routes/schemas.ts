@@ -8,7 +8,7 @@ export const CheckoutBody = Type.Object(
     success_url: Type.Optional(RedirectUrl('after paying ({CHECKOUT_SESSION_ID} is replaced by Stripe)')),
     cancel_url: Type.Optional(RedirectUrl('when they give up')),
   },
-  { description: 'Optional; other fields are ignored. The cart is read from db-service for the token\'s user.' },
+  { description: "Optional; other fields are ignored. The cart is read from db-service for the token's user." },
 );
 
 export const CheckoutHeaders = Type.Object({

@@ -33,7 +33,7 @@ async function openStripeSession(): Promise<string> {
 }
 
 describe(registerWebhookRoute.name, () => {
-  it('clears the buyer\'s cart on a verified checkout.session.completed, once', async () => {
+  it("clears the buyer's cart on a verified checkout.session.completed, once", async () => {
     h = await startPayment({ stripe: true });
     const sessionId = await openStripeSession();
     expect(h.dbState.carts.has('u-alice')).toBe(true);
@@ -48,7 +48,7 @@ describe(registerWebhookRoute.name, () => {
     expect(h.db.requestsTo('POST', '/cart/clear')).toHaveLength(1);
   });
 
-  it('uses the recorded buyer of a known session rather than the event\'s metadata', async () => {
+  it("uses the recorded buyer of a known session rather than the event's metadata", async () => {
     h = await startPayment({ stripe: true });
     const sessionId = await openStripeSession();
     await deliver(completed(sessionId, 'u-bob'));
@@ -75,7 +75,11 @@ describe(registerWebhookRoute.name, () => {
     h = await startPayment({ stripe: true });
     const payload = completed('cs_test_1', 'u-alice');
     const wrongSecret = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_other' });
-    const stale = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET, timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const stale = Stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret: WEBHOOK_SECRET,
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    });
     const good = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
     for (const res of [
       await deliver(payload, wrongSecret),
@@ -94,7 +98,12 @@ describe(registerWebhookRoute.name, () => {
     h = await startPayment({ stripe: true });
     const payload = completed('cs_test_plain', 'u-alice');
     const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-    const res = await h.app.inject({ method: 'POST', url: '/webhook/stripe', headers: { 'content-type': 'text/plain', 'stripe-signature': signature }, payload });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/webhook/stripe',
+      headers: { 'content-type': 'text/plain', 'stripe-signature': signature },
+      payload,
+    });
     expect(res.statusCode).toBe(200);
   });
 

@@ -1,41 +1,22 @@
-import type { CartItem, Product, RecordIssue } from '@archaics/contracts';
-
-export interface CartLine {
-  product_id: string;
-  name: string;
-  price: number;
-  quantity: number;
-  subtotal: number;
-}
-
-export interface PricedCart {
-  user_id: string;
-  items: CartLine[];
-  total: number;
-}
-
-/** Whole cents of a USD amount (prices are kept in dollars by the db). */
-export const toCents = (dollars: number): number => Math.round(dollars * 100);
+import { toCents, withProducts, type CartItem, type CartLine, type PricedCart, type Product, type RecordIssue } from '@archaics/contracts';
 
 /**
  * Prices a cart from the catalogue: each item gets its product's name and price, a
  * subtotal, and the cart a total (computed in cents, so 3 × 19.99 is 59.97). An item whose
  * product is not in the (checked) catalogue cannot be priced and is refused.
  */
-export function priceCart(userId: string, items: readonly CartItem[], products: readonly Product[]): {
+export function priceCart(
+  userId: string,
+  items: readonly CartItem[],
+  products: readonly Product[],
+): {
   cart: PricedCart;
   issues: RecordIssue[];
 } {
-  const byId = new Map(products.map((product) => [product.id, product]));
+  const { priced, issues } = withProducts(items, products);
   const lines: CartLine[] = [];
-  const issues: RecordIssue[] = [];
   let totalCents = 0;
-  for (const item of items) {
-    const product = byId.get(item.product_id);
-    if (!product) {
-      issues.push({ record: item.product_id.slice(0, 64), reason: 'product missing from the catalogue or its record is invalid' });
-      continue;
-    }
+  for (const { item, product } of priced) {
     const subtotalCents = toCents(product.price) * item.quantity;
     totalCents += subtotalCents;
     lines.push({

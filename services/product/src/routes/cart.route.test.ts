@@ -10,7 +10,7 @@ const add = (body: unknown, headers: Record<string, string> = ALICE) =>
   h.app.inject({ method: 'POST', url: '/cart/add', headers, payload: body as Record<string, unknown> });
 
 describe(registerCartRoutes.name, () => {
-  it('adds to the token user\'s cart and answers the priced cart', async () => {
+  it("adds to the token user's cart and answers the priced cart", async () => {
     h = await startProduct();
     await add({ product_id: 'p2', quantity: 2 });
     const res = await add({ product_id: 'p1', quantity: 1, user_id: 'u-bob' });
@@ -87,7 +87,10 @@ describe(registerCartRoutes.name, () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-degraded']).toBe('bad_data');
     expect(res.json()).toMatchObject({ items: [{ product_id: 'p1', subtotal: 999.99 }], total: 999.99 });
-    const warnings = h.logs.records().filter((l) => l.level === 'WARN').map((l) => String(l.message));
+    const warnings = h.logs
+      .records()
+      .filter((l) => l.level === 'WARN')
+      .map((l) => String(l.message));
     expect(warnings).toContain(
       'db-service bad data: dropped 3 of 5 cart items (#1: product_id is missing; p3: quantity is not a positive integer; p4: quantity is not a number)',
     );
@@ -105,7 +108,10 @@ describe(registerCartRoutes.name, () => {
 
   it('clears the cart and says how many items went', async () => {
     h = await startProduct();
-    h.dbState.carts.set('u-alice', [{ product_id: 'p1', quantity: 1 }, { product_id: 'p2', quantity: 1 }]);
+    h.dbState.carts.set('u-alice', [
+      { product_id: 'p1', quantity: 1 },
+      { product_id: 'p2', quantity: 1 },
+    ]);
     const res = await h.app.inject({ method: 'POST', url: '/cart/clear', headers: ALICE });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ user_id: 'u-alice', items: [], cleared: 2 });

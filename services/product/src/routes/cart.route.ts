@@ -1,9 +1,9 @@
-import { type CartItem, type Checked, ErrorResponse, upstreamErrors } from '@archaics/contracts';
+import { type CartItem, type Checked, ErrorResponse, PricedCart, upstreamErrors } from '@archaics/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { priceCart, type PricedCart } from '../domain/cart.ts';
+import { priceCart } from '../domain/cart.ts';
 import { dbServiceBadData, type Authenticator, type DbServiceClient } from '@archaics/business-clients';
-import { AddToCartBody, ClearedCart, DEGRADED_NOTE, PricedCart as PricedCartSchema } from './schemas.ts';
+import { AddToCartBody, ClearedCart, DEGRADED_NOTE } from './schemas.ts';
 
 /**
  * Prices checked cart items with the catalogue. Items dropped on the way (invalid
@@ -35,7 +35,7 @@ export function registerCartRoutes(app: FastifyInstance, deps: { authenticate: A
         description: `Quantity 1..99 (else 400); unknown product 404. Answers the priced cart. ${DEGRADED_NOTE}`,
         security: [{ bearer: [] }],
         body: AddToCartBody,
-        response: { 200: PricedCartSchema, 400: ErrorResponse, 404: ErrorResponse, ...upstreamErrors },
+        response: { 200: PricedCart, 400: ErrorResponse, 404: ErrorResponse, ...upstreamErrors },
       },
     },
     async (request, reply) => {
@@ -54,7 +54,7 @@ export function registerCartRoutes(app: FastifyInstance, deps: { authenticate: A
         summary: 'The priced cart',
         description: DEGRADED_NOTE,
         security: [{ bearer: [] }],
-        response: { 200: PricedCartSchema, ...upstreamErrors },
+        response: { 200: PricedCart, ...upstreamErrors },
       },
     },
     async (request, reply) => {

@@ -2,8 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Authenticator, DbServiceClient } from '@archaics/business-clients';
-import { upstreamErrors } from '@archaics/contracts';
-import { DEGRADED_NOTE, Product } from './schemas.ts';
+import { Product, upstreamErrors } from '@archaics/contracts';
+import { DEGRADED_NOTE } from './schemas.ts';
 
 /** `GET /products`: the catalogue, checked record by record. */
 export function registerProductRoutes(app: FastifyInstance, deps: { authenticate: Authenticator; db: DbServiceClient }): void {

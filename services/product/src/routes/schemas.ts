@@ -1,25 +1,5 @@
 import { Type } from '@sinclair/typebox';
-
-export const Product = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  description: Type.String(),
-  price: Type.Number({ description: 'USD' }),
-});
-
-export const CartLine = Type.Object({
-  product_id: Type.String(),
-  name: Type.String(),
-  price: Type.Number(),
-  quantity: Type.Integer(),
-  subtotal: Type.Number(),
-});
-
-export const PricedCart = Type.Object({
-  user_id: Type.String(),
-  items: Type.Array(CartLine),
-  total: Type.Number({ description: 'USD' }),
-});
+import { CartLine } from '@archaics/contracts';
 
 export const AddToCartBody = Type.Object(
   {
