@@ -16,10 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_STACK, startSupervisor, type Supervisor } from '../apps/cli/src/index.ts';
-import { resolveChaosToken } from '../packages/runtime/src/index.ts';
-import { BUSINESS_SERVICES, SERVICE_PORTS, type BusinessService, type FaultType, type Incident } from '../packages/contracts/src/index.ts';
-import { loadScenario, runScenario } from '../load/src/index.ts';
+import { DEFAULT_STACK, startSupervisor, type Supervisor } from '@archaics/cli';
+import { StackClient, StackRefusedError, StackUnreachableError, type DetectorAnomaly, type FaultParams } from '@archaics/client';
+import { resolveChaosToken } from '@archaics/runtime';
+import { BUSINESS_SERVICES, SERVICE_PORTS, type BusinessService, type FaultType, type Incident } from '@archaics/contracts';
+import { loadScenario, runScenario } from '@archaics/load';
 import { benchInt } from './lib/bench-settings.ts';
 import { machine } from './lib/machine.ts';
 import { fixed, markdownTable, median } from './lib/markdown-table.ts';
@@ -74,50 +75,66 @@ interface Run {
 }
 
 class Stack {
+  readonly client: StackClient;
+
   constructor(
     readonly supervisor: Supervisor,
     readonly token: string,
     readonly home: string,
-  ) {}
+  ) {
+    const services = Object.fromEntries(BUSINESS_SERVICES.map((service) => [service, this.url(service)]));
+    this.client = new StackClient({
+      token,
+      home,
+      targets: { services, detector: this.url('anomaly-detector'), operator: this.url('ai-operator') },
+    });
+  }
 
   url(name: BusinessService | 'anomaly-detector' | 'ai-operator'): string {
     return `http://127.0.0.1:${SERVICE_PORTS[name] + settings.offset}`;
   }
 
-  async json<T>(url: string, init: RequestInit = {}): Promise<T> {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
-    return (await res.json()) as T;
+  /** Injects a fault; the HTTP status of the answer, 0 when there was none (a crash may take the process down first). */
+  async inject(service: BusinessService, fault: FaultParams): Promise<number> {
+    return statusOf(this.client.services.inject(service, fault, { reason: REASON }));
   }
 
-  async post(service: BusinessService, path: string): Promise<number> {
-    const res = await fetch(`${this.url(service)}${path}`, { method: 'POST', headers: { authorization: `Bearer ${this.token}`, 'x-archaics-reason': 'aiops bench' }, signal: AbortSignal.timeout(5000) });
-    await res.arrayBuffer();
-    return res.status;
+  async reset(service: BusinessService): Promise<number> {
+    return statusOf(this.client.services.reset(service, { reason: REASON }));
   }
 
-  async anomalies(): Promise<Array<{ id: string; opened_at: string; closed_at: string | null; services: string[] }>> {
-    return (await this.json<{ anomalies: Array<{ id: string; opened_at: string; closed_at: string | null; services: string[] }> }>(`${this.url('anomaly-detector')}/anomalies?limit=200`)).anomalies;
+  async anomalies(): Promise<readonly DetectorAnomaly[]> {
+    return (await this.client.detector.anomalies({ limit: 200 })).anomalies;
   }
 
   async incidents(): Promise<Incident[]> {
-    const body = await this.json<Incident[] | { incidents: Incident[] }>(`${this.url('ai-operator')}/incidents?limit=500`);
-    return Array.isArray(body) ? body : body.incidents;
+    return this.client.operator.incidents({ limit: 500 });
   }
 
   /** Every business service answers /health 200 with no fault. */
   async allHealthy(): Promise<boolean> {
     const answers = await Promise.all(
-      BUSINESS_SERVICES.map(async (service) => {
-        try {
-          const res = await fetch(`${this.url(service)}/health`, { signal: AbortSignal.timeout(1500) });
-          const body = (await res.json()) as { failure: unknown };
-          return res.status === 200 && body.failure === null;
-        } catch {
-          return false;
-        }
-      }),
+      BUSINESS_SERVICES.map((service) =>
+        this.client.services.health(service, { timeoutMs: 1500 }).then(
+          (health) => health.failure === null,
+          () => false,
+        ),
+      ),
     );
     return answers.every(Boolean);
+  }
+}
+
+const REASON = 'aiops bench';
+
+async function statusOf(call: Promise<unknown>): Promise<number> {
+  try {
+    await call;
+    return 200;
+  } catch (error) {
+    if (error instanceof StackRefusedError) return error.status;
+    if (error instanceof StackUnreachableError) return 0;
+    throw error;
   }
 }
 
@@ -137,7 +154,7 @@ async function until<T>(what: () => Promise<T | undefined | null | false>, timeo
 
 async function quiet(stack: Stack): Promise<void> {
   // Reset anything left, then wait for every service healthy and no open anomaly.
-  for (const service of BUSINESS_SERVICES) await stack.post(service, '/reset').catch(() => 0);
+  for (const service of BUSINESS_SERVICES) await stack.reset(service);
   await until(async () => (await stack.allHealthy()) && (await stack.anomalies()).every((a) => a.closed_at !== null), 60_000, 1000);
   await sleep(2 * INTERVAL_S * 1000);
 }
@@ -149,25 +166,42 @@ const COOLDOWN_MS = 10_000;
 async function runFault(stack: Stack, service: BusinessService, type: FaultType, probability: number, withOperator: boolean): Promise<Run> {
   const wait = (lastRunEnd.get(service) ?? 0) + COOLDOWN_MS - Date.now();
   if (wait > 0) await sleep(wait);
-  const run: Run = { service, type, probability, detectedMs: null, anomalyServices: [], incidentId: null, rootCause: null, rank: null, actions: [], mitigatedMs: null, healthyMs: null, resolved: false };
+  const run: Run = {
+    service,
+    type,
+    probability,
+    detectedMs: null,
+    anomalyServices: [],
+    incidentId: null,
+    rootCause: null,
+    rank: null,
+    actions: [],
+    mitigatedMs: null,
+    healthyMs: null,
+    resolved: false,
+  };
   const before = new Set((await stack.anomalies()).map((a) => a.id));
   const incidentsBefore = new Set((await stack.incidents().catch(() => [])).map((i) => i.id));
   const injectedAt = Date.now();
   // cpu at intensity 8 (8 × 10 % of each core): intensity 1 is 0.2 cores in all, which the
   // operator does not blame on a shared 2-core machine (the detector does see it).
   const intensity = type === 'cpu' ? 8 : 1;
-  const status = await stack.post(service, `/inject-failure?type=${type}&intensity=${intensity}&probability=${probability}`).catch(() => 0);
+  const status = await stack.inject(service, { type, intensity, probability });
   if (status !== 200 && !(type === 'crash' && status === 0)) log(`inject ${service} ${type}: HTTP ${status}`);
   const anomaly = await until(async () => (await stack.anomalies()).find((a) => !before.has(a.id)), DETECT_TIMEOUT_MS);
   if (anomaly) {
     run.detectedMs = Date.parse(anomaly.opened_at) - injectedAt;
-    run.anomalyServices = anomaly.services;
+    run.anomalyServices = [...anomaly.services];
   }
   if (withOperator && anomaly) {
-    const incident = await until(async () => {
-      const found = (await stack.incidents()).find((i) => !incidentsBefore.has(i.id));
-      return found && ['resolved', 'escalated', 'dry_run'].includes(found.status) ? found : undefined;
-    }, MITIGATE_TIMEOUT_MS, 500);
+    const incident = await until(
+      async () => {
+        const found = (await stack.incidents()).find((i) => !incidentsBefore.has(i.id));
+        return found && ['resolved', 'escalated', 'dry_run'].includes(found.status) ? found : undefined;
+      },
+      MITIGATE_TIMEOUT_MS,
+      500,
+    );
     if (incident) {
       run.incidentId = incident.id;
       run.rootCause = incident.root_cause;
@@ -194,8 +228,31 @@ async function main(): Promise<void> {
   const info = machine();
   const home = mkdtempSync(join(tmpdir(), 'archaics-aiops-bench-'));
   const token = resolveChaosToken({}, home);
-  const env: Record<string, string | undefined> = { ...process.env, AUTH_SCRYPT_N: '1024', BASELINE_SAMPLES: String(settings.baseline), SCRAPE_INTERVAL_S: String(INTERVAL_S), OPERATOR_MODE: 'auto', LLM_PROVIDER: 'none', OPERATOR_COOLDOWN_S: String(COOLDOWN_MS / 1000), OPERATOR_MAX_ACTIONS_PER_MINUTE: '20' };
-  for (const name of ['AUTH_SERVICE_URL', 'DB_SERVICE_URL', 'PRODUCT_SERVICE_URL', 'PAYMENT_SERVICE_URL', 'AI_OPERATOR_URL', 'ANOMALY_DETECTOR_URL', 'CHAOS_TOKEN', 'PROMETHEUS_URL', 'JAEGER_URL', 'LOKI_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'TELEMETRY_QUERY_URL']) delete env[name];
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    AUTH_SCRYPT_N: '1024',
+    BASELINE_SAMPLES: String(settings.baseline),
+    SCRAPE_INTERVAL_S: String(INTERVAL_S),
+    OPERATOR_MODE: 'auto',
+    LLM_PROVIDER: 'none',
+    OPERATOR_COOLDOWN_S: String(COOLDOWN_MS / 1000),
+    OPERATOR_MAX_ACTIONS_PER_MINUTE: '20',
+  };
+  for (const name of [
+    'AUTH_SERVICE_URL',
+    'DB_SERVICE_URL',
+    'PRODUCT_SERVICE_URL',
+    'PAYMENT_SERVICE_URL',
+    'AI_OPERATOR_URL',
+    'ANOMALY_DETECTOR_URL',
+    'CHAOS_TOKEN',
+    'PROMETHEUS_URL',
+    'JAEGER_URL',
+    'LOKI_URL',
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    'TELEMETRY_QUERY_URL',
+  ])
+    delete env[name];
   log(`starting the stack on ports + ${settings.offset} in ${home}`);
   const supervisor = await startSupervisor({
     home,
@@ -213,9 +270,15 @@ async function main(): Promise<void> {
   try {
     await supervisor.waitHealthy(60_000);
     const targets = { auth: stack.url('auth-service'), product: stack.url('product-service'), payment: stack.url('payment-service') };
-    background = runScenario(loadScenario('normal'), { targets, overrides: { duration: '7200s' }, signal: load.signal }).catch((error: Error) => log(`load: ${error.message}`));
+    background = runScenario(loadScenario('normal'), { targets, overrides: { duration: '7200s' }, signal: load.signal }).catch(
+      (error: Error) => log(`load: ${error.message}`),
+    );
     log(`learning a baseline of ${settings.baseline} intervals under the normal scenario`);
-    const trained = await until(async () => (await stack.json<{ trained: boolean }>(`${stack.url('anomaly-detector')}/health`)).trained, 30_000 + settings.baseline * INTERVAL_S * 3000, 1000);
+    const trained = await until(
+      async () => (await stack.client.detector.health()).trained,
+      30_000 + settings.baseline * INTERVAL_S * 3000,
+      1000,
+    );
     if (!trained) throw new Error('the detector did not learn its baseline');
 
     log(`fault-free normal load for ${settings.calmS} s`);
@@ -227,25 +290,40 @@ async function main(): Promise<void> {
     const spikeStart = Date.now();
     await runScenario(loadScenario('spike'), { targets });
     await sleep(3 * INTERVAL_S * 1000);
-    falseIncidents.push({ phase: 'spike (+0→50→0 VUs)', seconds: Math.round((Date.now() - spikeStart) / 1000), count: (await stack.anomalies()).length - count });
+    falseIncidents.push({
+      phase: 'spike (+0→50→0 VUs)',
+      seconds: Math.round((Date.now() - spikeStart) / 1000),
+      count: (await stack.anomalies()).length - count,
+    });
     await quiet(stack);
 
     const plan: Array<{ service: BusinessService; type: FaultType; probability: number; operator: boolean }> = [];
-    for (let round = 0; round < settings.runsPerFault; round++) for (const [service, type] of OPERATOR_FAULTS) plan.push({ service, type, probability: 1, operator: true });
+    for (let round = 0; round < settings.runsPerFault; round++)
+      for (const [service, type] of OPERATOR_FAULTS) plan.push({ service, type, probability: 1, operator: true });
     for (const type of Object.keys(EXTRA_FAULTS) as FaultType[]) {
       const extra = EXTRA_FAULTS[type];
       let i = 0;
-      while (plan.filter((p) => p.type === type).length < settings.minPerType && extra.length > 0) plan.push({ service: extra[i++ % extra.length]!, type, probability: 1, operator: true });
+      while (plan.filter((p) => p.type === type).length < settings.minPerType && extra.length > 0)
+        plan.push({ service: extra[i++ % extra.length]!, type, probability: 1, operator: true });
     }
-    const p03: Array<[BusinessService, FaultType]> = [['db-service', 'error'], ['db-service', 'timeout'], ['auth-service', 'error'], ['payment-service', 'error'], ['auth-service', 'timeout']];
-    for (let i = 0; i < settings.p03Runs; i++) plan.push({ service: p03[i % p03.length]![0], type: p03[i % p03.length]![1], probability: 0.3, operator: true });
+    const p03: Array<[BusinessService, FaultType]> = [
+      ['db-service', 'error'],
+      ['db-service', 'timeout'],
+      ['auth-service', 'error'],
+      ['payment-service', 'error'],
+      ['auth-service', 'timeout'],
+    ];
+    for (let i = 0; i < settings.p03Runs; i++)
+      plan.push({ service: p03[i % p03.length]![0], type: p03[i % p03.length]![1], probability: 0.3, operator: true });
 
     for (const [index, step] of plan.entries()) {
       if (load.signal.aborted) break;
       log(`run ${index + 1}/${plan.length}: ${step.service} ${step.type} p=${step.probability}`);
       const run = await runFault(stack, step.service, step.type, step.probability, step.operator);
       runs.push(run);
-      log(`  detected ${run.detectedMs === null ? 'no' : `${fixed(run.detectedMs / 1000, 1)} s`} (${run.anomalyServices.join(', ')}); root cause ${run.rootCause ?? '–'}; ${run.actions.join(' ') || 'no action'}; ${run.resolved ? `resolved ${fixed((run.mitigatedMs ?? 0) / 1000, 1)} s` : 'not resolved'}; healthy ${run.healthyMs === null ? 'no' : `${fixed(run.healthyMs / 1000, 1)} s`}`);
+      log(
+        `  detected ${run.detectedMs === null ? 'no' : `${fixed(run.detectedMs / 1000, 1)} s`} (${run.anomalyServices.join(', ')}); root cause ${run.rootCause ?? '–'}; ${run.actions.join(' ') || 'no action'}; ${run.resolved ? `resolved ${fixed((run.mitigatedMs ?? 0) / 1000, 1)} s` : 'not resolved'}; healthy ${run.healthyMs === null ? 'no' : `${fixed(run.healthyMs / 1000, 1)} s`}`,
+      );
     }
   } finally {
     load.abort();
@@ -256,24 +334,48 @@ async function main(): Promise<void> {
   rmSync(home, { recursive: true, force: true });
 }
 
-function report(info: Record<string, string | number>, runs: readonly Run[], falseIncidents: ReadonlyArray<{ phase: string; seconds: number; count: number }>): void {
+function report(
+  info: Record<string, string | number>,
+  runs: readonly Run[],
+  falseIncidents: ReadonlyArray<{ phase: string; seconds: number; count: number }>,
+): void {
   const full = runs.filter((r) => r.probability === 1);
   const byType = new Map<FaultType, Run[]>();
   for (const run of full) byType.set(run.type, [...(byType.get(run.type) ?? []), run]);
   const detectionRows = [...byType].map(([type, list]) => {
     const detected = list.filter((r) => r.detectedMs !== null).map((r) => r.detectedMs!);
     const { median: med, max } = stats(detected);
-    return [type, [...new Set(list.map((r) => r.service.replace('-service', '')))].join(', '), `${detected.length}/${list.length}`, med, max];
+    return [
+      type,
+      [...new Set(list.map((r) => r.service.replace('-service', '')))].join(', '),
+      `${detected.length}/${list.length}`,
+      med,
+      max,
+    ];
   });
   const byFault = new Map<string, Run[]>();
-  for (const run of full) if (OPERATOR_FAULTS.some(([s, t]) => s === run.service && t === run.type)) byFault.set(`${run.service} ${run.type}`, [...(byFault.get(`${run.service} ${run.type}`) ?? []), run]);
+  for (const run of full)
+    if (OPERATOR_FAULTS.some(([s, t]) => s === run.service && t === run.type))
+      byFault.set(`${run.service} ${run.type}`, [...(byFault.get(`${run.service} ${run.type}`) ?? []), run]);
   const operatorRows = [...byFault].map(([fault, list]) => {
     const ac1 = list.filter((r) => r.rank === 1).length / list.length;
     const ac3 = list.filter((r) => r.rank !== null && r.rank <= 3).length / list.length;
     const detect = stats(list.filter((r) => r.detectedMs !== null).map((r) => r.detectedMs!));
     const mitigate = stats(list.filter((r) => r.resolved && r.mitigatedMs !== null).map((r) => r.mitigatedMs!));
     const healthy = stats(list.filter((r) => r.healthyMs !== null).map((r) => r.healthyMs!));
-    return [fault, list.length, fixed(ac1, 2), fixed(ac3, 2), detect.median, detect.max, mitigate.median, mitigate.max, `${list.filter((r) => r.resolved).length}/${list.length}`, healthy.median, healthy.max];
+    return [
+      fault,
+      list.length,
+      fixed(ac1, 2),
+      fixed(ac3, 2),
+      detect.median,
+      detect.max,
+      mitigate.median,
+      mitigate.max,
+      `${list.filter((r) => r.resolved).length}/${list.length}`,
+      healthy.median,
+      healthy.max,
+    ];
   });
   const operatorRuns = full.filter((r) => OPERATOR_FAULTS.some(([s, t]) => s === r.service && t === r.type));
   const totalAc1 = operatorRuns.filter((r) => r.rank === 1).length / Math.max(1, operatorRuns.length);
@@ -290,9 +392,13 @@ function report(info: Record<string, string | number>, runs: readonly Run[], fal
     '',
     '## False incidents (no fault)',
     '',
-    markdownTable(['load', 'observed', 'anomalies opened', 'per hour'], falseIncidents.map((f) => [f.phase, `${f.seconds} s`, f.count, fixed((f.count * 3600) / f.seconds, 1)]), ['left', 'right', 'right', 'right']),
+    markdownTable(
+      ['load', 'observed', 'anomalies opened', 'per hour'],
+      falseIncidents.map((f) => [f.phase, `${f.seconds} s`, f.count, fixed((f.count * 3600) / f.seconds, 1)]),
+      ['left', 'right', 'right', 'right'],
+    ),
     '',
-    `In all: ${calmCount} in ${calmSeconds} s (${fixed((calmCount * 3600) / Math.max(1, calmSeconds), 1)} per hour; with none seen, the observation only bounds the rate at about ${fixed(3600 / Math.max(1, calmSeconds) * 3, 0)} per hour at 95 %).`,
+    `In all: ${calmCount} in ${calmSeconds} s (${fixed((calmCount * 3600) / Math.max(1, calmSeconds), 1)} per hour; with none seen, the observation only bounds the rate at about ${fixed((3600 / Math.max(1, calmSeconds)) * 3, 0)} per hour at 95 %).`,
     '',
     '## Time to detect, by fault type',
     '',
@@ -303,14 +409,26 @@ function report(info: Record<string, string | number>, runs: readonly Run[], fal
     '## The operator, by fault',
     '',
     markdownTable(
-      ['fault', 'runs', 'AC@1', 'AC@3', 'detect median', 'detect max', 'mitigate median', 'mitigate max', 'mitigated', 'healthy median', 'healthy max'],
+      [
+        'fault',
+        'runs',
+        'AC@1',
+        'AC@3',
+        'detect median',
+        'detect max',
+        'mitigate median',
+        'mitigate max',
+        'mitigated',
+        'healthy median',
+        'healthy max',
+      ],
       operatorRows,
       ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
     '',
     `Over all ${operatorRuns.length} runs: AC@1 ${fixed(totalAc1, 2)} (target ≥ 0.95: ${totalAc1 >= 0.95 ? 'met' : 'NOT met'}), AC@3 ${fixed(totalAc3, 2)}, mitigated ${operatorRuns.filter((r) => r.resolved).length}/${operatorRuns.length} (target: all), median time from injection to healthy ${healthyAll.length ? `${fixed(median(healthyAll) / 1000, 1)} s` : '–'} (target ≤ 20 s: ${healthyAll.length && median(healthyAll) <= 20_000 ? 'met' : 'NOT met'}).`,
     '',
-    'The operator\'s cooldown per service is shortened from 30 s to 10 s (and its rate limit raised to 20 actions a minute) so that runs can follow each other; a run on the same service starts at least 10 s after the previous action.',
+    "The operator's cooldown per service is shortened from 30 s to 10 s (and its rate limit raised to 20 actions a minute) so that runs can follow each other; a run on the same service starts at least 10 s after the previous action.",
     '',
     '"mitigate" is the incident\'s resolved_at (the operator verified the symptoms gone); "healthy" is when every service answered /health 200 with no fault, polled by the bench.',
     '',

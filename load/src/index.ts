@@ -4,11 +4,19 @@ export type { Summary } from './report/summary.ts';
 export { renderSummary } from './report/render-summary.ts';
 export { loadScenario, scenarioNames, SCENARIOS_DIR, JOURNEYS_DIR } from './definition/scenario-files.ts';
 export { parseScenario, DefinitionError, EXECUTORS } from './definition/scenario-definition.ts';
-export type { ScenarioDefinition, Journey, JourneyStep, LoadProfile, Executor, Stage, Thresholds } from './definition/scenario-definition.ts';
+export type {
+  ScenarioDefinition,
+  Journey,
+  JourneyStep,
+  LoadProfile,
+  Executor,
+  Stage,
+  Thresholds,
+} from './definition/scenario-definition.ts';
 export { applyOverrides } from './definition/overrides.ts';
 export type { LoadOverrides } from './definition/overrides.ts';
 export { parseDuration, formatDuration } from './definition/duration.ts';
-export { WITH_FAILURES, FAULT_MARGIN_S, injectFailures, resetFailures, readChaosToken } from './faults/with-failures.ts';
+export { WITH_FAILURES, FAULT_MARGIN_S, injectFailures, resetFailures } from './faults/with-failures.ts';
 export type { FaultSpec, InjectedFault, ResetOutcome } from './faults/with-failures.ts';
 export { targetsFromEnv, checkTargets, TargetError } from './http/targets.ts';
 export type { Targets } from './http/targets.ts';

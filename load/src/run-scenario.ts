@@ -1,10 +1,11 @@
-import type { Env } from '@archaics/runtime';
+import { chaosCredential } from '@archaics/client';
+import { archaicsHome, type Env } from '@archaics/runtime';
 import { applyOverrides, type LoadOverrides } from './definition/overrides.ts';
 import { DefinitionError, parseScenario, type ScenarioDefinition } from './definition/scenario-definition.ts';
 import { runClosedModel } from './execution/closed-model.ts';
 import { runOpenModel } from './execution/open-model.ts';
 import { RunControl } from './execution/run-control.ts';
-import { FAULT_MARGIN_S, WITH_FAILURES, injectFailures, readChaosToken, resetFailures, type InjectedFault } from './faults/with-failures.ts';
+import { FAULT_MARGIN_S, WITH_FAILURES, injectFailures, resetFailures, type InjectedFault } from './faults/with-failures.ts';
 import { checkTargets, targetsFromEnv, type Targets } from './http/targets.ts';
 import { createTransport, httpClientNamed, HTTP_CLIENT_NAMES, type HttpClientName } from './http/transport.ts';
 import { JourneyRunner } from './journey/journey-runner.ts';
@@ -30,8 +31,8 @@ export interface RunOptions {
   allowRemote?: boolean;
   /** Inject the `--with-failures` set before the load and reset it after, whatever happens. */
   withFailures?: boolean;
-  /** The chaos token for --with-failures; default CHAOS_TOKEN, else the state folder's. */
-  chaosToken?: string;
+  /** The chaos token for --with-failures (null: none, a `CHAOS_OPEN=1` stack); default CHAOS_TOKEN, else the state folder's. */
+  chaosToken?: string | null;
   /** Aborting it stops the run at once (running iterations are cut); the summary still comes back. */
   signal?: AbortSignal;
   /** Where the live progress line goes (e.g. process.stderr); none by default. */
@@ -63,8 +64,13 @@ export async function runScenario(definition: ScenarioDefinition, options: RunOp
   }
   checkTargets(targets, options.allowRemote ?? false);
   const httpClient = options.httpClient ?? httpClientNamed(env.LOAD_HTTP_CLIENT);
-  if (httpClient === undefined) throw new DefinitionError(`LOAD_HTTP_CLIENT must be one of ${HTTP_CLIENT_NAMES.join(', ')}, not "${env.LOAD_HTTP_CLIENT}"`);
-  const token = options.withFailures ? (options.chaosToken ?? readChaosToken(env, options.cwd)) : undefined;
+  if (httpClient === undefined)
+    throw new DefinitionError(`LOAD_HTTP_CLIENT must be one of ${HTTP_CLIENT_NAMES.join(', ')}, not "${env.LOAD_HTTP_CLIENT}"`);
+  const token = options.withFailures
+    ? options.chaosToken !== undefined
+      ? options.chaosToken
+      : chaosCredential(env, archaicsHome(env, options.cwd)).token
+    : undefined;
 
   const control = new RunControl();
   const onAbort = (): void => control.interrupt();

@@ -45,7 +45,9 @@ function spawnCommand(command: string, args: string[], env: Record<string, strin
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
   return { done, kill: (signal) => child.kill(signal), killGroup: (signal) => process.kill(-(child.pid ?? 0), signal) };
 }
 
@@ -82,7 +84,11 @@ describe(runLoadCli.name, () => {
 
   it('exits 99 when a threshold is breached, and --json prints the summary as JSON', async () => {
     stack.status = 503;
-    const file = scenarioFile('failing', { executor: 'constant-vus', vus: 2, duration: '1s' }, { http_req_failed: ['rate<0.01'], http_req_duration: ['p(95)<60000'] });
+    const file = scenarioFile(
+      'failing',
+      { executor: 'constant-vus', vus: 2, duration: '1s' },
+      { http_req_failed: ['rate<0.01'], http_req_duration: ['p(95)<60000'] },
+    );
     const { code, stdout } = await cli(['run', file, '--quiet', '--json']);
     expect(code).toBe(99);
     const summary = JSON.parse(stdout) as Summary;
@@ -121,7 +127,12 @@ describe(runLoadCli.name, () => {
   it('lists the shared scenarios', async () => {
     const { code, stdout } = await cli(['list']);
     expect(code).toBe(0);
-    expect(stdout.split('\n').filter(Boolean).map((line) => line.split(' ')[0])).toEqual(['endurance', 'normal', 'products', 'spike', 'stress']);
+    expect(
+      stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(' ')[0]),
+    ).toEqual(['endurance', 'normal', 'products', 'spike', 'stress']);
   });
 });
 
@@ -129,7 +140,11 @@ describe('main.ts', () => {
   it('stops on Ctrl-C, prints the summary, resets the faults it injected and exits 105', async () => {
     stack.delayMs = 2_000;
     const file = scenarioFile('long', { executor: 'constant-vus', vus: 2, duration: '1m' });
-    const run = spawnCommand(process.execPath, ['--import', 'tsx', 'load/src/main.ts', 'run', file, '--with-failures', '--json', '--quiet'], stack.env());
+    const run = spawnCommand(
+      process.execPath,
+      ['--import', 'tsx', 'load/src/main.ts', 'run', file, '--with-failures', '--json', '--quiet'],
+      stack.env(),
+    );
     await until(() => stack.server.requestsTo('GET', '/products').length >= 2);
     run.kill('SIGINT');
     const { code, stdout } = await run.done;
@@ -137,7 +152,10 @@ describe('main.ts', () => {
     const summary = JSON.parse(stdout) as Summary;
     expect(summary.interrupted).toBe(true);
     expect(summary.iterations.interrupted).toBe(2);
-    expect(summary.faults?.injected.map((f) => `${f.target} ${f.type} ${f.probability} ${f.durationS}`)).toEqual(['db timeout 0.3 105', 'product error 0.2 105']);
+    expect(summary.faults?.injected.map((f) => `${f.target} ${f.type} ${f.probability} ${f.durationS}`)).toEqual([
+      'db timeout 0.3 105',
+      'product error 0.2 105',
+    ]);
     expect(summary.faults?.reset).toEqual([
       { target: 'db', ok: true },
       { target: 'product', ok: true },
@@ -159,7 +177,10 @@ describe('run-test.sh', () => {
     writeFileSync(join(bin, 'k6'), `#!/bin/sh\necho "$@" > "${argsFile}"\nexit 99\n`);
     chmodSync(join(bin, 'k6'), 0o755);
     try {
-      const run = spawnCommand('load/run-test.sh', ['normal', '--with-failures'], { ...stack.env(), PATH: `${bin}:${process.env.PATH ?? ''}` });
+      const run = spawnCommand('load/run-test.sh', ['normal', '--with-failures'], {
+        ...stack.env(),
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+      });
       const { code } = await run.done;
       expect(code).toBe(99);
       expect(readFileSync(argsFile, 'utf8').trim()).toBe(`run -e ALLOW_REMOTE=0 ${join(ROOT, 'load/k6/normal.js')}`);
@@ -180,19 +201,30 @@ describe('run-test.sh', () => {
     writeFileSync(join(bin, 'k6'), `#!/bin/sh\necho started > "${startedFile}"\nsleep 30\n`);
     chmodSync(join(bin, 'k6'), 0o755);
     try {
-      const run = spawnCommand('load/run-test.sh', ['spike', '--with-failures'], { ...stack.env(), PATH: `${bin}:${process.env.PATH ?? ''}` });
+      const run = spawnCommand('load/run-test.sh', ['spike', '--with-failures'], {
+        ...stack.env(),
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+      });
       await until(() => existsSync(startedFile));
       run.killGroup('SIGINT');
       const { code } = await run.done;
       expect(code).toBe(130);
-      expect(stack.chaosCalls().map((call) => call.split('?')[0])).toEqual(['POST /inject-failure', 'POST /inject-failure', 'POST /reset', 'POST /reset']);
+      expect(stack.chaosCalls().map((call) => call.split('?')[0])).toEqual([
+        'POST /inject-failure',
+        'POST /inject-failure',
+        'POST /reset',
+        'POST /reset',
+      ]);
     } finally {
       rmSync(bin, { recursive: true, force: true });
     }
   }, 30_000);
 
   it('uses the built-in runner without k6, passing its options on', async () => {
-    const run = spawnCommand('load/run-test.sh', ['products', '--duration', '1s', '--json', '--quiet'], { ...stack.env(), ARCHAICS_LOAD_ENGINE: 'builtin' });
+    const run = spawnCommand('load/run-test.sh', ['products', '--duration', '1s', '--json', '--quiet'], {
+      ...stack.env(),
+      ARCHAICS_LOAD_ENGINE: 'builtin',
+    });
     const { code, stdout } = await run.done;
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as Summary;

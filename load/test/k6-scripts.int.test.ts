@@ -31,15 +31,20 @@ interface HarnessResult {
 }
 
 async function runHarness(scripts: string[], env: Record<string, string> = {}): Promise<HarnessResult[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', join(FAKE_K6, 'register.mjs'), join(FAKE_K6, 'harness.mjs'), ...scripts], {
-    cwd: ROOT,
-    env: { ...process.env, K6_ENV: JSON.stringify(env) },
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', join(FAKE_K6, 'register.mjs'), join(FAKE_K6, 'harness.mjs'), ...scripts],
+    {
+      cwd: ROOT,
+      env: { ...process.env, K6_ENV: JSON.stringify(env) },
+    },
+  );
   return JSON.parse(stdout) as HarnessResult[];
 }
 
 const scriptOf = (name: string): string => join(K6_DIR, `${name}.js`);
-const rawDefinition = (name: string): { load: unknown; thresholds: unknown } => JSON.parse(readFileSync(join(SCENARIOS_DIR, `${name}.json`), 'utf8'));
+const rawDefinition = (name: string): { load: unknown; thresholds: unknown } =>
+  JSON.parse(readFileSync(join(SCENARIOS_DIR, `${name}.json`), 'utf8'));
 
 let results: HarnessResult[];
 let stack: FakeStack;
@@ -112,7 +117,7 @@ describe('k6 scripts', () => {
       );
       expect(summary.iterations.completed, name).toBe(2);
       const shape = (method: string, path: string, body: unknown, authorized: boolean): string =>
-        `${method} ${path} ${body === null || body === undefined ? '-' : Object.keys(body as object).sort().join(',')} ${authorized ? 'bearer' : 'anonymous'}`;
+        `${method} ${path} ${body === null || body === undefined ? '-' : Object.keys(body).sort().join(',')} ${authorized ? 'bearer' : 'anonymous'}`;
       const builtIn = stack.server.requests.map((r) => shape(r.method, r.path, r.body, r.headers.authorization !== undefined));
       const fromK6 = [...(k6.setupRequests ?? []), ...(k6.iterations ?? []).flat()].map((r) =>
         shape(r.method, new URL(r.url).pathname, r.body, r.headers.Authorization !== undefined),

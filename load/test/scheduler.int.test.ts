@@ -106,9 +106,12 @@ describe('closed model', () => {
       expect(summary.requests.failed, env.LOAD_HTTP_CLIENT).toBe(0);
       expect(server.requests.length, env.LOAD_HTTP_CLIENT).toBe(summary.requests.total);
     }
-    await expect(runScenario(localScenario({ executor: 'constant-vus', vus: 1, duration: '1s' }), { targets: targets(), env: { LOAD_HTTP_CLIENT: 'curl' } })).rejects.toThrow(
-      /LOAD_HTTP_CLIENT must be one of builtin, undici, not "curl"/,
-    );
+    await expect(
+      runScenario(localScenario({ executor: 'constant-vus', vus: 1, duration: '1s' }), {
+        targets: targets(),
+        env: { LOAD_HTTP_CLIENT: 'curl' },
+      }),
+    ).rejects.toThrow(/LOAD_HTTP_CLIENT must be one of builtin, undici, not "curl"/);
   }, 30_000);
 
   it('ramps VUs up and down through stages', async () => {
@@ -130,7 +133,9 @@ describe('closed model', () => {
 
   it('cuts iterations that outlast the graceful stop, and counts them as interrupted, not failed', async () => {
     server.fault = { kind: 'delay', ms: 2_000 };
-    const summary = await runScenario(localScenario({ executor: 'constant-vus', vus: 2, duration: '500ms', gracefulStop: '200ms' }), { targets: targets() });
+    const summary = await runScenario(localScenario({ executor: 'constant-vus', vus: 2, duration: '500ms', gracefulStop: '200ms' }), {
+      targets: targets(),
+    });
     expect(summary.iterations).toMatchObject({ started: 2, completed: 0, interrupted: 2 });
     expect(summary.requests.total).toBe(0);
     expect(summary.interrupted).toBe(false);
@@ -142,7 +147,10 @@ describe('stopping', () => {
     server.fault = { kind: 'delay', ms: 2_000 };
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 500);
-    const summary = await runScenario(localScenario({ executor: 'constant-vus', vus: 3, duration: '1m' }), { targets: targets(), signal: controller.signal });
+    const summary = await runScenario(localScenario({ executor: 'constant-vus', vus: 3, duration: '1m' }), {
+      targets: targets(),
+      signal: controller.signal,
+    });
     expect(summary.interrupted).toBe(true);
     expect(summary.iterations.interrupted).toBe(3);
     expect(summary.iterations.completed).toBe(0);

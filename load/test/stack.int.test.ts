@@ -40,7 +40,12 @@ describe('the normal scenario on the real stack', () => {
   }, 60_000);
 
   it('with failures: the injected errors show in the summary, and no fault is left active', async () => {
-    const summary = await runScenario(loadScenario('normal'), { targets, overrides: { duration: '6s' }, withFailures: true, chaosToken: stack.token });
+    const summary = await runScenario(loadScenario('normal'), {
+      targets,
+      overrides: { duration: '6s' },
+      withFailures: true,
+      chaosToken: stack.token,
+    });
     expect(summary.faults?.injected.map((f) => `${f.target} ${f.type}`)).toEqual(['db timeout', 'product error']);
     expect(summary.faults?.reset.every((r) => r.ok)).toBe(true);
     expect(summary.errors.byStatus['500']).toBeGreaterThan(0);

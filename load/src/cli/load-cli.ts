@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import type { Env } from '@archaics/runtime';
+import { chaosCredential } from '@archaics/client';
+import { UsageError, archaicsHome, type Env } from '@archaics/runtime';
 import type { LoadOverrides } from '../definition/overrides.ts';
 import { DefinitionError, EXECUTORS, type Executor } from '../definition/scenario-definition.ts';
 import { loadScenario, scenarioNames } from '../definition/scenario-files.ts';
-import { FAULT_MARGIN_S, WITH_FAILURES, injectFailures, readChaosToken, resetFailures } from '../faults/with-failures.ts';
+import { FAULT_MARGIN_S, WITH_FAILURES, injectFailures, resetFailures } from '../faults/with-failures.ts';
 import { TargetError, checkTargets, targetsFromEnv } from '../http/targets.ts';
 import type { ProgressOutput } from '../report/progress-line.ts';
 import { renderSummary } from '../report/render-summary.ts';
@@ -39,8 +40,6 @@ Targets: AUTH_SERVICE_URL, PRODUCT_SERVICE_URL, PAYMENT_SERVICE_URL (DB_SERVICE_
 default http://127.0.0.1:800N. Chaos token: CHAOS_TOKEN, else $ARCHAICS_HOME/chaos-token (.archaics/).
 Exit codes (as k6): 0 ok, 99 thresholds breached, 105 interrupted, 104 bad scenario or option, 2 usage.
 `;
-
-class UsageError extends Error {}
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -105,20 +104,27 @@ function faultTargets(io: CliIo, argv: string[]): ReturnType<typeof targetsFromE
   return targets;
 }
 
+/** The chaos token (CHAOS_TOKEN, else the state folder's; none with CHAOS_OPEN=1). */
+function chaosTokenOf(io: CliIo): string | null {
+  return chaosCredential(io.env, archaicsHome(io.env, io.cwd)).token;
+}
+
 async function inject(argv: string[], io: CliIo): Promise<number> {
   const name = argv.find((arg) => !arg.startsWith('--'));
   if (name === undefined) throw new UsageError('inject-failures takes the scenario name (for its duration)');
   const plan = planOf(loadScenario(name).load);
   const durationS = Math.ceil((plan.durationMs + plan.gracefulStopMs) / 1_000) + FAULT_MARGIN_S;
-  const injected = await injectFailures(faultTargets(io, argv), readChaosToken(io.env, io.cwd), durationS);
+  const injected = await injectFailures(faultTargets(io, argv), chaosTokenOf(io), durationS);
   for (const fault of injected) {
-    io.stderr.write(`injected ${fault.type} on ${fault.target} (probability ${fault.probability}, intensity ${fault.intensity}, ${fault.durationS}s)\n`);
+    io.stderr.write(
+      `injected ${fault.type} on ${fault.target} (probability ${fault.probability}, intensity ${fault.intensity}, ${fault.durationS}s)\n`,
+    );
   }
   return EXIT_CODES.ok;
 }
 
 async function reset(argv: string[], io: CliIo): Promise<number> {
-  const outcomes = await resetFailures(faultTargets(io, argv), readChaosToken(io.env, io.cwd));
+  const outcomes = await resetFailures(faultTargets(io, argv), chaosTokenOf(io));
   for (const outcome of outcomes) io.stderr.write(`reset ${outcome.target}: ${outcome.ok ? 'ok' : `FAILED ${outcome.detail ?? ''}`}\n`);
   return outcomes.every((o) => o.ok) ? EXIT_CODES.ok : EXIT_CODES.error;
 }

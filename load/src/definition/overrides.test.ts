@@ -12,7 +12,14 @@ const ramping: LoadProfile = {
     { duration: '10s', target: 0 },
   ],
 };
-const arrival: LoadProfile = { executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s', duration: '30s', preAllocatedVUs: 10, maxVUs: 100 };
+const arrival: LoadProfile = {
+  executor: 'constant-arrival-rate',
+  rate: 50,
+  timeUnit: '1s',
+  duration: '30s',
+  preAllocatedVUs: 10,
+  maxVUs: 100,
+};
 
 describe(applyOverrides.name, () => {
   it('changes the VUs and duration of a constant-vus profile', () => {
@@ -40,7 +47,11 @@ describe(applyOverrides.name, () => {
       preAllocatedVUs: 10,
       maxVUs: 10,
     });
-    expect(applyOverrides(ramping, { executor: 'constant-arrival-rate', rate: 100, vus: 40 })).toMatchObject({ duration: '45s', preAllocatedVUs: 40, maxVUs: 40 });
+    expect(applyOverrides(ramping, { executor: 'constant-arrival-rate', rate: 100, vus: 40 })).toMatchObject({
+      duration: '45s',
+      preAllocatedVUs: 40,
+      maxVUs: 40,
+    });
   });
 
   it('uses --vus as the VU pool of an open model, and keeps its rate otherwise', () => {
@@ -59,7 +70,9 @@ describe(applyOverrides.name, () => {
 
   it('refuses what cannot be done', () => {
     expect(() => applyOverrides(constant, { executor: 'constant-vus', rate: 5 })).toThrow('--rate needs an arrival-rate executor');
-    expect(() => applyOverrides(constant, { executor: 'ramping-arrival-rate' })).toThrow('cannot switch constant-vus to ramping-arrival-rate');
+    expect(() => applyOverrides(constant, { executor: 'ramping-arrival-rate' })).toThrow(
+      'cannot switch constant-vus to ramping-arrival-rate',
+    );
     expect(() => applyOverrides(constant, { executor: 'constant-arrival-rate' })).toThrow('needs --rate');
     expect(() => applyOverrides(constant, { vus: 20_000 })).toThrow('load.vus must be an integer in 1..10000');
     expect(() => applyOverrides(constant, { duration: 'soon' })).toThrow('not a duration');

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from './scenario-definition.ts';
 
 const journey = { name: 'j', session: 'none', steps: [{ target: 'product', method: 'GET', path: '/products', expect: 200 }] };
-const valid = { name: 'x', journey, load: { executor: 'constant-vus', vus: 2, duration: '5s' }, thresholds: { http_req_failed: ['rate<0.01'] } };
+const valid = {
+  name: 'x',
+  journey,
+  load: { executor: 'constant-vus', vus: 2, duration: '5s' },
+  thresholds: { http_req_failed: ['rate<0.01'] },
+};
 
 describe(parseScenario.name, () => {
   it('accepts a definition with an inline journey', () => {
@@ -12,7 +17,10 @@ describe(parseScenario.name, () => {
   });
 
   it('names the file and field of each mistake', () => {
-    const bad = (patch: Record<string, unknown>): (() => unknown) => () => parseScenario({ ...valid, ...patch }, 'x.json');
+    const bad =
+      (patch: Record<string, unknown>): (() => unknown) =>
+      () =>
+        parseScenario({ ...valid, ...patch }, 'x.json');
     expect(bad({ load: { executor: 'constant-vus', vus: 0, duration: '5s' } })).toThrow('x.json: load.vus must be an integer in 1..10000');
     expect(bad({ load: { executor: 'constant-vus', vus: 2, duration: '5 s' } })).toThrow('load.duration');
     expect(bad({ load: { executor: 'per-vu-iterations', vus: 2 } })).toThrow('load.executor must be one of');
@@ -27,17 +35,23 @@ describe(parseScenario.name, () => {
     );
     expect(bad({ journey: { ...journey, thinkTime: { min: 2, max: 1 } } })).toThrow('journey.thinkTime.max must be a number in 2..3600');
     expect(bad({ name: 'Big Name' })).toThrow('name must be lowercase');
-    expect(bad({ journey: { ...journey, steps: [{ ...journey.steps[0], body: null }] } })).toThrow('journey.steps[0].body must be an object');
-    expect(bad({ journey: { ...journey, steps: [{ ...journey.steps[0], body: { a: 1 }, pick: { b: [1] } }] } })).toThrow('unknown field(s) b');
+    expect(bad({ journey: { ...journey, steps: [{ ...journey.steps[0], body: null }] } })).toThrow(
+      'journey.steps[0].body must be an object',
+    );
+    expect(bad({ journey: { ...journey, steps: [{ ...journey.steps[0], body: { a: 1 }, pick: { b: [1] } }] } })).toThrow(
+      'unknown field(s) b',
+    );
   });
 
   it('keeps shared definitions to what the k6 scripts can run', () => {
     const shared = { shared: true, journeyByName: () => journey };
     expect(() => parseScenario({ ...valid, journey: 'j' }, 'x.json', shared)).not.toThrow();
-    expect(() => parseScenario({ ...valid, journey: { ...journey, steps: [{ ...journey.steps[0], target: 'local' }] } }, 'x.json', shared)).toThrow(
-      'journey.steps[0].target must be one of auth, product, payment',
+    expect(() =>
+      parseScenario({ ...valid, journey: { ...journey, steps: [{ ...journey.steps[0], target: 'local' }] } }, 'x.json', shared),
+    ).toThrow('journey.steps[0].target must be one of auth, product, payment');
+    expect(() => parseScenario({ ...valid, thresholds: { http_req_latency: ['p(95)<5'] } }, 'x.json', shared)).toThrow(
+      'is not a k6 metric',
     );
-    expect(() => parseScenario({ ...valid, thresholds: { http_req_latency: ['p(95)<5'] } }, 'x.json', shared)).toThrow('is not a k6 metric');
     expect(() => parseScenario({ ...valid, thresholds: { http_req_latency: ['p(95)<5'] } }, 'x.json')).not.toThrow();
   });
 });

@@ -121,7 +121,8 @@ class Reader {
   }
 
   number(value: unknown, path: string, min: number, max: number): number {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) this.fail(path, `must be a number in ${min}..${max}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+      this.fail(path, `must be a number in ${min}..${max}`);
     return value;
   }
 
@@ -161,11 +162,17 @@ function readLoad(r: Reader, value: unknown, path: string): LoadProfile {
   const executor = r.oneOf((value as Json | null)?.executor, `${path}.executor`, EXECUTORS);
   const vus = (v: unknown, field: string): number => r.integer(v, `${path}.${field}`, field === 'startVUs' ? 0 : 1, LIMITS.maxVUs);
   const duration = (v: unknown, field: string): string => r.duration(v, `${path}.${field}`);
-  const graceful = (v: unknown, field: string): string | undefined => optional(v, (x) => r.duration(x, `${path}.${field}`, { positive: false }));
+  const graceful = (v: unknown, field: string): string | undefined =>
+    optional(v, (x) => r.duration(x, `${path}.${field}`, { positive: false }));
   switch (executor) {
     case 'constant-vus': {
       const o = r.object(value, path, ['executor', 'vus', 'duration', 'gracefulStop']);
-      return strip({ executor, vus: vus(o.vus, 'vus'), duration: duration(o.duration, 'duration'), gracefulStop: graceful(o.gracefulStop, 'gracefulStop') });
+      return strip({
+        executor,
+        vus: vus(o.vus, 'vus'),
+        duration: duration(o.duration, 'duration'),
+        gracefulStop: graceful(o.gracefulStop, 'gracefulStop'),
+      });
     }
     case 'ramping-vus': {
       const o = r.object(value, path, ['executor', 'startVUs', 'stages', 'gracefulRampDown', 'gracefulStop']);
@@ -205,13 +212,27 @@ function readLoad(r: Reader, value: unknown, path: string): LoadProfile {
         gracefulStop: graceful(o.gracefulStop, 'gracefulStop'),
       });
       if (profile.stages.every((s) => parseDuration(s.duration) === 0)) r.fail(`${path}.stages`, 'must last longer than 0');
-      checkArrival(r, path, profile.maxVUs, profile.preAllocatedVUs, [profile.startRate ?? 0, ...profile.stages.map((s) => s.target)], profile.timeUnit);
+      checkArrival(
+        r,
+        path,
+        profile.maxVUs,
+        profile.preAllocatedVUs,
+        [profile.startRate ?? 0, ...profile.stages.map((s) => s.target)],
+        profile.timeUnit,
+      );
       return profile;
     }
   }
 }
 
-function checkArrival(r: Reader, path: string, maxVUs: number | undefined, preAllocated: number, rates: number[], timeUnit: string | undefined): void {
+function checkArrival(
+  r: Reader,
+  path: string,
+  maxVUs: number | undefined,
+  preAllocated: number,
+  rates: number[],
+  timeUnit: string | undefined,
+): void {
   if (maxVUs !== undefined && maxVUs < preAllocated) r.fail(`${path}.maxVUs`, 'must be at least preAllocatedVUs');
   const perS = Math.max(...rates) / (parseDuration(timeUnit ?? '1s') / 1_000);
   if (perS > LIMITS.maxRatePerS) r.fail(`${path}.rate`, `must be at most ${LIMITS.maxRatePerS} iterations/s`);
@@ -239,7 +260,14 @@ function readJourney(r: Reader, value: unknown, path: string, sharedTargetsOnly:
       }
       return choices as Record<string, unknown[]>;
     });
-    return strip({ target, method: r.oneOf(s.method, `${at}.method`, HTTP_METHODS), path: stepPath, body, pick, expect: r.integer(s.expect, `${at}.expect`, 100, 599) });
+    return strip({
+      target,
+      method: r.oneOf(s.method, `${at}.method`, HTTP_METHODS),
+      path: stepPath,
+      body,
+      pick,
+      expect: r.integer(s.expect, `${at}.expect`, 100, 599),
+    });
   });
   const think = r.object(o.thinkTime ?? { min: 0, max: 0 }, `${path}.thinkTime`, ['min', 'max']);
   const min = r.number(think.min, `${path}.thinkTime.min`, 0, 3_600);
@@ -257,7 +285,8 @@ function readThresholds(r: Reader, value: unknown, path: string, k6Only: boolean
   const o = r.object(value ?? {}, path, Object.keys(THRESHOLD_METRICS));
   const result: Record<string, string[]> = {};
   for (const [metric, list] of Object.entries(o)) {
-    if (k6Only && !THRESHOLD_METRICS[metric]?.k6) r.fail(`${path}.${metric}`, 'is not a k6 metric; the k6 scripts could not run this definition');
+    if (k6Only && !THRESHOLD_METRICS[metric]?.k6)
+      r.fail(`${path}.${metric}`, 'is not a k6 metric; the k6 scripts could not run this definition');
     if (!Array.isArray(list)) r.fail(`${path}.${metric}`, 'must be a list of expressions');
     result[metric] = list.map((expression: unknown, i: number) => {
       const text = r.string(expression, `${path}.${metric}[${i}]`);

@@ -61,7 +61,7 @@ export async function runClosedModel(plan: ClosedPlan, journey: JourneyRunner, c
         });
       }
     }
-    for (; active > target; ) {
+    for (; active > target;) {
       const vu = vus[--active] as VirtualUser;
       vu.retiring = true;
       vu.wake();

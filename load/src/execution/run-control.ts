@@ -14,7 +14,7 @@ export class RunControl {
   stopping = false;
   interrupted = false;
   /** A bug in the runner surfaced from an iteration; the run stops and rethrows it. */
-  error: unknown;
+  error: Error | undefined;
   private readonly sleepers = new Set<() => void>();
   private readonly hardStops = new Set<() => void>();
   private interruptedNotice: Promise<void>;
@@ -54,7 +54,7 @@ export class RunControl {
   }
 
   fail(error: unknown): void {
-    this.error ??= error;
+    this.error ??= error instanceof Error ? error : new Error(`an iteration threw ${String(error)}`);
     this.interrupt();
   }
 

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { archaicsHome, chaosTokenPath, type Env } from '@archaics/runtime';
-import type { Targets } from '../http/targets.ts';
+import { StackClient } from '@archaics/client';
+import { SERVICE_OF, type Targets } from '../http/targets.ts';
 
 /** One fault of the `--with-failures` set. */
 export interface FaultSpec {
@@ -33,47 +32,35 @@ export interface ResetOutcome {
   readonly detail?: string;
 }
 
-/** The chaos token: `CHAOS_TOKEN`, else the state folder's (`$ARCHAICS_HOME/chaos-token`, default `.archaics/`). */
-export function readChaosToken(env: Env, cwd: string = process.cwd()): string {
-  const fromEnv = env.CHAOS_TOKEN?.trim();
-  if (fromEnv) return fromEnv;
-  const path = chaosTokenPath(archaicsHome(env, cwd));
-  if (!existsSync(path)) throw new Error(`no chaos token: set CHAOS_TOKEN, or start the stack (npm start) so that ${path} exists`);
-  return readFileSync(path, 'utf8').trim();
-}
+/** Why the faults are there, in the services' logs (the reason header). */
+const REASON = 'load --with-failures';
 
-const CONTROL_TIMEOUT_MS = 5_000;
-
-async function control(url: string, token: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
-  });
-  return { status: response.status, text: await response.text() };
+/** The business services' control endpoints for the set's targets; `token` null sends none (a `CHAOS_OPEN=1` stack). */
+function stackOf(targets: Targets, token: string | null): StackClient {
+  const services = Object.fromEntries(
+    Object.entries(SERVICE_OF).flatMap(([target, service]) => (targets[target] === undefined ? [] : [[service, targets[target]]])),
+  );
+  return new StackClient({ token, targets: { services } });
 }
 
 /** Injects the set for `durationS` seconds; if one injection fails, resets the ones done and throws. */
-export async function injectFailures(targets: Targets, token: string, durationS: number, set: readonly FaultSpec[] = WITH_FAILURES): Promise<InjectedFault[]> {
+export async function injectFailures(
+  targets: Targets,
+  token: string | null,
+  durationS: number,
+  set: readonly FaultSpec[] = WITH_FAILURES,
+): Promise<InjectedFault[]> {
+  const stack = stackOf(targets, token);
   const injected: InjectedFault[] = [];
   for (const fault of set) {
-    const query = new URLSearchParams({
-      type: fault.type,
-      intensity: String(fault.intensity),
-      probability: String(fault.probability),
-      duration: String(durationS),
-    });
-    const url = `${targets[fault.target]}/inject-failure?${query.toString()}`;
-    let problem: string | undefined;
+    const params = { type: fault.type, intensity: fault.intensity, probability: fault.probability, duration: durationS };
     try {
-      const answer = await control(url, token);
-      if (answer.status !== 200) problem = `HTTP ${answer.status} ${answer.text.slice(0, 200)}`;
+      await stack.services.inject(SERVICE_OF[fault.target], params, { reason: REASON });
     } catch (error) {
-      problem = (error as Error).message;
-    }
-    if (problem !== undefined) {
       await resetFailures(targets, token, injected);
-      throw new Error(`cannot inject ${fault.type} on ${fault.target} (${url}): ${problem}`);
+      throw new Error(`cannot inject ${fault.type} on ${fault.target} (${targets[fault.target]}): ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     injected.push({ ...fault, durationS });
   }
@@ -81,13 +68,18 @@ export async function injectFailures(targets: Targets, token: string, durationS:
 }
 
 /** Resets every service of the set; never throws (a failed reset is reported, and the fault expires anyway). */
-export async function resetFailures(targets: Targets, token: string, set: readonly Pick<FaultSpec, 'target'>[] = WITH_FAILURES): Promise<ResetOutcome[]> {
+export async function resetFailures(
+  targets: Targets,
+  token: string | null,
+  set: readonly Pick<FaultSpec, 'target'>[] = WITH_FAILURES,
+): Promise<ResetOutcome[]> {
+  const stack = stackOf(targets, token);
   const services = [...new Set(set.map((fault) => fault.target))];
   return Promise.all(
     services.map(async (target): Promise<ResetOutcome> => {
       try {
-        const answer = await control(`${targets[target]}/reset`, token);
-        return answer.status === 200 ? { target, ok: true } : { target, ok: false, detail: `HTTP ${answer.status}` };
+        await stack.services.reset(SERVICE_OF[target], { reason: REASON });
+        return { target, ok: true };
       } catch (error) {
         return { target, ok: false, detail: (error as Error).message };
       }

@@ -31,15 +31,20 @@ function client(requestTimeoutMs = 5_000): Http1Client {
   return c;
 }
 
-async function httpServer(handler: Parameters<typeof createHttpServer>[1]): Promise<{ origin: string; server: HttpServer; connections: () => number }> {
+async function httpServer(
+  handler: Parameters<typeof createHttpServer>[1],
+): Promise<{ origin: string; server: HttpServer; connections: () => number }> {
   let connections = 0;
   const server = createHttpServer(handler);
   server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, connections: () => connections };
 }
 
@@ -65,10 +70,13 @@ async function tcpServer(answer: (socket: Socket, request: string) => void): Pro
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise<void>((resolve) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => resolve());
-  }));
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  );
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
@@ -93,7 +101,14 @@ describe('Http1Client', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        seen.push({ method: req.method, url: req.url, host: req.headers.host, auth: req.headers.authorization, type: req.headers['content-type'], body });
+        seen.push({
+          method: req.method,
+          url: req.url,
+          host: req.headers.host,
+          auth: req.headers.authorization,
+          type: req.headers['content-type'],
+          body,
+        });
         res.writeHead(201, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ echoed: body.length, note: 'é' }));
       });
@@ -106,7 +121,9 @@ describe('Http1Client', () => {
     );
     expect(answer.status).toBe(201);
     expect(JSON.parse(answer.body!)).toEqual({ echoed: body.length, note: 'é' });
-    expect(seen).toEqual([{ method: 'POST', url: '/signup?x=1', host: origin.slice('http://'.length), auth: 'Bearer abc', type: 'application/json', body }]);
+    expect(seen).toEqual([
+      { method: 'POST', url: '/signup?x=1', host: origin.slice('http://'.length), auth: 'Bearer abc', type: 'application/json', body },
+    ]);
   });
 
   it('keeps the connection alive: sequential requests share one connection', async () => {
@@ -217,7 +234,10 @@ describe('Http1Client', () => {
     });
     await expect(c.exchange(get(origin, '/cut'), slot(), false)).rejects.toMatchObject({ code: 'ECONNRESET' });
     await expect(c.exchange(get(origin, '/garbage'), slot(), false)).rejects.toMatchObject({ code: 'HTTP_PROTOCOL' });
-    await expect(c.exchange(get(origin, '/length'), slot(), false)).rejects.toMatchObject({ code: 'HTTP_PROTOCOL', message: expect.stringContaining('content-length') });
+    await expect(c.exchange(get(origin, '/length'), slot(), false)).rejects.toMatchObject({
+      code: 'HTTP_PROTOCOL',
+      message: expect.stringContaining('content-length'),
+    });
     await expect(c.exchange(get(origin, '/', ['x-evil', 'a\r\nhost: b']), slot(), false)).rejects.toMatchObject({ code: 'INVALID_HEADER' });
     expect(await c.exchange(get(origin, '/fine'), slot(), true)).toEqual({ status: 200, body: 'ok' });
   });
@@ -265,7 +285,7 @@ describe('Http1Client', () => {
     expect(requests).toBe(2);
   });
 
-  it('honours the server\'s Keep-Alive timeout: an idle connection past it is not reused', async () => {
+  it("honours the server's Keep-Alive timeout: an idle connection past it is not reused", async () => {
     const { origin, connections } = await httpServer((_req, res) => {
       res.setHeader('keep-alive', 'timeout=1');
       res.end('ok');

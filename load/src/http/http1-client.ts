@@ -122,7 +122,14 @@ class Connection {
     const inFlight = this.inFlight;
     this.inFlight = undefined;
     if (!inFlight) return;
-    if (mayRetry && inFlight.reused && !inFlight.answered && !inFlight.retried && IDEMPOTENT.has(inFlight.request.method) && !inFlight.slot.aborted) {
+    if (
+      mayRetry &&
+      inFlight.reused &&
+      !inFlight.answered &&
+      !inFlight.retried &&
+      IDEMPOTENT.has(inFlight.request.method) &&
+      !inFlight.slot.aborted
+    ) {
       // The server closed a kept-alive connection as the request went out: it never saw it. Send it again, once.
       inFlight.retried = true;
       inFlight.status = 0;
@@ -318,7 +325,10 @@ class Connection {
       body: chunks ? (chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')) : undefined,
     });
     if (this.keepAlive) {
-      const idle = Math.min(this.pool.idleTimeoutMs, this.keepAliveHintMs === undefined ? Number.POSITIVE_INFINITY : this.keepAliveHintMs - 1_000);
+      const idle = Math.min(
+        this.pool.idleTimeoutMs,
+        this.keepAliveHintMs === undefined ? Number.POSITIVE_INFINITY : this.keepAliveHintMs - 1_000,
+      );
       if (idle > 0) {
         this.reusableUntil = performance.now() + idle;
         this.pool.release(this);
@@ -422,7 +432,8 @@ export class Http1Client {
       if (this.closed) return reject(new HttpClientError('client closed', 'CLIENT_CLOSED'));
       if (slot.aborted) return reject(new HttpClientError('request aborted', 'ABORTED'));
       for (let i = 1; i < request.headers.length; i += 2) {
-        if (!HEADER_VALUE_OK.test(request.headers[i] as string)) return reject(new HttpClientError(`header ${request.headers[i - 1]} has a line break`, 'INVALID_HEADER'));
+        if (!HEADER_VALUE_OK.test(request.headers[i] as string))
+          return reject(new HttpClientError(`header ${request.headers[i - 1]} has a line break`, 'INVALID_HEADER'));
       }
       const pool = this.poolOf(request.origin);
       const inFlight: InFlight = {

@@ -14,7 +14,9 @@ describe(targetsFromEnv.name, () => {
 
 describe(checkTargets.name, () => {
   it('accepts this machine only, unless remote targets are allowed', () => {
-    expect(() => checkTargets({ a: 'http://127.0.0.1:8001', b: 'http://localhost:1', c: 'http://[::1]:8003', d: 'https://127.1.2.3' }, false)).not.toThrow();
+    expect(() =>
+      checkTargets({ a: 'http://127.0.0.1:8001', b: 'http://localhost:1', c: 'http://[::1]:8003', d: 'https://127.1.2.3' }, false),
+    ).not.toThrow();
     expect(() => checkTargets({ product: 'http://product-service.archaics:8003' }, false)).toThrow('--allow-remote');
     expect(() => checkTargets({ product: 'http://10.0.0.5:8003' }, false)).toThrow('not on this machine');
     expect(() => checkTargets({ product: 'http://10.0.0.5:8003' }, true)).not.toThrow();

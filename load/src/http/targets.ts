@@ -45,7 +45,9 @@ export function checkTargets(targets: Targets, allowRemote: boolean): void {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetError(`target ${name}: ${base} is not http(s)`);
     if (!allowRemote && !isLoopback(url.hostname)) {
-      throw new TargetError(`target ${name}: ${base} is not on this machine; refusing to send load there without --allow-remote (see load/README.md)`);
+      throw new TargetError(
+        `target ${name}: ${base} is not on this machine; refusing to send load there without --allow-remote (see load/README.md)`,
+      );
     }
   }
 }

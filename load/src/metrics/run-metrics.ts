@@ -100,7 +100,8 @@ export class RunMetrics implements MetricSource {
   }
 
   trend(metric: string, aggregation: 'avg' | 'min' | 'med' | 'max' | { percentile: number }): number {
-    const histogram = metric === 'http_req_latency' ? this.scheduledTime : metric === 'iteration_duration' ? this.iterationTime : this.serviceTime;
+    const histogram =
+      metric === 'http_req_latency' ? this.scheduledTime : metric === 'iteration_duration' ? this.iterationTime : this.serviceTime;
     if (typeof aggregation === 'object') return histogram.percentile(aggregation.percentile);
     const stats = histogram.stats();
     return { avg: stats.mean, min: stats.min, med: stats.p50, max: stats.max }[aggregation];
@@ -115,7 +116,8 @@ export class RunMetrics implements MetricSource {
   }
 
   counter(metric: string): { count: number; ratePerS: number } {
-    const count = metric === 'iterations' ? this.iterations.completed : metric === 'dropped_iterations' ? this.iterations.dropped : this.requests;
+    const count =
+      metric === 'iterations' ? this.iterations.completed : metric === 'dropped_iterations' ? this.iterations.dropped : this.requests;
     const seconds = this.elapsedS();
     return { count, ratePerS: seconds > 0 ? count / seconds : 0 };
   }

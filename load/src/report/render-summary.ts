@@ -22,23 +22,39 @@ export function renderSummary(summary: Summary): string {
   const lines: string[] = [];
   const { requests, iterations, checks } = summary;
   lines.push(`scenario ${summary.scenario}: ${summary.load} (${summary.model} model)${summary.interrupted ? ' — INTERRUPTED' : ''}`);
-  lines.push(`ran ${summary.durationS.toFixed(1)}s of ${summary.plannedDurationS.toFixed(1)}s; targets ${Object.entries(summary.targets).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(
+    `ran ${summary.durationS.toFixed(1)}s of ${summary.plannedDurationS.toFixed(1)}s; targets ${Object.entries(summary.targets)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   if (summary.faults) {
-    lines.push(`faults injected: ${summary.faults.injected.map((f) => `${f.target} ${f.type} p=${f.probability} for ${f.durationS}s`).join('; ')}`);
+    lines.push(
+      `faults injected: ${summary.faults.injected.map((f) => `${f.target} ${f.type} p=${f.probability} for ${f.durationS}s`).join('; ')}`,
+    );
     lines.push(`faults reset: ${summary.faults.reset.map((r) => `${r.target} ${r.ok ? 'ok' : `FAILED (${r.detail ?? ''})`}`).join(', ')}`);
   }
   lines.push('');
   lines.push(
     ...table(
       [
-        ['requests', String(requests.total), `${requests.ratePerS.toFixed(1)}/s`, `failed ${requests.failed} (${pct(requests.failedRate)})`],
+        [
+          'requests',
+          String(requests.total),
+          `${requests.ratePerS.toFixed(1)}/s`,
+          `failed ${requests.failed} (${pct(requests.failedRate)})`,
+        ],
         [
           'iterations',
           String(iterations.completed),
           `${iterations.ratePerS.toFixed(1)}/s`,
           `started ${iterations.started}, dropped ${iterations.dropped}, interrupted ${iterations.interrupted}${summary.model === 'open' ? `, scheduled ${iterations.scheduled}` : ''}`,
         ],
-        ['checks', String(checks.passed), `${checks.failed} failed`, checks.passed + checks.failed === 0 ? '' : pct(checks.passed / (checks.passed + checks.failed))],
+        [
+          'checks',
+          String(checks.passed),
+          `${checks.failed} failed`,
+          checks.passed + checks.failed === 0 ? '' : pct(checks.passed / (checks.passed + checks.failed)),
+        ],
         ['vus', String(summary.vus.max), 'max', `${summary.vus.allocated} allocated`],
       ],
       [1, 2],
@@ -46,35 +62,60 @@ export function renderSummary(summary: Summary): string {
   );
   lines.push('', 'latency ms (HDR histogram)');
   lines.push(
-    ...table([
-      ['', 'p50', 'p90', 'p95', 'p99', 'max'],
-      latencyRow('from scheduled start', summary.latency.fromScheduledStart),
-      latencyRow('service time', summary.latency.serviceTime),
-      latencyRow('iteration', iterations.duration),
-    ], [1, 2, 3, 4, 5]).map((line) => `  ${line}`),
+    ...table(
+      [
+        ['', 'p50', 'p90', 'p95', 'p99', 'max'],
+        latencyRow('from scheduled start', summary.latency.fromScheduledStart),
+        latencyRow('service time', summary.latency.serviceTime),
+        latencyRow('iteration', iterations.duration),
+      ],
+      [1, 2, 3, 4, 5],
+    ).map((line) => `  ${line}`),
   );
   lines.push('', 'endpoints');
   lines.push(
     ...table(
       [
         ['', '', 'requests', 'failed', 'p50', 'p95', 'p99'],
-        ...summary.endpoints.map((e) => [e.target, e.endpoint, String(e.requests), String(e.failed), ms(e.latency.p50), ms(e.latency.p95), ms(e.latency.p99)]),
+        ...summary.endpoints.map((e) => [
+          e.target,
+          e.endpoint,
+          String(e.requests),
+          String(e.failed),
+          ms(e.latency.p50),
+          ms(e.latency.p95),
+          ms(e.latency.p99),
+        ]),
       ],
       [2, 3, 4, 5, 6],
     ).map((line) => `  ${line}`),
   );
   if (summary.errors.byEndpoint.length > 0) {
     lines.push('', 'errors');
-    lines.push(...table(summary.errors.byEndpoint.map((e) => [e.outcome, e.target, e.endpoint, String(e.count)]), [3]).map((line) => `  ${line}`));
+    lines.push(
+      ...table(
+        summary.errors.byEndpoint.map((e) => [e.outcome, e.target, e.endpoint, String(e.count)]),
+        [3],
+      ).map((line) => `  ${line}`),
+    );
   }
   const failedChecks = Object.entries(checks.byName).filter(([, c]) => c.failed > 0);
   if (failedChecks.length > 0) {
     lines.push('', 'failed checks');
-    lines.push(...table(failedChecks.map(([name, c]) => [name, `${c.failed} of ${c.passed + c.failed}`]), [1]).map((line) => `  ${line}`));
+    lines.push(
+      ...table(
+        failedChecks.map(([name, c]) => [name, `${c.failed} of ${c.passed + c.failed}`]),
+        [1],
+      ).map((line) => `  ${line}`),
+    );
   }
   if (summary.thresholds.length > 0) {
     lines.push('', `thresholds: ${summary.passed ? 'all passed' : 'BREACHED'}`);
-    lines.push(...summary.thresholds.map((t) => `  ${t.ok ? '✓' : '✗'} ${t.metric} ${t.expression}  (actual ${Number.isInteger(t.actual) ? t.actual : t.actual.toFixed(4)})`));
+    lines.push(
+      ...summary.thresholds.map(
+        (t) => `  ${t.ok ? '✓' : '✗'} ${t.metric} ${t.expression}  (actual ${Number.isInteger(t.actual) ? t.actual : t.actual.toFixed(4)})`,
+      ),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -65,7 +65,9 @@ const round = (value: number, decimals = 3): number => {
 };
 
 const rounded = (stats: LatencyStats): LatencyStats =>
-  Object.fromEntries(Object.entries(stats).map(([key, value]) => [key, round(value)])) as unknown as LatencyStats;
+  Object.fromEntries(
+    Object.entries(stats as unknown as Record<string, number>).map(([key, value]) => [key, round(value)]),
+  ) as unknown as LatencyStats;
 
 export function buildSummary(metrics: RunMetrics, context: SummaryContext): Summary {
   const seconds = metrics.elapsedS();
@@ -99,7 +101,13 @@ export function buildSummary(metrics: RunMetrics, context: SummaryContext): Summ
       failedRate: metrics.requests === 0 ? 0 : round(metrics.failed / metrics.requests, 6),
     },
     errors: { byStatus, byEndpoint },
-    endpoints: metrics.endpoints.map((e) => ({ target: e.target, endpoint: e.name, requests: e.requests, failed: e.failed, latency: rounded(e.service.stats()) })),
+    endpoints: metrics.endpoints.map((e) => ({
+      target: e.target,
+      endpoint: e.name,
+      requests: e.requests,
+      failed: e.failed,
+      latency: rounded(e.service.stats()),
+    })),
     checks: { ...checks, byName: Object.fromEntries(metrics.checks) },
     latency: { fromScheduledStart: rounded(metrics.scheduledTime.stats()), serviceTime: rounded(metrics.serviceTime.stats()) },
     iterations: {

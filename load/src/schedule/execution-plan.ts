@@ -37,7 +37,14 @@ export function planOf(load: LoadProfile): ExecutionPlan {
   switch (load.executor) {
     case 'constant-vus': {
       const durationMs = parseDuration(load.duration);
-      return { model: 'closed', executor: load.executor, ramp: new VuRamp(load.vus, [{ durationMs, target: load.vus }]), durationMs, gracefulStopMs, gracefulRampDownMs: 0 };
+      return {
+        model: 'closed',
+        executor: load.executor,
+        ramp: new VuRamp(load.vus, [{ durationMs, target: load.vus }]),
+        durationMs,
+        gracefulStopMs,
+        gracefulRampDownMs: 0,
+      };
     }
     case 'ramping-vus': {
       const ramp = new VuRamp(
@@ -72,8 +79,22 @@ export function planOf(load: LoadProfile): ExecutionPlan {
   }
 }
 
-function open(executor: Executor, schedule: ArrivalSchedule, preAllocatedVUs: number, maxVUs: number | undefined, gracefulStopMs: number): OpenPlan {
-  return { model: 'open', executor, schedule, durationMs: schedule.durationMs, preAllocatedVUs, maxVUs: Math.max(preAllocatedVUs, maxVUs ?? preAllocatedVUs), gracefulStopMs };
+function open(
+  executor: Executor,
+  schedule: ArrivalSchedule,
+  preAllocatedVUs: number,
+  maxVUs: number | undefined,
+  gracefulStopMs: number,
+): OpenPlan {
+  return {
+    model: 'open',
+    executor,
+    schedule,
+    durationMs: schedule.durationMs,
+    preAllocatedVUs,
+    maxVUs: Math.max(preAllocatedVUs, maxVUs ?? preAllocatedVUs),
+    gracefulStopMs,
+  };
 }
 
 /** One line describing the load, e.g. `ramping-vus 0→50→50→0 VUs over 45s`. */

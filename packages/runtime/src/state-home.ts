@@ -40,13 +40,69 @@ export function readOrCreateSecret(home: string, fileName: string, bytes = 32): 
   }
 }
 
+const CHAOS_TOKEN_FILE = 'chaos-token';
+
 /** Where the generated chaos token lives. */
 export function chaosTokenPath(home: string): string {
-  return join(home, 'chaos-token');
+  return join(home, CHAOS_TOKEN_FILE);
 }
 
-/** The chaos token: `CHAOS_TOKEN` when set, otherwise the state folder's (made on first use). */
-export function resolveChaosToken(env: Env = process.env, home: string = archaicsHome(env)): string {
+/** The chaos token and where it came from: `CHAOS_TOKEN`, or the path of the state folder's file. */
+export interface ChaosToken {
+  readonly value: string;
+  readonly source: string;
+}
+
+/**
+ * The one reader of the chaos token (SPEC §2): `CHAOS_TOKEN` when set, else the state
+ * folder's `chaos-token` file; null when there is neither. Never creates the file: a client
+ * that made a new token would not match the running services' (see {@link resolveChaosToken}).
+ */
+export function readChaosToken(env: Env = process.env, home: string = archaicsHome(env)): ChaosToken | null {
   const fromEnv = env.CHAOS_TOKEN?.trim();
-  return fromEnv ? fromEnv : readOrCreateSecret(home, 'chaos-token');
+  if (fromEnv) return { value: fromEnv, source: 'CHAOS_TOKEN' };
+  const path = chaosTokenPath(home);
+  let value: string;
+  try {
+    value = readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  return value ? { value, source: path } : null;
+}
+
+/** The chaos token of the stack's own processes: {@link readChaosToken}, or a new one made in the state folder (mode 0600). */
+export function resolveChaosToken(env: Env = process.env, home: string = archaicsHome(env)): string {
+  return readChaosToken(env, home)?.value ?? readOrCreateSecret(home, CHAOS_TOKEN_FILE);
+}
+
+/** `<home>/supervisor.json`: how the CLI, dashboard and operator find a running supervisor. */
+export interface SupervisorFile {
+  readonly pid: number;
+  readonly control_url: string;
+  readonly started_at: string;
+  readonly services: ReadonlyArray<{ readonly name: string; readonly url: string }>;
+}
+
+/** Where the local supervisor says where its control interface listens. */
+export function supervisorFilePath(home: string): string {
+  return join(home, 'supervisor.json');
+}
+
+/** The supervisor file's content, or null when there is none or it does not parse. */
+export function readSupervisorFile(home: string): SupervisorFile | null {
+  let text: string;
+  try {
+    text = readFileSync(supervisorFilePath(home), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const value = JSON.parse(text) as Partial<SupervisorFile>;
+    if (typeof value.pid !== 'number' || typeof value.control_url !== 'string' || !Array.isArray(value.services)) return null;
+    return value as SupervisorFile;
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,11 @@
-import { createTelemetryReaders, TelemetryQueryError, type LogReader, type MetricsReader, type TelemetryReaders, type TraceReader } from '@archaics/telemetry-query';
+import {
+  createTelemetryReaders,
+  TelemetryQueryError,
+  type LogReader,
+  type MetricsReader,
+  type TelemetryReaders,
+  type TraceReader,
+} from '@archaics/telemetry-query';
 import { type Env } from '@archaics/runtime';
 import { CommandError } from '../commands/command.ts';
 
@@ -26,15 +33,30 @@ export function cliTelemetry(env: Env, readers: TelemetryReaders = createTelemet
   const logs: Backend<LogReader> =
     config.logs.kind === 'loki'
       ? { reader: readers.logs, label: 'Loki', url: config.logs.url, hint: 'check LOKI_URL' }
-      : { reader: readers.logs, label: 'the telemetry process (logs API)', url: config.logs.url, hint: `${LOCAL_HINT} TELEMETRY_QUERY_URL or LOKI_URL point elsewhere.` };
+      : {
+          reader: readers.logs,
+          label: 'the telemetry process (logs API)',
+          url: config.logs.url,
+          hint: `${LOCAL_HINT} TELEMETRY_QUERY_URL or LOKI_URL point elsewhere.`,
+        };
   const traces: Backend<TraceReader> =
     config.traces.kind === 'jaeger'
       ? { reader: readers.traces, label: 'Jaeger', url: config.traces.url, hint: 'check JAEGER_URL' }
-      : { reader: readers.traces, label: 'the telemetry process (trace store)', url: config.traces.url, hint: `${LOCAL_HINT} TELEMETRY_QUERY_URL or JAEGER_URL point elsewhere.` };
+      : {
+          reader: readers.traces,
+          label: 'the telemetry process (trace store)',
+          url: config.traces.url,
+          hint: `${LOCAL_HINT} TELEMETRY_QUERY_URL or JAEGER_URL point elsewhere.`,
+        };
   const metrics: Backend<MetricsReader> =
     config.metrics.kind === 'prometheus'
       ? { reader: readers.metrics, label: 'Prometheus', url: config.metrics.url, hint: 'check PROMETHEUS_URL' }
-      : { reader: readers.metrics, label: 'the services\' /metrics', url: config.metrics.targets.map((t) => t.url).join(', '), hint: LOCAL_HINT };
+      : {
+          reader: readers.metrics,
+          label: "the services' /metrics",
+          url: config.metrics.targets.map((t) => t.url).join(', '),
+          hint: LOCAL_HINT,
+        };
   return { logs, traces, metrics };
 }
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createConsolePrinter } from './console-printer.ts';
 import { toLogRecord } from './log-record.ts';
 
-function printed(options: { format?: 'pretty' | 'json'; quiet?: boolean; timestamps?: boolean }, lines: Array<[string, 'stdout' | 'stderr']>): string {
+function printed(
+  options: { format?: 'pretty' | 'json'; quiet?: boolean; timestamps?: boolean },
+  lines: Array<[string, 'stdout' | 'stderr']>,
+): string {
   let out = '';
   const print = createConsolePrinter({
     format: options.format ?? 'pretty',
@@ -19,7 +22,8 @@ function printed(options: { format?: 'pretty' | 'json'; quiet?: boolean; timesta
   return out;
 }
 
-const INFO = '{"service":"auth-service","level":"INFO","message":"login ok","timestamp":"2026-01-15T10:30:00.000Z","trace_id":"abcd1234ef567890abcd1234ef567890"}';
+const INFO =
+  '{"service":"auth-service","level":"INFO","message":"login ok","timestamp":"2026-01-15T10:30:00.000Z","trace_id":"abcd1234ef567890abcd1234ef567890"}';
 
 describe(createConsolePrinter.name, () => {
   it('prints one readable line: service, level, message, short trace id', () => {
@@ -27,7 +31,12 @@ describe(createConsolePrinter.name, () => {
   });
 
   it('shows only WARN and ERROR when quiet', () => {
-    expect(printed({ quiet: true }, [[INFO, 'stdout'], ['boom', 'stderr']])).toBe('auth-service    ERROR boom\n');
+    expect(
+      printed({ quiet: true }, [
+        [INFO, 'stdout'],
+        ['boom', 'stderr'],
+      ]),
+    ).toBe('auth-service    ERROR boom\n');
   });
 
   it('starts each line with the time of day of the record with timestamps', () => {

@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkBearerToken } from '@archaics/runtime';
 import type { RestartAccepted, ServiceStatus } from './control.types.ts';
 
 export interface ControlServerOptions {
@@ -24,7 +24,6 @@ const RESTART_PATH = /^\/services\/([^/]+)\/restart$/;
  * `POST /services/{name}/restart`; every route but `GET /health` needs the chaos token.
  */
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
-  const expected = digest(options.token);
   const server = createServer((req, res) => {
     try {
       route(req, res);
@@ -39,13 +38,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
       send(res, 200, { status: 'ok', service: 'supervisor' });
       return;
     }
-    const header = req.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match?.[1]) {
+    const check = checkBearerToken(req.headers.authorization, options.token);
+    if (check === 'missing') {
       send(res, 401, { error: 'unauthorized', detail: 'Authorization: Bearer <chaos token> is required' });
       return;
     }
-    if (!timingSafeEqual(digest(match[1]), expected)) {
+    if (check === 'wrong') {
       send(res, 403, { error: 'forbidden', detail: 'wrong chaos token' });
       return;
     }
@@ -82,10 +80,6 @@ export async function startControlServer(options: ControlServerOptions): Promise
         server.closeAllConnections();
       }),
   };
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {

@@ -23,7 +23,11 @@ describe(toLogRecord.name, () => {
   });
 
   it('wraps plain text and non-object JSON on stdout as INFO', () => {
-    expect(JSON.parse(toLogRecord('x', 'hello', 'stdout', NOW)?.raw ?? '')).toMatchObject({ level: 'INFO', message: 'hello', stream: 'stdout' });
+    expect(JSON.parse(toLogRecord('x', 'hello', 'stdout', NOW)?.raw ?? '')).toMatchObject({
+      level: 'INFO',
+      message: 'hello',
+      stream: 'stdout',
+    });
     expect(JSON.parse(toLogRecord('x', '[1,2]', 'stdout', NOW)?.raw ?? '')).toMatchObject({ level: 'INFO', message: '[1,2]' });
     expect(JSON.parse(toLogRecord('x', '{broken', 'stdout', NOW)?.raw ?? '')).toMatchObject({ message: '{broken' });
   });

@@ -251,7 +251,10 @@ export class ManagedProcess {
       if (generation !== this.#generation || this.#state !== 'starting') return;
       interval = Math.min(Math.round(interval * 1.5), 1000);
     }
-    this.#options.onEvent('WARN', `no 200 from ${this.#options.process.healthUrl} after ${formatMs(HEALTH_WATCH_LIMIT_MS)}; no longer probing`);
+    this.#options.onEvent(
+      'WARN',
+      `no 200 from ${this.#options.process.healthUrl} after ${formatMs(HEALTH_WATCH_LIMIT_MS)}; no longer probing`,
+    );
   }
 
   async #terminate(): Promise<void> {

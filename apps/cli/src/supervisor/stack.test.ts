@@ -31,12 +31,15 @@ describe(resolveStack.name, () => {
 describe(childEnv.name, () => {
   it('sets the fixed variables, and the service URLs only where the user has not', () => {
     const stack = resolveStack(DEFAULT_STACK, 0, '/repo');
-    const env = childEnv(stack.find((p) => p.name === 'product-service')!, {
-      baseEnv: { PATH: '/bin', PORT: '1', HOST: '0.0.0.0', DB_SERVICE_URL: 'http://db.example:9000', AUTH_SERVICE_URL: ' ' },
-      home: '/state',
-      chaosToken: 'tok',
-      stack,
-    });
+    const env = childEnv(
+      stack.find((p) => p.name === 'product-service')!,
+      {
+        baseEnv: { PATH: '/bin', PORT: '1', HOST: '0.0.0.0', DB_SERVICE_URL: 'http://db.example:9000', AUTH_SERVICE_URL: ' ' },
+        home: '/state',
+        chaosToken: 'tok',
+        stack,
+      },
+    );
     expect(env).toEqual({
       PATH: '/bin',
       PORT: '8003',
@@ -59,7 +62,12 @@ describe(childEnv.name, () => {
   it('gives a process its extra ports, shifted by the offset', () => {
     const stack = resolveStack(DEFAULT_STACK, 100, '/repo');
     const env = childEnv(stack[0]!, { baseEnv: {}, home: '/state', chaosToken: 'tok', stack });
-    expect(env).toMatchObject({ PORT: '4418', ARCHAICS_PORT_OFFSET: '100', TELEMETRY_QUERY_PORT: '16786', TELEMETRY_QUERY_URL: 'http://127.0.0.1:16786' });
+    expect(env).toMatchObject({
+      PORT: '4418',
+      ARCHAICS_PORT_OFFSET: '100',
+      TELEMETRY_QUERY_PORT: '16786',
+      TELEMETRY_QUERY_URL: 'http://127.0.0.1:16786',
+    });
   });
 });
 

@@ -41,12 +41,54 @@ export const DEFAULT_STACK: readonly ProcessSpec[] = Object.freeze([
     extraPorts: { TELEMETRY_QUERY_PORT: TELEMETRY_QUERY_PORT },
     extraUrls: { TELEMETRY_QUERY_URL: TELEMETRY_QUERY_PORT },
   },
-  { name: 'auth-service', dir: 'services/auth', entry: 'src/main.ts', port: SERVICE_PORTS['auth-service'], env: {}, urlEnv: SERVICE_URL_ENV['auth-service'] },
-  { name: 'db-service', dir: 'services/db', entry: 'src/main.ts', port: SERVICE_PORTS['db-service'], env: {}, urlEnv: SERVICE_URL_ENV['db-service'] },
-  { name: 'product-service', dir: 'services/product', entry: 'src/main.ts', port: SERVICE_PORTS['product-service'], env: {}, urlEnv: SERVICE_URL_ENV['product-service'] },
-  { name: 'payment-service', dir: 'services/payment', entry: 'src/main.ts', port: SERVICE_PORTS['payment-service'], env: {}, urlEnv: SERVICE_URL_ENV['payment-service'] },
-  { name: 'ai-operator', dir: 'services/ai-operator', entry: 'src/main.ts', port: SERVICE_PORTS['ai-operator'], env: {}, urlEnv: SERVICE_URL_ENV['ai-operator'] },
-  { name: 'anomaly-detector', dir: 'services/anomaly-detector', entry: 'src/main.ts', port: SERVICE_PORTS['anomaly-detector'], env: {}, urlEnv: SERVICE_URL_ENV['anomaly-detector'] },
+  {
+    name: 'auth-service',
+    dir: 'services/auth',
+    entry: 'src/main.ts',
+    port: SERVICE_PORTS['auth-service'],
+    env: {},
+    urlEnv: SERVICE_URL_ENV['auth-service'],
+  },
+  {
+    name: 'db-service',
+    dir: 'services/db',
+    entry: 'src/main.ts',
+    port: SERVICE_PORTS['db-service'],
+    env: {},
+    urlEnv: SERVICE_URL_ENV['db-service'],
+  },
+  {
+    name: 'product-service',
+    dir: 'services/product',
+    entry: 'src/main.ts',
+    port: SERVICE_PORTS['product-service'],
+    env: {},
+    urlEnv: SERVICE_URL_ENV['product-service'],
+  },
+  {
+    name: 'payment-service',
+    dir: 'services/payment',
+    entry: 'src/main.ts',
+    port: SERVICE_PORTS['payment-service'],
+    env: {},
+    urlEnv: SERVICE_URL_ENV['payment-service'],
+  },
+  {
+    name: 'ai-operator',
+    dir: 'services/ai-operator',
+    entry: 'src/main.ts',
+    port: SERVICE_PORTS['ai-operator'],
+    env: {},
+    urlEnv: SERVICE_URL_ENV['ai-operator'],
+  },
+  {
+    name: 'anomaly-detector',
+    dir: 'services/anomaly-detector',
+    entry: 'src/main.ts',
+    port: SERVICE_PORTS['anomaly-detector'],
+    env: {},
+    urlEnv: SERVICE_URL_ENV['anomaly-detector'],
+  },
   // Last: it reads every other process; it builds its UI in the background on first start.
   { name: 'dashboard', dir: 'apps/dashboard', entry: 'src/server/main.ts', port: SERVICE_PORTS.dashboard, env: {} },
 ]);
@@ -86,7 +128,15 @@ export function resolveStack(specs: readonly ProcessSpec[], portOffset: number, 
       if (seenPorts.has(extra.port)) throw new Error(`stack: port ${extra.port} is used by two services`);
       seenPorts.add(extra.port);
     }
-    return { spec, name: spec.name, port, url, healthUrl: `${url}${spec.healthPath ?? '/health'}`, entryPath: resolve(dir, spec.entry), extraPorts };
+    return {
+      spec,
+      name: spec.name,
+      port,
+      url,
+      healthUrl: `${url}${spec.healthPath ?? '/health'}`,
+      entryPath: resolve(dir, spec.entry),
+      extraPorts,
+    };
   });
 }
 

@@ -128,7 +128,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   if (running && isProcessAlive(running.pid)) {
     throw new AlreadyRunningError(running.pid, running.control_url, home);
   }
-  const ports = stack.flatMap((p) => [{ port: p.port, owner: p.name }, ...p.extraPorts.map((e) => ({ port: e.port, owner: `${p.name} (${e.env})` }))]);
+  const ports = stack.flatMap((p) => [
+    { port: p.port, owner: p.name },
+    ...p.extraPorts.map((e) => ({ port: e.port, owner: `${p.name} (${e.env})` })),
+  ]);
   for (const item of [...ports, { port: controlPort, owner: 'supervisor control interface' }]) {
     if (await isPortTaken(item.port)) throw new PortInUseError(item.port, item.owner);
   }
@@ -247,7 +250,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
         if (pending.length === 0) return;
         if (failed.length > 0 || Date.now() >= deadline) {
           const culprits = failed.length > 0 ? failed : pending;
-          const why = failed.length > 0 ? `exited ${STARTUP_CRASH_LIMIT} times before answering its health check` : `did not answer its health check within ${formatMs(timeoutMs)}`;
+          const why =
+            failed.length > 0
+              ? `exited ${STARTUP_CRASH_LIMIT} times before answering its health check`
+              : `did not answer its health check within ${formatMs(timeoutMs)}`;
           throw new StartupError(
             `${culprits.map((p) => p.name).join(', ')} ${why}`,
             culprits.map((p) => {

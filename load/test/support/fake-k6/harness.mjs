@@ -24,7 +24,14 @@ for (const script of process.argv.slice(2)) {
       module.default(data);
       iterations.push(requests.splice(0));
     }
-    results.push({ script, options: module.options, setupRequests, iterations, checks: [...recorded.checks], sleeps: [...recorded.sleeps] });
+    results.push({
+      script,
+      options: module.options,
+      setupRequests,
+      iterations,
+      checks: [...recorded.checks],
+      sleeps: [...recorded.sleeps],
+    });
   } catch (error) {
     results.push({ script, error: String(error?.message ?? error) });
   }

@@ -9,7 +9,9 @@ export async function resolve(specifier, context, nextResolve) {
   if (context.parentURL?.includes('/load/k6/')) {
     const fake = FAKES[specifier];
     if (fake) return { url: fake, shortCircuit: true };
-    throw new Error(`${context.parentURL} imports "${specifier}": a k6 script may import only k6 modules (faked here: ${Object.keys(FAKES).join(', ')})`);
+    throw new Error(
+      `${context.parentURL} imports "${specifier}": a k6 script may import only k6 modules (faked here: ${Object.keys(FAKES).join(', ')})`,
+    );
   }
   return nextResolve(specifier, context);
 }
