@@ -22,14 +22,29 @@ interface CliRun {
 
 function cliEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ARCHAICS_HOME: stack.home, ARCHAICS_PORT_OFFSET: String(PORT_OFFSET), NO_COLOR: '1' };
-  for (const name of ['AUTH_SERVICE_URL', 'DB_SERVICE_URL', 'PRODUCT_SERVICE_URL', 'PAYMENT_SERVICE_URL', 'ANOMALY_DETECTOR_URL', 'AI_OPERATOR_URL', 'CHAOS_TOKEN', 'CHAOS_OPEN', 'PROMETHEUS_URL']) delete env[name];
+  for (const name of [
+    'AUTH_SERVICE_URL',
+    'DB_SERVICE_URL',
+    'PRODUCT_SERVICE_URL',
+    'PAYMENT_SERVICE_URL',
+    'ANOMALY_DETECTOR_URL',
+    'AI_OPERATOR_URL',
+    'CHAOS_TOKEN',
+    'CHAOS_OPEN',
+    'PROMETHEUS_URL',
+  ])
+    delete env[name];
   return env;
 }
 
 /** `archaics experiment run FILE` as a real child process; `onLine` sees each stderr line (and may interrupt it). */
 function runCli(file: string, onLine?: (line: string, child: ReturnType<typeof spawn>) => void): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'experiment', 'run', file], { env: cliEnv(), cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'experiment', 'run', file], {
+      env: cliEnv(),
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let pending = '';
@@ -102,7 +117,13 @@ afterAll(async () => {
 describe('archaics experiment run', () => {
   it('refuses a malformed file naming the field and line, exit 2, and runs nothing', async () => {
     const before = journalsIn(stack.home).length;
-    const file = write('malformed', base('malformed', `method:\n  load: { scenario: browse-nope, vus: 2 }\n  duration: 6s\n  steps:\n    - at: 1s\n      inject: { service: db, type: eror }\n`));
+    const file = write(
+      'malformed',
+      base(
+        'malformed',
+        `method:\n  load: { scenario: browse-nope, vus: 2 }\n  duration: 6s\n  steps:\n    - at: 1s\n      inject: { service: db, type: eror }\n`,
+      ),
+    );
     const result = await runCli(file);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/malformed\.yaml:14:\d+: method\.steps\[0\]\.inject\.type: must be one of timeout, error/);
@@ -113,7 +134,13 @@ describe('archaics experiment run', () => {
 
   it('exits 0 when the hypothesis holds, and its rollbacks clear a fault still active on success', async () => {
     // A light CPU burn on auth leaves products fast and error-free: the hypothesis holds; the fault outlives the method.
-    const file = write('holds', base('holds', `method:\n  load: { scenario: normal, vus: 2 }\n  warmup: 3s\n  duration: 8s\n  steps:\n    - at: 1s\n      inject: { service: auth, type: cpu, intensity: 1, duration: 600 }\nrollbacks:\n  - reset: auth\n`));
+    const file = write(
+      'holds',
+      base(
+        'holds',
+        `method:\n  load: { scenario: normal, vus: 2 }\n  warmup: 3s\n  duration: 8s\n  steps:\n    - at: 1s\n      inject: { service: auth, type: cpu, intensity: 1, duration: 600 }\nrollbacks:\n  - reset: auth\n`,
+      ),
+    );
     const result = await runCli(file);
     expect(result.code, result.stderr).toBe(0);
     const journal = journalOf(result.stdout);
@@ -128,7 +155,13 @@ describe('archaics experiment run', () => {
   }, 120_000);
 
   it('exits 1 when the hypothesis deviates past the budget, and still rolls back', async () => {
-    const file = write('deviates', base('deviates', `method:\n  load: { scenario: normal, vus: 2 }\n  warmup: 3s\n  duration: 4s\n  steps:\n    - at: 1s\n      inject: { service: product, type: error, probability: 1 }\nrollbacks:\n  - reset: product\n`));
+    const file = write(
+      'deviates',
+      base(
+        'deviates',
+        `method:\n  load: { scenario: normal, vus: 2 }\n  warmup: 3s\n  duration: 4s\n  steps:\n    - at: 1s\n      inject: { service: product, type: error, probability: 1 }\nrollbacks:\n  - reset: product\n`,
+      ),
+    );
     const result = await runCli(file);
     expect(result.code, result.stderr).toBe(1);
     const journal = journalOf(result.stdout);
@@ -141,7 +174,10 @@ describe('archaics experiment run', () => {
   it('aborts on a stop condition with exit 2, and rolls back (also what was not declared)', async () => {
     const file = write(
       'stops',
-      base('stops', `method:\n  load: { scenario: normal, vus: 2 }\n  warmup: 3s\n  duration: 30s\n  steps:\n    - at: 1s\n      inject: { service: product, type: error, probability: 1 }\n    - at: 1s\n      inject: { service: auth, type: timeout, intensity: 1, probability: 0.2 }\nstop_conditions:\n  - probe: { name: product not failing, type: metric, service: product, metric: error_ratio, max: 0.5 }\n    samples: 2\nrollbacks:\n  - reset: product\n`),
+      base(
+        'stops',
+        `method:\n  load: { scenario: normal, vus: 2 }\n  warmup: 3s\n  duration: 30s\n  steps:\n    - at: 1s\n      inject: { service: product, type: error, probability: 1 }\n    - at: 1s\n      inject: { service: auth, type: timeout, intensity: 1, probability: 0.2 }\nstop_conditions:\n  - probe: { name: product not failing, type: metric, service: product, metric: error_ratio, max: 0.5 }\n    samples: 2\nrollbacks:\n  - reset: product\n`,
+      ),
     );
     const started = Date.now();
     const result = await runCli(file);
@@ -157,7 +193,13 @@ describe('archaics experiment run', () => {
   }, 120_000);
 
   it('on SIGINT (Ctrl-C) of the child process runs the rollbacks, writes the journal and exits 2', async () => {
-    const file = write('interrupted', base('interrupted', `method:\n  load: { scenario: normal, vus: 2 }\n  warmup: 3s\n  duration: 60s\n  steps:\n    - at: 1s\n      inject: { service: db, type: timeout, intensity: 1, probability: 0.5 }\n    - at: 1s\n      inject: { service: payment, type: error, probability: 1 }\nrollbacks:\n  - reset: [db, payment]\n`));
+    const file = write(
+      'interrupted',
+      base(
+        'interrupted',
+        `method:\n  load: { scenario: normal, vus: 2 }\n  warmup: 3s\n  duration: 60s\n  steps:\n    - at: 1s\n      inject: { service: db, type: timeout, intensity: 1, probability: 0.5 }\n    - at: 1s\n      inject: { service: payment, type: error, probability: 1 }\nrollbacks:\n  - reset: [db, payment]\n`,
+      ),
+    );
     let signalled = false;
     const result = await runCli(file, (line, child) => {
       if (!signalled && line.includes('inject') && line.includes('payment-service')) {

@@ -5,7 +5,14 @@ export type { Experiment, Fault, Probe, Step, Rollback, LoadSpec } from './defin
 export { ExperimentDefinitionError, formatIssue } from './definition/yaml-source.ts';
 export type { DefinitionIssue } from './definition/yaml-source.ts';
 export { drawRandomFaults } from './definition/random-faults.ts';
-export { BENCH_RESULTS_DIR, EXPERIMENTS_DIR, SUITE_FILE, loadExperimentFile, resolveExperimentFile, shippedExperimentNames } from './definition/files.ts';
+export {
+  BENCH_RESULTS_DIR,
+  EXPERIMENTS_DIR,
+  SUITE_FILE,
+  loadExperimentFile,
+  resolveExperimentFile,
+  shippedExperimentNames,
+} from './definition/files.ts';
 export { runExperiment, newRunId } from './run/runner.ts';
 export type { RunExperimentOptions } from './run/runner.ts';
 export { StackClient, checkLocalTargets } from './run/stack-client.ts';

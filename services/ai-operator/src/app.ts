@@ -7,8 +7,8 @@ import { createLlmProvider } from './clients/llm/create-provider.ts';
 import type { LlmProvider } from './clients/llm/llm-provider.ts';
 import { KubernetesPlatform } from './clients/kubernetes.platform.ts';
 import type { Platform } from './clients/platform.ts';
-import { ServiceClient } from './clients/service.client.ts';
-import { SupervisorPlatform } from './clients/supervisor.client.ts';
+import { StackServiceControl } from './clients/service-control.ts';
+import { SupervisorPlatform } from './clients/supervisor.platform.ts';
 import type { OperatorConfig } from './config.ts';
 import { MetricsHistory } from './domain/metrics-history.ts';
 import { Operator, type ServiceControl } from './domain/operator.ts';
@@ -48,18 +48,39 @@ export async function buildApp(config: OperatorConfig, deps: OperatorDeps = {}):
         llm: Type.Object({ provider: Type.String(), model: Type.Union([Type.String(), Type.Null()]), configured: Type.Boolean() }),
         executor: Type.String(),
       },
-      read: () => ({ mode: config.mode, llm: { provider: llm.provider, model: llm.model, configured: llm.configured }, executor: platform.kind }),
+      read: () => ({
+        mode: config.mode,
+        llm: { provider: llm.provider, model: llm.model, configured: llm.configured },
+        executor: platform.kind,
+      }),
     },
     ...serverDeps,
   });
   const { logger, metrics } = app.archaics;
   const readers = givenReaders ?? createTelemetryReaders(process.env);
-  const services = givenServices ?? new ServiceClient({ urls: config.services, chaosToken: config.chaosToken });
+  const services = givenServices ?? new StackServiceControl({ urls: config.services, chaosToken: config.chaosToken });
 
-  const incidentsTotal = new Counter({ name: 'operator_incidents_total', help: 'Incidents by the status they reached.', labelNames: ['status'], registers: [metrics.registry] });
-  const actionsTotal = new Counter({ name: 'operator_actions_total', help: 'Proposed actions by action and what became of them.', labelNames: ['action', 'status'], registers: [metrics.registry] });
+  const incidentsTotal = new Counter({
+    name: 'operator_incidents_total',
+    help: 'Incidents by the status they reached.',
+    labelNames: ['status'],
+    registers: [metrics.registry],
+  });
+  const actionsTotal = new Counter({
+    name: 'operator_actions_total',
+    help: 'Proposed actions by action and what became of them.',
+    labelNames: ['action', 'status'],
+    registers: [metrics.registry],
+  });
 
-  const history = new MetricsHistory(readers.metrics, { keepMs: 6 * 60_000, onError: (error) => logger.debug(`metrics sample failed: ${error.message}`) });
+  // One clock for the pipeline, the policy's rate limit and cooldown, and the history's window.
+  const clock = now ?? ((): Date => new Date());
+  const nowMs = (): number => clock().getTime();
+  const history = new MetricsHistory(readers.metrics, {
+    keepMs: 6 * 60_000,
+    now: nowMs,
+    onError: (error) => logger.debug(`metrics sample failed: ${error.message}`),
+  });
   const operator = new Operator({
     settings: { mode: config.mode, evidence: config.evidence, verify: config.verify, llmTimeoutMs: config.llm.timeoutMs },
     repository,
@@ -69,11 +90,11 @@ export async function buildApp(config: OperatorConfig, deps: OperatorDeps = {}):
     services,
     platform,
     llm,
-    policy: new Policy(config.policy),
+    policy: new Policy({ ...config.policy, now: nowMs }),
     logger,
     onIncident: (status) => incidentsTotal.inc({ status }),
     onAction: (action, status) => actionsTotal.inc({ action, status }),
-    ...(now ? { now } : {}),
+    now: clock,
   });
   const interrupted = operator.recoverInterrupted();
   if (interrupted > 0) logger.warn(`${interrupted} incident(s) were in progress when the operator stopped: marked escalated`);
@@ -82,7 +103,9 @@ export async function buildApp(config: OperatorConfig, deps: OperatorDeps = {}):
   registerIncidentRoutes(app, { operator, repository, chaosToken: config.chaosToken });
 
   history.start(config.sampleIntervalMs);
-  logger.info(`mode ${config.mode}, LLM ${llm.provider}${llm.model ? ` (${llm.model})` : ''}${llm.provider !== 'none' && !llm.configured ? ' NOT configured' : ''}, executor ${platform.kind}`);
+  logger.info(
+    `mode ${config.mode}, LLM ${llm.provider}${llm.model ? ` (${llm.model})` : ''}${llm.provider !== 'none' && !llm.configured ? ' NOT configured' : ''}, executor ${platform.kind}`,
+  );
   app.addHook('onClose', async () => {
     history.stop();
     await operator.close();

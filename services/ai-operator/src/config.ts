@@ -1,5 +1,15 @@
 import { join } from 'node:path';
-import { ConfigError, envReader, readBaseConfig, readUpstreamConfig, resolveWebhookSecret, stateDir, type BaseServiceConfig, type Env, type UpstreamConfig } from '@archaics/runtime';
+import {
+  ConfigError,
+  envReader,
+  readBaseConfig,
+  readUpstreamConfig,
+  resolveWebhookSecret,
+  stateDir,
+  type BaseServiceConfig,
+  type Env,
+  type UpstreamConfig,
+} from '@archaics/runtime';
 import { BUSINESS_SERVICES, OPERATOR_MODES, type BusinessService, type OperatorMode } from '@archaics/contracts';
 
 export const LLM_PROVIDERS = ['none', 'gemini', 'openai'] as const;
@@ -56,7 +66,13 @@ function readLlm(env: Env): LlmConfig {
   }
   if (provider === 'openai') {
     const baseUrl = optionalUrl('OPENAI_BASE_URL');
-    return { provider, model: read.string('OPENAI_MODEL', 'gpt-4o-mini'), apiKey: read.optionalString('OPENAI_API_KEY'), baseUrl, timeoutMs };
+    return {
+      provider,
+      model: read.string('OPENAI_MODEL', 'gpt-4o-mini'),
+      apiKey: read.optionalString('OPENAI_API_KEY'),
+      baseUrl,
+      timeoutMs,
+    };
   }
   return { provider, model: null, apiKey: undefined, baseUrl: undefined, timeoutMs };
 }
@@ -65,12 +81,20 @@ function readLlm(env: Env): LlmConfig {
 export function loadConfig(env: Env = process.env): OperatorConfig {
   const base = readBaseConfig('ai-operator', env);
   const read = envReader(env);
-  const services = Object.fromEntries(BUSINESS_SERVICES.map((s) => [s, readUpstreamConfig(s, env)])) as Record<BusinessService, UpstreamConfig>;
+  const services = Object.fromEntries(BUSINESS_SERVICES.map((s) => [s, readUpstreamConfig(s, env)])) as Record<
+    BusinessService,
+    UpstreamConfig
+  >;
   const configuredExecutor = read.oneOf('EXECUTOR', ['auto', 'local', 'kubernetes'] as const, 'auto');
   const kind: ExecutorKind =
-    configuredExecutor === 'auto' ? (read.optionalString('KUBERNETES_SERVICE_HOST') === undefined ? 'local' : 'kubernetes') : configuredExecutor;
+    configuredExecutor === 'auto'
+      ? read.optionalString('KUBERNETES_SERVICE_HOST') === undefined
+        ? 'local'
+        : 'kubernetes'
+      : configuredExecutor;
   const namespace = read.string('K8S_NAMESPACE', 'archaics');
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) throw new ConfigError('K8S_NAMESPACE', `must be a Kubernetes namespace name, got "${namespace}"`);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace))
+    throw new ConfigError('K8S_NAMESPACE', `must be a Kubernetes namespace name, got "${namespace}"`);
   const supervisorUrl = read.optionalString('SUPERVISOR_CONTROL_URL') === undefined ? undefined : read.url('SUPERVISOR_CONTROL_URL', '');
   return Object.freeze({
     ...base,

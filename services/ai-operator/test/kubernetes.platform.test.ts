@@ -25,11 +25,26 @@ beforeAll(async () => {
     req.on('end', () => {
       const parsed = new URL(req.url ?? '/', 'http://x');
       const text = Buffer.concat(chunks).toString('utf8');
-      seen.push({ method: req.method ?? '', path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body: text ? JSON.parse(text) : null });
+      seen.push({
+        method: req.method ?? '',
+        path: parsed.pathname,
+        query: parsed.searchParams,
+        headers: req.headers,
+        body: text ? JSON.parse(text) : null,
+      });
       res.setHeader('content-type', 'application/json');
       res.statusCode = answerStatus;
       if (answerStatus !== 200) {
-        res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'deployments.apps "db-service" not found', reason: 'NotFound', code: answerStatus }));
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            message: 'deployments.apps "db-service" not found',
+            reason: 'NotFound',
+            code: answerStatus,
+          }),
+        );
         return;
       }
       const name = parsed.pathname.split('/')[6];
@@ -37,8 +52,19 @@ beforeAll(async () => {
       res.end(
         JSON.stringify(
           isScale
-            ? { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name, namespace: 'archaics' }, spec: { replicas: 3 }, status: { replicas: 1 } }
-            : { kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name, namespace: 'archaics' }, spec: { selector: { matchLabels: { app: name } }, template: { metadata: {}, spec: { containers: [] } } } },
+            ? {
+                kind: 'Scale',
+                apiVersion: 'autoscaling/v1',
+                metadata: { name, namespace: 'archaics' },
+                spec: { replicas: 3 },
+                status: { replicas: 1 },
+              }
+            : {
+                kind: 'Deployment',
+                apiVersion: 'apps/v1',
+                metadata: { name, namespace: 'archaics' },
+                spec: { selector: { matchLabels: { app: name } }, template: { metadata: {}, spec: { containers: [] } } },
+              },
         ),
       );
     });
@@ -74,14 +100,20 @@ describe(KubernetesPlatform.name, () => {
     expect(request.headers['content-type']).toBe('application/strategic-merge-patch+json');
     expect(request.headers.authorization).toBe('Bearer sa-token');
     expect(request.query.get('fieldManager')).toBe(FIELD_MANAGER);
-    expect(request.body).toEqual({ spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-15T10:30:00Z' } } } } });
+    expect(request.body).toEqual({
+      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-15T10:30:00Z' } } } },
+    });
   });
 
   it('scales through the scale subresource', async () => {
     seen.length = 0;
     await platform().scale('product-service', 3);
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ method: 'PATCH', path: '/apis/apps/v1/namespaces/archaics/deployments/product-service/scale', body: { spec: { replicas: 3 } } });
+    expect(seen[0]).toMatchObject({
+      method: 'PATCH',
+      path: '/apis/apps/v1/namespaces/archaics/deployments/product-service/scale',
+      body: { spec: { replicas: 3 } },
+    });
     expect(seen[0]!.headers['content-type']).toBe('application/merge-patch+json');
   });
 

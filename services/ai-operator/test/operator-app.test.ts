@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 async function incidents(h: Harness): Promise<Incident[]> {
-  return (await h.app.inject({ method: 'GET', url: '/incidents' })).json() as Incident[];
+  return (await h.app.inject({ method: 'GET', url: '/incidents' })).json<Incident[]>();
 }
 
 describe('POST /analyze', () => {
@@ -33,13 +33,28 @@ describe('POST /analyze', () => {
     const json = { 'content-type': 'application/json' };
     const unsigned = await harness.app.inject({ method: 'POST', url: '/analyze', headers: json, payload: body });
     expect(unsigned.statusCode).toBe(401);
-    const wrong = await harness.app.inject({ method: 'POST', url: '/analyze', headers: { ...json, [SIGNATURE_HEADER]: signBody('another-secret', body) }, payload: body });
+    const wrong = await harness.app.inject({
+      method: 'POST',
+      url: '/analyze',
+      headers: { ...json, [SIGNATURE_HEADER]: signBody('another-secret', body) },
+      payload: body,
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json()).toMatchObject({ error: 'invalid_signature' });
     // Signed, then altered by one byte.
-    const altered = await harness.app.inject({ method: 'POST', url: '/analyze', headers: { ...json, [SIGNATURE_HEADER]: signBody(SECRET, body) }, payload: body.replace('anomaly-1', 'anomaly-2') });
+    const altered = await harness.app.inject({
+      method: 'POST',
+      url: '/analyze',
+      headers: { ...json, [SIGNATURE_HEADER]: signBody(SECRET, body) },
+      payload: body.replace('anomaly-1', 'anomaly-2'),
+    });
     expect(altered.statusCode).toBe(401);
-    const badToken = await harness.app.inject({ method: 'POST', url: '/analyze', headers: { ...json, authorization: 'Bearer nope' }, payload: body });
+    const badToken = await harness.app.inject({
+      method: 'POST',
+      url: '/analyze',
+      headers: { ...json, authorization: 'Bearer nope' },
+      payload: body,
+    });
     expect(badToken.statusCode).toBe(403);
     expect(await incidents(harness)).toEqual([]);
   });
@@ -67,7 +82,12 @@ describe('POST /analyze', () => {
     const noSource = await harness.app.inject({ method: 'POST', url: '/analyze', headers: auth, payload: { reason: 'x' } });
     expect(noSource.statusCode).toBe(400);
     expect(noSource.json().detail).toMatch(/body\.source/);
-    const badService = await harness.app.inject({ method: 'POST', url: '/analyze', headers: auth, payload: { ...webhook(), anomalous_services: ['mongo'] } });
+    const badService = await harness.app.inject({
+      method: 'POST',
+      url: '/analyze',
+      headers: auth,
+      payload: { ...webhook(), anomalous_services: ['mongo'] },
+    });
     expect(badService.statusCode).toBe(400);
     expect(badService.json().detail).toMatch(/anomalous_services/);
     const noReason = await harness.app.inject({ method: 'POST', url: '/analyze', headers: auth, payload: { source: 'manual' } });
@@ -86,9 +106,20 @@ describe('the pipeline without an LLM', () => {
     expect(incident.verified).toBe(true);
     expect(incident.resolved_at).not.toBeNull();
     expect(incident.llm).toMatchObject({ provider: 'none', used: false });
-    expect(incident.actions).toMatchObject([{ action: { action: 'reset_failure', service: 'db-service' }, status: 'succeeded', source: 'deterministic' }]);
+    expect(incident.actions).toMatchObject([
+      { action: { action: 'reset_failure', service: 'db-service' }, status: 'succeeded', source: 'deterministic' },
+    ]);
     expect(harness.world.resets).toEqual(['db-service']);
-    expect(incident.timeline.map((e) => e.event)).toEqual(['opened', 'evidence_gathered', 'ranked', 'planned', 'action_succeeded', 'verifying', 'verified', 'resolved']);
+    expect(incident.timeline.map((e) => e.event)).toEqual([
+      'opened',
+      'evidence_gathered',
+      'ranked',
+      'planned',
+      'action_succeeded',
+      'verifying',
+      'verified',
+      'resolved',
+    ]);
     const metrics = (await harness.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/operator_incidents_total\{status="resolved"\} 1/);
     expect(metrics).toMatch(/operator_actions_total\{action="reset_failure",status="succeeded"\} 1/);
@@ -139,14 +170,25 @@ describe('the pipeline without an LLM', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(harness.world.resets).toEqual([]);
     expect((await harness.app.inject({ method: 'POST', url: `/incidents/${id}/approve` })).statusCode).toBe(401);
-    expect((await harness.app.inject({ method: 'POST', url: `/incidents/nope/approve`, headers: { authorization: `Bearer ${TOKEN}` } })).statusCode).toBe(404);
+    expect(
+      (await harness.app.inject({ method: 'POST', url: `/incidents/nope/approve`, headers: { authorization: `Bearer ${TOKEN}` } }))
+        .statusCode,
+    ).toBe(404);
     expect(harness.world.resets).toEqual([]);
-    const approved = await harness.app.inject({ method: 'POST', url: `/incidents/${id}/approve`, headers: { authorization: `Bearer ${TOKEN}` } });
+    const approved = await harness.app.inject({
+      method: 'POST',
+      url: `/incidents/${id}/approve`,
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(approved.statusCode).toBe(202);
     const done = await harness.waitFor(id, ['resolved', 'escalated']);
     expect(done.status).toBe('resolved');
     expect(harness.world.resets).toEqual(['db-service']);
-    const twice = await harness.app.inject({ method: 'POST', url: `/incidents/${id}/approve`, headers: { authorization: `Bearer ${TOKEN}` } });
+    const twice = await harness.app.inject({
+      method: 'POST',
+      url: `/incidents/${id}/approve`,
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(twice.statusCode).toBe(409);
   });
 
@@ -164,9 +206,19 @@ describe('the pipeline without an LLM', () => {
 
 describe('the operator service', () => {
   it('/health shows the mode and the LLM; /incidents is newest first; unknown id is 404', async () => {
-    harness = await startHarness({ OPERATOR_MODE: 'dry-run', LLM_PROVIDER: 'openai-compatible', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_MODEL: 'llama3' });
+    harness = await startHarness({
+      OPERATOR_MODE: 'dry-run',
+      LLM_PROVIDER: 'openai-compatible',
+      OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+      OPENAI_MODEL: 'llama3',
+    });
     const health = (await harness.app.inject({ method: 'GET', url: '/health' })).json();
-    expect(health).toMatchObject({ status: 'ok', service: 'ai-operator', mode: 'dry-run', llm: { provider: 'openai', model: 'llama3', configured: true } });
+    expect(health).toMatchObject({
+      status: 'ok',
+      service: 'ai-operator',
+      mode: 'dry-run',
+      llm: { provider: 'openai', model: 'llama3', configured: true },
+    });
     const a = await analyze(harness.app, 'first');
     await harness.waitFor(a);
     const b = await analyze(harness.app, 'second');
@@ -189,7 +241,7 @@ describe('the operator service', () => {
     repo.close();
     const again = await startHarness({}, { home });
     try {
-      const list = (await again.app.inject({ method: 'GET', url: '/incidents' })).json() as Incident[];
+      const list = (await again.app.inject({ method: 'GET', url: '/incidents' })).json<Incident[]>();
       expect(list.map((i) => i.id)).toEqual(['inc-stale', done.id]);
       expect(list[0]!.status).toBe('escalated');
       expect(list[0]!.timeline.at(-1)).toMatchObject({ event: 'escalated', detail: 'operator restarted while the incident was verifying' });

@@ -25,7 +25,12 @@ beforeAll(async () => {
         port: SERVICE_PORTS['ai-operator'],
         urlEnv: 'AI_OPERATOR_URL',
         // Faults follow each other on the same services faster than a production cooldown allows.
-        env: { OPERATOR_COOLDOWN_S: '0', OPERATOR_MAX_ACTIONS_PER_MINUTE: '30', OPERATOR_SAMPLE_INTERVAL_MS: '1000', VERIFY_TIMEOUT_S: '40' },
+        env: {
+          OPERATOR_COOLDOWN_S: '0',
+          OPERATOR_MAX_ACTIONS_PER_MINUTE: '30',
+          OPERATOR_SAMPLE_INTERVAL_MS: '1000',
+          VERIFY_TIMEOUT_S: '40',
+        },
       },
     ],
   });
@@ -84,19 +89,34 @@ afterEach(async () => {
 });
 
 describe('ai-operator on the real stack', () => {
-  it.each(FAULTS)('%s: ranks the injected service first, acts, and the stack is healthy again', async (_name, service, query) => {
-    await inject(stack, service, query);
-    const res = await call(`${operatorUrl}/analyze`, { token: stack.token, body: { source: 'manual', reason: `test: ${query} on ${service}` } });
-    expect(res.status).toBe(202);
-    const incident = await waitForOutcome(res.body.incident_id);
-    const summary = JSON.stringify({ status: incident.status, ranking: incident.ranking, actions: incident.actions, timeline: incident.timeline }, null, 1);
-    expect(incident.root_cause, summary).toBe(service);
-    expect(incident.ranking[0]?.evidence.length, summary).toBeGreaterThan(0);
-    expect(incident.actions.some((a) => a.status === 'succeeded' && (a.action as { service?: string }).service === service), summary).toBe(true);
-    expect(incident.status, summary).toBe('resolved');
-    expect(incident.verified).toBe(true);
-    await allHealthy();
-    // OPERATOR_SAMPLE_DIR=<dir> keeps each incident's JSON (the README's example comes from there).
-    if (process.env.OPERATOR_SAMPLE_DIR) writeFileSync(`${process.env.OPERATOR_SAMPLE_DIR}/${_name.replace(/\W+/g, '-')}.json`, JSON.stringify(incident, null, 2));
-  }, 120_000);
+  it.each(FAULTS)(
+    '%s: ranks the injected service first, acts, and the stack is healthy again',
+    async (_name, service, query) => {
+      await inject(stack, service, query);
+      const res = await call(`${operatorUrl}/analyze`, {
+        token: stack.token,
+        body: { source: 'manual', reason: `test: ${query} on ${service}` },
+      });
+      expect(res.status).toBe(202);
+      const incident = await waitForOutcome(res.body.incident_id);
+      const summary = JSON.stringify(
+        { status: incident.status, ranking: incident.ranking, actions: incident.actions, timeline: incident.timeline },
+        null,
+        1,
+      );
+      expect(incident.root_cause, summary).toBe(service);
+      expect(incident.ranking[0]?.evidence.length, summary).toBeGreaterThan(0);
+      expect(
+        incident.actions.some((a) => a.status === 'succeeded' && (a.action as { service?: string }).service === service),
+        summary,
+      ).toBe(true);
+      expect(incident.status, summary).toBe('resolved');
+      expect(incident.verified).toBe(true);
+      await allHealthy();
+      // OPERATOR_SAMPLE_DIR=<dir> keeps each incident's JSON (the README's example comes from there).
+      if (process.env.OPERATOR_SAMPLE_DIR)
+        writeFileSync(`${process.env.OPERATOR_SAMPLE_DIR}/${_name.replace(/\W+/g, '-')}.json`, JSON.stringify(incident, null, 2));
+    },
+    120_000,
+  );
 });

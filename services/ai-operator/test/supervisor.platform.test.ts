@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SupervisorPlatform } from '../src/clients/supervisor.client.ts';
+import { SupervisorPlatform } from '../src/clients/supervisor.platform.ts';
 
 describe(SupervisorPlatform.name, () => {
   it('restarts through the control interface named in supervisor.json, with the chaos token', async () => {
@@ -20,7 +20,10 @@ describe(SupervisorPlatform.name, () => {
       const platform = new SupervisorPlatform({ home, chaosToken: 'tok' });
       await expect(platform.restart('db-service')).rejects.toThrow(/no supervisor found/);
       const port = (server.address() as AddressInfo).port;
-      writeFileSync(join(home, 'supervisor.json'), JSON.stringify({ pid: 1, control_url: `http://127.0.0.1:${port}`, started_at: '', services: [] }));
+      writeFileSync(
+        join(home, 'supervisor.json'),
+        JSON.stringify({ pid: 1, control_url: `http://127.0.0.1:${port}`, started_at: '', services: [] }),
+      );
       expect(await platform.restart('db-service')).toBe('supervisor restarting db-service');
       expect(seen).toEqual([{ method: 'POST', url: '/services/db-service/restart', auth: 'Bearer tok' }]);
       await expect(platform.scale()).rejects.toThrow(/needs Kubernetes/);

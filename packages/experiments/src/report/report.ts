@@ -8,7 +8,12 @@ export interface Marker {
   readonly label: string;
 }
 
-const COLORS: Readonly<Record<BusinessService, string>> = { 'auth-service': '#2563eb', 'db-service': '#dc2626', 'product-service': '#16a34a', 'payment-service': '#9333ea' };
+const COLORS: Readonly<Record<BusinessService, string>> = {
+  'auth-service': '#2563eb',
+  'db-service': '#dc2626',
+  'product-service': '#16a34a',
+  'payment-service': '#9333ea',
+};
 const MARKER_COLORS: Readonly<Record<Marker['kind'], string>> = {
   injection: '#dc2626',
   reset: '#6b7280',
@@ -30,13 +35,23 @@ export function markersOf(journal: Journal): Marker[] {
     else if (e.kind === 'reset') markers.push({ at: e.at, kind: 'reset', label: `reset ${e.detail}` });
     else if (e.kind === 'stop' || e.kind === 'interrupt') markers.push({ at: e.at, kind: 'stop', label: e.detail });
   }
-  for (const a of journal.aiops.anomalies) markers.push({ at: a.opened_at, kind: 'detection', label: `anomaly ${a.id}: ${a.services.join(', ')}` });
+  for (const a of journal.aiops.anomalies)
+    markers.push({ at: a.opened_at, kind: 'detection', label: `anomaly ${a.id}: ${a.services.join(', ')}` });
   for (const i of journal.aiops.incidents) {
-    if (i.ranked_at) markers.push({ at: i.ranked_at, kind: 'root cause', label: `root cause ${i.root_cause ?? '?'} (${i.ranking.slice(0, 3).map((r) => r.service).join(' > ')})` });
+    if (i.ranked_at)
+      markers.push({
+        at: i.ranked_at,
+        kind: 'root cause',
+        label: `root cause ${i.root_cause ?? '?'} (${i.ranking
+          .slice(0, 3)
+          .map((r) => r.service)
+          .join(' > ')})`,
+      });
     for (const a of i.actions) if (a.status !== 'planned') markers.push({ at: a.at, kind: 'action', label: `${a.action} ${a.status}` });
     if (i.resolved_at) markers.push({ at: i.resolved_at, kind: 'mitigated', label: `incident ${i.id} ${i.status}` });
   }
-  if (journal.hypothesis.recovered_at) markers.push({ at: journal.hypothesis.recovered_at, kind: 'recovery', label: 'the hypothesis holds again' });
+  if (journal.hypothesis.recovered_at)
+    markers.push({ at: journal.hypothesis.recovered_at, kind: 'recovery', label: 'the hypothesis holds again' });
   return markers.sort((a, b) => a.at.localeCompare(b.at));
 }
 
@@ -60,28 +75,38 @@ export function chartSvg(journal: Journal, spec: ChartSpec, markers: readonly Ma
   const w = width - pad.left - pad.right;
   const h = height - pad.top - pad.bottom;
   let max = 0;
-  for (const sample of journal.samples) for (const service of BUSINESS_SERVICES) {
-    const p = sample.services[service];
-    const v = p ? spec.value(p) : null;
-    if (v !== null && Number.isFinite(v)) max = Math.max(max, v);
-  }
+  for (const sample of journal.samples)
+    for (const service of BUSINESS_SERVICES) {
+      const p = sample.services[service];
+      const v = p ? spec.value(p) : null;
+      if (v !== null && Number.isFinite(v)) max = Math.max(max, v);
+    }
   max = max <= 0 ? 1 : niceCeil(max);
   const x = (ms: number): number => pad.left + ((ms - start) / (end - start)) * w;
   const y = (v: number): number => pad.top + h - (v / max) * h;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escape(spec.title)}">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escape(spec.title)}">`,
+  );
   parts.push(`<rect x="${pad.left}" y="${pad.top}" width="${w}" height="${h}" fill="#fff" stroke="#d1d5db"/>`);
   for (let i = 0; i <= 4; i++) {
     const v = (max * i) / 4;
-    parts.push(`<line x1="${pad.left}" x2="${pad.left + w}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#f3f4f6"/><text x="${pad.left - 6}" y="${(y(v) + 4).toFixed(1)}" font-size="10" text-anchor="end" fill="#6b7280">${formatTick(v)}</text>`);
+    parts.push(
+      `<line x1="${pad.left}" x2="${pad.left + w}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#f3f4f6"/><text x="${pad.left - 6}" y="${(y(v) + 4).toFixed(1)}" font-size="10" text-anchor="end" fill="#6b7280">${formatTick(v)}</text>`,
+    );
   }
   const totalS = (end - start) / 1000;
   const stepS = niceCeil(totalS / 8);
-  for (let s = 0; s <= totalS; s += stepS) parts.push(`<text x="${x(start + s * 1000).toFixed(1)}" y="${height - 8}" font-size="10" text-anchor="middle" fill="#6b7280">${Math.round(s)} s</text>`);
+  for (let s = 0; s <= totalS; s += stepS)
+    parts.push(
+      `<text x="${x(start + s * 1000).toFixed(1)}" y="${height - 8}" font-size="10" text-anchor="middle" fill="#6b7280">${Math.round(s)} s</text>`,
+    );
   for (const marker of markers) {
     const mx = x(Date.parse(marker.at));
     if (mx < pad.left || mx > pad.left + w) continue;
-    parts.push(`<line x1="${mx.toFixed(1)}" x2="${mx.toFixed(1)}" y1="${pad.top}" y2="${pad.top + h}" stroke="${MARKER_COLORS[marker.kind]}" stroke-dasharray="4 3" stroke-width="1.5"><title>${escape(`${marker.kind}: ${marker.label}`)}</title></line>`);
+    parts.push(
+      `<line x1="${mx.toFixed(1)}" x2="${mx.toFixed(1)}" y1="${pad.top}" y2="${pad.top + h}" stroke="${MARKER_COLORS[marker.kind]}" stroke-dasharray="4 3" stroke-width="1.5"><title>${escape(`${marker.kind}: ${marker.label}`)}</title></line>`,
+    );
   }
   for (const service of BUSINESS_SERVICES) {
     const points: string[] = [];
@@ -91,7 +116,10 @@ export function chartSvg(journal: Journal, spec: ChartSpec, markers: readonly Ma
       if (v === null || !Number.isFinite(v)) continue;
       points.push(`${x(Date.parse(sample.at)).toFixed(1)},${y(v).toFixed(1)}`);
     }
-    if (points.length > 0) parts.push(`<polyline fill="none" stroke="${COLORS[service]}" stroke-width="1.6" points="${points.join(' ')}"><title>${service}</title></polyline>`);
+    if (points.length > 0)
+      parts.push(
+        `<polyline fill="none" stroke="${COLORS[service]}" stroke-width="1.6" points="${points.join(' ')}"><title>${service}</title></polyline>`,
+      );
   }
   parts.push('</svg>');
   return parts.join('');
@@ -121,13 +149,25 @@ export function renderReport(journal: Journal): string {
       ? `<h3>${title}</h3><p class="muted">not evaluated</p>`
       : `<h3>${title}: ${ev.held ? 'held' : 'not met'} <span class="muted">(at ${rel(ev.at)})</span></h3><ul>${ev.probes.map((p) => `<li class="${p.held ? 'ok' : 'bad'}">${p.held ? '✔' : '✘'} <b>${escape(p.name)}</b> — ${escape(p.detail)}</li>`).join('')}</ul>`;
   const legend = BUSINESS_SERVICES.map((service) => `<span><i style="background:${COLORS[service]}"></i>${service}</span>`).join('');
-  const markerLegend = (Object.keys(MARKER_COLORS) as Array<Marker['kind']>).map((kind) => `<span><i class="dash" style="border-color:${MARKER_COLORS[kind]}"></i>${kind}</span>`).join('');
+  const markerLegend = (Object.keys(MARKER_COLORS) as Array<Marker['kind']>)
+    .map((kind) => `<span><i class="dash" style="border-color:${MARKER_COLORS[kind]}"></i>${kind}</span>`)
+    .join('');
   const scoreRows: Array<[string, string]> = s
     ? [
         ['kind', s.kind],
         ['target', s.target ?? '–'],
-        ['detected', s.detected ? `yes, ${s.ttd_s} s after the injection (${s.anomaly_services.join(', ')})` : s.kind === 'control' ? `${s.anomalies_opened} anomalies opened (false)` : 'no'],
-        ['root cause', s.incident_id ? `${s.root_cause ?? '–'} (rank of the target: ${s.rank ?? 'absent'}; ${s.ttl_s ?? '–'} s)` : 'no incident'],
+        [
+          'detected',
+          s.detected
+            ? `yes, ${s.ttd_s} s after the injection (${s.anomaly_services.join(', ')})`
+            : s.kind === 'control'
+              ? `${s.anomalies_opened} anomalies opened (false)`
+              : 'no',
+        ],
+        [
+          'root cause',
+          s.incident_id ? `${s.root_cause ?? '–'} (rank of the target: ${s.rank ?? 'absent'}; ${s.ttl_s ?? '–'} s)` : 'no incident',
+        ],
         ['actions', s.actions.join(', ') || '–'],
         ['mitigated', s.mitigated ? `yes, ${s.ttm_s} s after the injection` : 'no'],
         ['recovered', s.ttr_s === null ? (journal.hypothesis.recovered_at ? 'held throughout' : 'no') : `${s.ttr_s} s after the injection`],
@@ -155,12 +195,23 @@ ${CHARTS.map((spec) => `<h3>${spec.title} <span class="muted">(${spec.unit})</sp
 <table>${scoreRows.map(([k, v]) => `<tr><th>${k}</th><td>${escape(v)}</td></tr>`).join('')}</table>
 <h2>Hypothesis: ${escape(e.hypothesis.title)}</h2>
 ${evaluation('Before', journal.hypothesis.before)}
-<h3>During</h3><p>${journal.hypothesis.during.held}/${journal.hypothesis.during.evaluations} evaluations held${journal.hypothesis.during.first_breach ? ` — first breach at ${rel(journal.hypothesis.during.first_breach.at)}: ${escape(journal.hypothesis.during.first_breach.probes.filter((p) => !p.held).map((p) => p.detail).join('; '))}` : ''}</p>
+<h3>During</h3><p>${journal.hypothesis.during.held}/${journal.hypothesis.during.evaluations} evaluations held${
+    journal.hypothesis.during.first_breach
+      ? ` — first breach at ${rel(journal.hypothesis.during.first_breach.at)}: ${escape(
+          journal.hypothesis.during.first_breach.probes
+            .filter((p) => !p.held)
+            .map((p) => p.detail)
+            .join('; '),
+        )}`
+      : ''
+  }</p>
 ${evaluation('After', journal.hypothesis.after)}
 <h2>Timeline</h2>
 <table><tr><th>t</th><th>what</th><th></th></tr>${[
     ...journal.events.map((ev) => ({ at: ev.at, kind: ev.kind, detail: ev.detail })),
-    ...markers.filter((m) => ['detection', 'root cause', 'action', 'mitigated'].includes(m.kind)).map((m) => ({ at: m.at, kind: m.kind, detail: m.label })),
+    ...markers
+      .filter((m) => ['detection', 'root cause', 'action', 'mitigated'].includes(m.kind))
+      .map((m) => ({ at: m.at, kind: m.kind, detail: m.label })),
   ]
     .sort((a, b) => a.at.localeCompare(b.at))
     .map((row) => `<tr><td>${rel(row.at)}</td><td>${escape(row.kind)}</td><td>${escape(row.detail)}</td></tr>`)

@@ -24,7 +24,21 @@ export interface Evaluation {
   readonly probes: readonly ProbeResult[];
 }
 
-export const EVENT_KINDS = ['phase', 'inject', 'reset', 'detection', 'root_cause', 'action', 'mitigated', 'recovery', 'deviation', 'stop', 'interrupt', 'rollback', 'error'] as const;
+export const EVENT_KINDS = [
+  'phase',
+  'inject',
+  'reset',
+  'detection',
+  'root_cause',
+  'action',
+  'mitigated',
+  'recovery',
+  'deviation',
+  'stop',
+  'interrupt',
+  'rollback',
+  'error',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export interface JournalEvent {
@@ -53,7 +67,12 @@ export interface RunScore {
   readonly kind: 'fault' | 'control';
   /** The service of the first injection: the ground truth for localisation. */
   readonly target: BusinessService | null;
-  readonly fault: { readonly type: FaultType; readonly intensity: number; readonly probability: number; readonly duration_s: number | null } | null;
+  readonly fault: {
+    readonly type: FaultType;
+    readonly intensity: number;
+    readonly probability: number;
+    readonly duration_s: number | null;
+  } | null;
   readonly injected_at: string | null;
   readonly detected: boolean;
   readonly detected_at: string | null;
@@ -118,4 +137,27 @@ export interface Journal {
   load: { scenario: string; requests: number; error_rate: number; p95_ms: number | null } | null;
   /** The suite run this run belongs to. */
   suite?: string;
+}
+
+/** A run's journal before its first phase: aborted (exit 2) until a phase decides otherwise. */
+export function newJournal(experiment: Experiment, runId: string, startedAt: string, targets: Readonly<Record<string, string>>): Journal {
+  return {
+    version: 1,
+    run_id: runId,
+    experiment,
+    started_at: startedAt,
+    ended_at: startedAt,
+    status: 'aborted',
+    exit_code: exitCodeFor('aborted'),
+    reason: '',
+    targets,
+    hypothesis: { before: null, during: { evaluations: 0, held: 0, first_breach: null }, after: null, recovered_at: null },
+    events: [],
+    samples: [],
+    rollbacks: [],
+    final: null,
+    aiops: { detector: false, operator: false, anomalies: [], incidents: [] },
+    score: null,
+    load: null,
+  };
 }

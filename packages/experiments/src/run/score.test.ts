@@ -29,11 +29,25 @@ function journal(incident: Partial<IncidentSummary> | null, anomalyAt: number | 
     aiops: {
       detector: true,
       operator: true,
-      anomalies: anomalyAt === null ? [] : [{ id: 'a1', opened_at: at(anomalyAt), closed_at: null, services: ['db-service', 'product-service'] }],
+      anomalies:
+        anomalyAt === null ? [] : [{ id: 'a1', opened_at: at(anomalyAt), closed_at: null, services: ['db-service', 'product-service'] }],
       incidents:
         incident === null
           ? []
-          : [{ id: 'i1', status: 'resolved', opened_at: at(4), root_cause: 'db-service', ranking: [], actions: [{ action: 'reset_failure(db-service)', status: 'succeeded', at: at(6) }], verified: true, resolved_at: at(12), ranked_at: at(5), ...incident }],
+          : [
+              {
+                id: 'i1',
+                status: 'resolved',
+                opened_at: at(4),
+                root_cause: 'db-service',
+                ranking: [],
+                actions: [{ action: 'reset_failure(db-service)', status: 'succeeded', at: at(6) }],
+                verified: true,
+                resolved_at: at(12),
+                ranked_at: at(5),
+                ...incident,
+              },
+            ],
     },
     score: null,
     load: null,
@@ -42,12 +56,47 @@ function journal(incident: Partial<IncidentSummary> | null, anomalyAt: number | 
 
 describe(scoreRun.name, () => {
   it('times detection, localisation, mitigation and recovery from the injection', () => {
-    const score = scoreRun(journal({ ranking: [{ service: 'db-service', score: 0.5 }, { service: 'product-service', score: 0.1 }] }, 3), T0);
-    expect(score).toMatchObject({ kind: 'fault', target: 'db-service', detected: true, ttd_s: 3, rank: 1, ttl_s: 5, mitigated: true, ttm_s: 12, ttr_s: 20 });
+    const score = scoreRun(
+      journal(
+        {
+          ranking: [
+            { service: 'db-service', score: 0.5 },
+            { service: 'product-service', score: 0.1 },
+          ],
+        },
+        3,
+      ),
+      T0,
+    );
+    expect(score).toMatchObject({
+      kind: 'fault',
+      target: 'db-service',
+      detected: true,
+      ttd_s: 3,
+      rank: 1,
+      ttl_s: 5,
+      mitigated: true,
+      ttm_s: 12,
+      ttr_s: 20,
+    });
   });
 
   it('gives no rank when the ranking has no evidence (all scores 0), and counts no anomaly opened before the injection', () => {
-    const score = scoreRun(journal({ ranking: [{ service: 'db-service', score: 0 }, { service: 'auth-service', score: 0 }], root_cause: null, status: 'escalated', verified: false }, -5), T0);
+    const score = scoreRun(
+      journal(
+        {
+          ranking: [
+            { service: 'db-service', score: 0 },
+            { service: 'auth-service', score: 0 },
+          ],
+          root_cause: null,
+          status: 'escalated',
+          verified: false,
+        },
+        -5,
+      ),
+      T0,
+    );
     expect(score.rank).toBeNull();
     expect(score.detected).toBe(false);
     expect(score.mitigated).toBe(false);

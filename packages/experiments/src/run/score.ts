@@ -3,7 +3,8 @@ import type { Journal, RunScore } from './journal.ts';
 /** A detector may stamp an anomaly a moment before the runner records its injection (clock reads differ). */
 const CLOCK_SLACK_MS = 1000;
 
-const seconds = (fromMs: number | null, to: string | null): number | null => (fromMs === null || to === null ? null : Math.round((Date.parse(to) - fromMs) / 100) / 10);
+const seconds = (fromMs: number | null, to: string | null): number | null =>
+  fromMs === null || to === null ? null : Math.round((Date.parse(to) - fromMs) / 100) / 10;
 
 /** Detection, localisation, mitigation and recovery of one run, timed from its first injection. */
 export function scoreRun(journal: Journal, firstInjectionMs: number | null): RunScore {
@@ -13,8 +14,10 @@ export function scoreRun(journal: Journal, firstInjectionMs: number | null): Run
   const kind: RunScore['kind'] = firstInject === undefined ? 'control' : 'fault';
   const target = firstInject?.kind === 'inject' ? firstInject.fault.service : null;
 
-  const anomaly = injectedMs === null ? undefined : journal.aiops.anomalies.find((a) => Date.parse(a.opened_at) >= injectedMs - CLOCK_SLACK_MS);
-  const incident = injectedMs === null ? undefined : journal.aiops.incidents.find((i) => Date.parse(i.opened_at) >= injectedMs - CLOCK_SLACK_MS);
+  const anomaly =
+    injectedMs === null ? undefined : journal.aiops.anomalies.find((a) => Date.parse(a.opened_at) >= injectedMs - CLOCK_SLACK_MS);
+  const incident =
+    injectedMs === null ? undefined : journal.aiops.incidents.find((i) => Date.parse(i.opened_at) >= injectedMs - CLOCK_SLACK_MS);
   // Only candidates with some evidence (score > 0) are ranked: an all-zero ranking names no cause, whatever its order.
   const ranking = incident?.ranking.filter((r) => r.score > 0).map((r) => r.service) ?? [];
   const position = target === null ? -1 : ranking.indexOf(target);
@@ -23,7 +26,15 @@ export function scoreRun(journal: Journal, firstInjectionMs: number | null): Run
   return {
     kind,
     target,
-    fault: firstInject?.kind === 'inject' ? { type: firstInject.fault.type, intensity: firstInject.fault.intensity, probability: firstInject.fault.probability, duration_s: firstInject.fault.durationS } : null,
+    fault:
+      firstInject?.kind === 'inject'
+        ? {
+            type: firstInject.fault.type,
+            intensity: firstInject.fault.intensity,
+            probability: firstInject.fault.probability,
+            duration_s: firstInject.fault.durationS,
+          }
+        : null,
     injected_at: injectedMs === null ? null : new Date(injectedMs).toISOString(),
     detected: anomaly !== undefined,
     detected_at: anomaly?.opened_at ?? null,

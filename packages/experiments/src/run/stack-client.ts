@@ -1,5 +1,15 @@
+import {
+  StackClient as ControlPlane,
+  StackRefusedError,
+  exchange,
+  failureReason,
+  type DetectorAnomaly,
+  type HttpAnswer,
+} from '@archaics/client';
 import { BUSINESS_SERVICES, type BusinessService, type FailureState, type Incident } from '@archaics/contracts';
 import type { Fault } from '../definition/experiment.ts';
+
+export type { DetectorAnomaly, HttpAnswer };
 
 /** Where the stack is: what the CLI reads from the environment (`*_SERVICE_URL`, canonical ports + ARCHAICS_PORT_OFFSET). */
 export interface StackTargets {
@@ -9,21 +19,6 @@ export interface StackTargets {
   /** Undefined: send no token (a `CHAOS_OPEN=1` stack). */
   readonly chaosToken: string | undefined;
 }
-
-export interface HttpAnswer {
-  readonly status: number;
-  readonly body: unknown;
-  readonly ms: number;
-}
-
-export interface DetectorAnomaly {
-  readonly id: string;
-  readonly opened_at: string;
-  readonly closed_at: string | null;
-  readonly services: readonly string[];
-}
-
-const REASON_HEADER = 'X-Archaics-Reason';
 
 /** Every URL an experiment may load or fault must be on this machine. */
 export function checkLocalTargets(targets: StackTargets): void {
@@ -35,69 +30,63 @@ export function checkLocalTargets(targets: StackTargets): void {
   }
 }
 
-/** The HTTP calls of an experiment: probes, faults, resets, and the detector's and operator's records. Never throws for an HTTP status. */
+/**
+ * The stack as an experiment sees it: probes, faults, resets, and the detector's and
+ * operator's records, through @archaics/client. Faults and resets answer with the status and
+ * body of the service's answer (a refusal too); only a service that does not answer throws.
+ */
 export class StackClient {
-  constructor(readonly targets: StackTargets) {}
+  private readonly stack: ControlPlane;
 
-  async request(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number } = {}): Promise<HttpAnswer> {
-    const start = performance.now();
-    const headers: Record<string, string> = { ...init.headers };
-    if (init.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(url, {
-      method: init.method ?? 'GET',
-      headers,
-      body: init.body === undefined ? null : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(init.timeoutMs ?? 5000),
+  constructor(readonly targets: StackTargets) {
+    this.stack = new ControlPlane({
+      token: targets.chaosToken ?? null,
+      targets: { services: targets.services, detector: targets.detectorUrl, operator: targets.operatorUrl },
     });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: response.status, body, ms: performance.now() - start };
   }
 
-  private chaosHeaders(reason: string): Record<string, string> {
-    return { ...(this.targets.chaosToken === undefined ? {} : { authorization: `Bearer ${this.targets.chaosToken}` }), [REASON_HEADER]: reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 200) };
+  /** One request to a business route (the probes, the probe user); never throws for an HTTP status. */
+  async request(
+    url: string,
+    init: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; headers?: Record<string, string>; body?: unknown; timeoutMs?: number } = {},
+  ): Promise<HttpAnswer> {
+    const parsed = new URL(url);
+    return exchange({ target: parsed.host, baseUrl: parsed.origin, path: `${parsed.pathname}${parsed.search}`, ...init });
   }
 
   async inject(fault: Fault, reason: string): Promise<HttpAnswer> {
-    const query = new URLSearchParams({ type: fault.type, intensity: String(fault.intensity), probability: String(fault.probability) });
-    if (fault.durationS !== null) query.set('duration', String(fault.durationS));
-    return this.request(`${this.targets.services[fault.service]}/inject-failure?${query}`, { method: 'POST', headers: this.chaosHeaders(reason) });
+    const params = { type: fault.type, intensity: fault.intensity, probability: fault.probability, duration: fault.durationS ?? undefined };
+    return answerOf(200, () => this.stack.services.inject(fault.service, params, { reason }));
   }
 
   async reset(service: BusinessService, reason: string): Promise<HttpAnswer> {
-    return this.request(`${this.targets.services[service]}/reset`, { method: 'POST', headers: this.chaosHeaders(reason) });
+    return answerOf(200, () => this.stack.services.reset(service, { reason }));
   }
 
   /** /health of a service: its failure, or why it did not answer. */
   async health(service: BusinessService, timeoutMs = 2000): Promise<{ up: boolean; failure: FailureState | null; error: string | null }> {
     try {
-      const answer = await this.request(`${this.targets.services[service]}/health`, { timeoutMs });
-      if (answer.status !== 200) return { up: false, failure: null, error: `HTTP ${answer.status}` };
-      return { up: true, failure: (answer.body as { failure?: FailureState | null }).failure ?? null, error: null };
+      const health = await this.stack.services.health(service, { timeoutMs });
+      return { up: true, failure: health.failure ?? null, error: null };
     } catch (error) {
-      return { up: false, failure: null, error: (error as Error).message };
+      return { up: false, failure: null, error: failureReason(error) };
     }
   }
 
   /** Every business service answers /health 200 with no fault. */
   async allClear(): Promise<{ clear: boolean; detail: string[] }> {
     const answers = await Promise.all(BUSINESS_SERVICES.map(async (service) => [service, await this.health(service)] as const));
-    const detail = answers.flatMap(([service, h]) => (!h.up ? [`${service} down (${h.error})`] : h.failure ? [`${service} ${h.failure.type} active`] : []));
+    const detail = answers.flatMap(([service, h]) =>
+      !h.up ? [`${service} down (${h.error})`] : h.failure ? [`${service} ${h.failure.type} active`] : [],
+    );
     return { clear: detail.length === 0, detail };
   }
 
   /** The detector's anomalies (newest first), or null when it does not answer. */
   async anomalies(): Promise<{ open: DetectorAnomaly | null; anomalies: DetectorAnomaly[] } | null> {
     try {
-      const answer = await this.request(`${this.targets.detectorUrl}/anomalies?limit=200`, { timeoutMs: 3000 });
-      if (answer.status !== 200) return null;
-      const body = answer.body as { open: DetectorAnomaly | null; anomalies: DetectorAnomaly[] };
-      return Array.isArray(body.anomalies) ? body : null;
+      const body = await this.stack.detector.anomalies({ limit: 200, timeoutMs: 3000 });
+      return Array.isArray(body.anomalies) ? { open: body.open, anomalies: body.anomalies.slice() as DetectorAnomaly[] } : null;
     } catch {
       return null;
     }
@@ -105,24 +94,21 @@ export class StackClient {
 
   async detectorTrained(): Promise<boolean | null> {
     try {
-      const answer = await this.request(`${this.targets.detectorUrl}/health`, { timeoutMs: 3000 });
-      return answer.status === 200 ? (answer.body as { trained?: boolean }).trained === true : null;
+      return (await this.stack.detector.health({ timeoutMs: 3000 })).trained === true;
     } catch {
       return null;
     }
   }
 
   async resetBaseline(): Promise<HttpAnswer> {
-    return this.request(`${this.targets.detectorUrl}/baseline/reset`, { method: 'POST', headers: this.chaosHeaders('experiment suite: fresh baseline') });
+    return answerOf(202, () => this.stack.detector.resetBaseline({ reason: 'experiment suite: fresh baseline' }));
   }
 
   /** The operator's incidents (newest first), or null when it does not answer. */
   async incidents(): Promise<Incident[] | null> {
     try {
-      const answer = await this.request(`${this.targets.operatorUrl}/incidents?limit=100`, { timeoutMs: 3000 });
-      if (answer.status !== 200) return null;
-      const body = answer.body as Incident[] | { incidents?: Incident[] };
-      return Array.isArray(body) ? body : Array.isArray(body.incidents) ? body.incidents : null;
+      const body = await this.stack.operator.incidents({ limit: 100, timeoutMs: 3000 });
+      return Array.isArray(body) ? body : null;
     } catch {
       return null;
     }
@@ -139,5 +125,17 @@ export class StackClient {
     const token = (login.body as { access_token?: string }).access_token;
     if (login.status !== 200 || typeof token !== 'string') throw new Error(`probe user: login answered HTTP ${login.status}`);
     return token;
+  }
+}
+
+/** A control call as status and body: the contract's status on success, the service's on a refusal; no answer throws. */
+async function answerOf(okStatus: number, call: () => Promise<unknown>): Promise<HttpAnswer> {
+  const start = performance.now();
+  try {
+    const body = await call();
+    return { status: okStatus, body, ms: performance.now() - start };
+  } catch (error) {
+    if (error instanceof StackRefusedError) return { status: error.status, body: error.body, ms: performance.now() - start };
+    throw error;
   }
 }

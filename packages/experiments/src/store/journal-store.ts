@@ -52,7 +52,17 @@ export function listJournals(home: string, limit = 200): JournalListing[] {
     if (!isRunId(entry) || !existsSync(path)) continue;
     try {
       const j = JSON.parse(readFileSync(path, 'utf8')) as Journal & { suite?: string };
-      out.push({ run_id: j.run_id, name: j.experiment.name, title: j.experiment.title, status: j.status, exit_code: j.exit_code, started_at: j.started_at, ended_at: j.ended_at, reason: j.reason, suite: j.suite ?? null });
+      out.push({
+        run_id: j.run_id,
+        name: j.experiment.name,
+        title: j.experiment.title,
+        status: j.status,
+        exit_code: j.exit_code,
+        started_at: j.started_at,
+        ended_at: j.ended_at,
+        reason: j.reason,
+        suite: j.suite ?? null,
+      });
     } catch {
       // a run still being written, or not a journal
     }
@@ -68,27 +78,40 @@ export function readRunFile(home: string, runId: string, file: 'journal.json' | 
 }
 
 /** The newest scorecard.json under the state folder's suite runs, else under `fallbackDirs` (bench/results). */
-export function latestScorecard(home: string, fallbackDirs: readonly string[] = []): { path: string; json: unknown; markdown: string | null } | undefined {
+export function latestScorecard(
+  home: string,
+  fallbackDirs: readonly string[] = [],
+): { path: string; json: unknown; markdown: string | null } | undefined {
   const candidates: Array<{ path: string; mtime: number; md: string }> = [];
   const dir = experimentsDir(home);
   if (existsSync(dir)) {
     for (const entry of readdirSync(dir)) {
       const path = join(dir, entry, 'scorecard.json');
-      if (isRunId(entry) && existsSync(path)) candidates.push({ path, mtime: statSync(path).mtimeMs, md: join(dir, entry, 'scorecard.md') });
+      if (isRunId(entry) && existsSync(path))
+        candidates.push({ path, mtime: statSync(path).mtimeMs, md: join(dir, entry, 'scorecard.md') });
     }
   }
   if (candidates.length === 0) {
     for (const fallback of fallbackDirs) {
       if (!existsSync(fallback)) continue;
       for (const entry of readdirSync(fallback)) {
-        if (/^scorecard-.*\.json$/.test(entry)) candidates.push({ path: join(fallback, entry), mtime: statSync(join(fallback, entry)).mtimeMs, md: join(fallback, entry.replace(/\.json$/, '.md')) });
+        if (/^scorecard-.*\.json$/.test(entry))
+          candidates.push({
+            path: join(fallback, entry),
+            mtime: statSync(join(fallback, entry)).mtimeMs,
+            md: join(fallback, entry.replace(/\.json$/, '.md')),
+          });
       }
     }
   }
   const newest = candidates.sort((a, b) => b.mtime - a.mtime)[0];
   if (!newest) return undefined;
   try {
-    return { path: newest.path, json: JSON.parse(readFileSync(newest.path, 'utf8')) as unknown, markdown: existsSync(newest.md) ? readFileSync(newest.md, 'utf8') : null };
+    return {
+      path: newest.path,
+      json: JSON.parse(readFileSync(newest.path, 'utf8')) as unknown,
+      markdown: existsSync(newest.md) ? readFileSync(newest.md, 'utf8') : null,
+    };
   } catch {
     return undefined;
   }

@@ -28,7 +28,12 @@ const none: RunScore = {
   incidents_opened: 0,
 };
 
-const run = (name: string, score: Partial<RunScore>, kind: ScorecardRun['kind'] = 'fault', status: ScorecardRun['status'] = 'healed'): ScorecardRun => ({
+const run = (
+  name: string,
+  score: Partial<RunScore>,
+  kind: ScorecardRun['kind'] = 'fault',
+  status: ScorecardRun['status'] = 'healed',
+): ScorecardRun => ({
   case: name,
   kind,
   run_id: `run-${name}`,
@@ -54,15 +59,39 @@ describe(buildScorecard.name, () => {
       stack: { detector: true, operator: true, load: 'normal', baseline: 'learnt' },
       runs: [
         run('a', { detected: true, ttd_s: 4, incident_id: 'i1', rank: 1, ttl_s: 5, mitigated: true, ttm_s: 12 }),
-        run('b', { detected: true, ttd_s: 6, incident_id: 'i2', rank: 2, ttl_s: 7, mitigated: false, fault: { type: 'error', intensity: 1, probability: 1, duration_s: null } }),
+        run('b', {
+          detected: true,
+          ttd_s: 6,
+          incident_id: 'i2',
+          rank: 2,
+          ttl_s: 7,
+          mitigated: false,
+          fault: { type: 'error', intensity: 1, probability: 1, duration_s: null },
+        }),
         run('c', {}, 'fault', 'deviated'),
         run('d', { detected: true, ttd_s: 100, rank: 1, mitigated: true, ttm_s: 1 }, 'fault', 'aborted'),
         run('control', { kind: 'control', target: null, fault: null, anomalies_opened: 2, incidents_opened: 1 }, 'control', 'held'),
       ],
     });
-    expect(card.summary).toMatchObject({ fault_runs: 3, detected: 2, detection_rate: 0.667, ttd_median_s: 5, ac1: 0.333, ac3: 0.667, mitigated: 1, ttm_median_s: 12, control_runs: 1, control_minutes: 1, false_anomalies: 2, false_incidents: 1 });
+    expect(card.summary).toMatchObject({
+      fault_runs: 3,
+      detected: 2,
+      detection_rate: 0.667,
+      ttd_median_s: 5,
+      ac1: 0.333,
+      ac3: 0.667,
+      mitigated: 1,
+      ttm_median_s: 12,
+      control_runs: 1,
+      control_minutes: 1,
+      false_anomalies: 2,
+      false_incidents: 1,
+    });
     expect(card.summary.outcomes).toEqual({ held: 1, healed: 2, deviated: 1, aborted: 1 });
-    expect(card.by_type.map((t) => [t.type, t.runs, t.detected])).toEqual([['error', 1, 1], ['timeout', 2, 1]]);
+    expect(card.by_type.map((t) => [t.type, t.runs, t.detected])).toEqual([
+      ['error', 1, 1],
+      ['timeout', 2, 1],
+    ]);
     const markdown = renderScorecard(card);
     expect(markdown).toContain('| localisation AC@1 | 33 % |');
     expect(markdown).toContain('| false anomalies / false incidents in the controls | 2 / 1 |');

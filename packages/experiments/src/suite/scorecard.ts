@@ -45,7 +45,16 @@ export interface Scorecard {
     readonly false_incidents: number;
     readonly outcomes: Readonly<Record<RunStatus, number>>;
   };
-  readonly by_type: ReadonlyArray<{ type: string; runs: number; detected: number; ttd_median_s: number | null; ac1: number | null; ac3: number | null; mitigated: number; ttm_median_s: number | null }>;
+  readonly by_type: ReadonlyArray<{
+    type: string;
+    runs: number;
+    detected: number;
+    ttd_median_s: number | null;
+    ac1: number | null;
+    ac3: number | null;
+    mitigated: number;
+    ttm_median_s: number | null;
+  }>;
   readonly runs: readonly ScorecardRun[];
 }
 
@@ -159,17 +168,29 @@ export function renderScorecard(card: Scorecard): string {
         ['time until the hypothesis is back (runs that deviated), median', cell(s.ttr_median_s, ' s')],
         ['control runs', `${s.control_runs} (${s.control_minutes} min of load, no fault)`],
         ['false anomalies / false incidents in the controls', `${s.false_anomalies} / ${s.false_incidents}`],
-        ['outcomes', `held ${s.outcomes.held}, healed ${s.outcomes.healed}, deviated ${s.outcomes.deviated}, aborted ${s.outcomes.aborted}`],
+        [
+          'outcomes',
+          `held ${s.outcomes.held}, healed ${s.outcomes.healed}, deviated ${s.outcomes.deviated}, aborted ${s.outcomes.aborted}`,
+        ],
       ],
     ),
     '',
-    'Times are from the injection: detection = the detector opened an anomaly; localisation = the operator ranked root causes (AC@k: the injected service is within the first k, over all fault runs, a run with no incident counting as a miss); mitigation = the incident resolved and verified; recovered = the experiment\'s hypothesis held again.',
+    "Times are from the injection: detection = the detector opened an anomaly; localisation = the operator ranked root causes (AC@k: the injected service is within the first k, over all fault runs, a run with no incident counting as a miss); mitigation = the incident resolved and verified; recovered = the experiment's hypothesis held again.",
     '',
     '## By fault type',
     '',
     table(
       ['type', 'runs', 'detected', 'ttd median', 'AC@1', 'AC@3', 'mitigated', 'ttm median'],
-      card.by_type.map((t) => [t.type, t.runs, t.detected, cell(t.ttd_median_s, ' s'), pct(t.ac1), pct(t.ac3), t.mitigated, cell(t.ttm_median_s, ' s')]),
+      card.by_type.map((t) => [
+        t.type,
+        t.runs,
+        t.detected,
+        cell(t.ttd_median_s, ' s'),
+        pct(t.ac1),
+        pct(t.ac3),
+        t.mitigated,
+        cell(t.ttm_median_s, ' s'),
+      ]),
     ),
     '',
     '## Runs',
@@ -181,7 +202,13 @@ export function renderScorecard(card: Scorecard): string {
         return [
           r.case,
           r.status,
-          sc === null ? '–' : sc.kind === 'control' ? `${sc.anomalies_opened} anomalies, ${sc.incidents_opened} incidents` : sc.detected ? `${sc.ttd_s} s` : 'no',
+          sc === null
+            ? '–'
+            : sc.kind === 'control'
+              ? `${sc.anomalies_opened} anomalies, ${sc.incidents_opened} incidents`
+              : sc.detected
+                ? `${sc.ttd_s} s`
+                : 'no',
           sc?.incident_id ? `${sc.root_cause ?? '–'} (${sc.rank ?? '–'})` : '–',
           sc?.actions.join(', ') || '–',
           sc?.mitigated ? `${sc.ttm_s} s` : sc?.kind === 'control' ? '' : 'no',

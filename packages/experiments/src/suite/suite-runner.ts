@@ -65,10 +65,16 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
   const loadControl = new AbortController();
   const s = options.targets.services;
   const loadText = `load ${suite.load.scenario}${suite.load.vus === null ? '' : ` at ${suite.load.vus} VUs`}${suite.load.rate === null ? '' : ` at ${suite.load.rate}/s`} throughout`;
-  log(`${suite.title}: ${cases.length} runs${options.quick ? ' (quick)' : ''}; ${loadText}; detector ${detector ? 'answering' : 'NOT answering'}, operator ${operator ? 'answering' : 'NOT answering'}`);
+  log(
+    `${suite.title}: ${cases.length} runs${options.quick ? ' (quick)' : ''}; ${loadText}; detector ${detector ? 'answering' : 'NOT answering'}, operator ${operator ? 'answering' : 'NOT answering'}`,
+  );
   const loadRun: Promise<Summary | Error> = runScenario(loadScenario(suite.load.scenario), {
     targets: { auth: s['auth-service'], db: s['db-service'], product: s['product-service'], payment: s['payment-service'] },
-    overrides: { duration: '3h', ...(suite.load.vus === null ? {} : { vus: suite.load.vus }), ...(suite.load.rate === null ? {} : { rate: suite.load.rate }) },
+    overrides: {
+      duration: '3h',
+      ...(suite.load.vus === null ? {} : { vus: suite.load.vus }),
+      ...(suite.load.rate === null ? {} : { rate: suite.load.rate }),
+    },
     env: options.env ?? process.env,
     signal: loadControl.signal,
   }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
@@ -87,7 +93,9 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
         await sleep(2000, options.signal);
         trained = await client.detectorTrained();
       }
-      baselineNote = trained ? `detector baseline ${suite.baseline.reset ? 'learnt afresh' : 'already learnt'} under the suite's load in ${Math.round((Date.now() - started) / 1000)} s` : `detector NOT trained after ${suite.baseline.timeoutS} s`;
+      baselineNote = trained
+        ? `detector baseline ${suite.baseline.reset ? 'learnt afresh' : 'already learnt'} under the suite's load in ${Math.round((Date.now() - started) / 1000)} s`
+        : `detector NOT trained after ${suite.baseline.timeoutS} s`;
       log(baselineNote);
     }
 
@@ -109,7 +117,16 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
       journal.suite = runId;
       saveJournal(options.home, journal);
       const sc = journal.score;
-      runs.push({ case: c.label, kind: c.kind, run_id: journal.run_id, name: c.experiment.name, status: journal.status, exit_code: journal.exit_code, duration_s: Math.round((Date.parse(journal.ended_at) - Date.parse(journal.started_at)) / 1000), score: sc });
+      runs.push({
+        case: c.label,
+        kind: c.kind,
+        run_id: journal.run_id,
+        name: c.experiment.name,
+        status: journal.status,
+        exit_code: journal.exit_code,
+        duration_s: Math.round((Date.parse(journal.ended_at) - Date.parse(journal.started_at)) / 1000),
+        score: sc,
+      });
       log(
         `  ${journal.status}: ${sc?.kind === 'control' ? `${sc.anomalies_opened} anomalies, ${sc.incidents_opened} incidents opened` : `detected ${sc?.detected ? `${sc.ttd_s} s` : 'no'}; root cause ${sc?.root_cause ?? '–'} (rank ${sc?.rank ?? '–'}); ${sc?.mitigated ? `mitigated ${sc.ttm_s} s` : 'not mitigated'}; recovered ${sc?.ttr_s ?? '–'} s`}`,
       );
@@ -153,12 +170,23 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
 }
 
 /** No fault, every service up, no open anomaly, no incident in progress — or the timeout. */
-async function waitQuiet(client: StackClient, timeoutS: number, signal: AbortSignal | undefined, log: (line: string) => void): Promise<void> {
+async function waitQuiet(
+  client: StackClient,
+  timeoutS: number,
+  signal: AbortSignal | undefined,
+  log: (line: string) => void,
+): Promise<void> {
   const end = Date.now() + timeoutS * 1000;
   let why: string[] = [];
   while (Date.now() < end && !signal?.aborted) {
     const [state, anomalies, incidents] = await Promise.all([client.allClear(), client.anomalies(), client.incidents()]);
-    why = [...state.detail, ...(anomalies?.open ? [`anomaly ${anomalies.open.id} open`] : []), ...(incidents ?? []).filter((i) => ['analyzing', 'acting', 'verifying'].includes(i.status)).map((i) => `incident ${i.id} ${i.status}`)];
+    why = [
+      ...state.detail,
+      ...(anomalies?.open ? [`anomaly ${anomalies.open.id} open`] : []),
+      ...(incidents ?? [])
+        .filter((i) => ['analyzing', 'acting', 'verifying'].includes(i.status))
+        .map((i) => `incident ${i.id} ${i.status}`),
+    ];
     if (why.length === 0) {
       await sleep(2000, signal);
       return;

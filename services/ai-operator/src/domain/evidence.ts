@@ -108,7 +108,10 @@ const notNull = <T>(value: T | null | undefined): value is T => value !== null &
  * samples that had a window, median p95 and CPU, and each dependency edge. Samples without a
  * window (the first scrape, a service just back) add only their up/down.
  */
-export function summarise(samples: readonly MetricsSample[], health: Readonly<Partial<Record<BusinessService, HealthProbe>>> = {}): ServiceView[] {
+export function summarise(
+  samples: readonly MetricsSample[],
+  health: Readonly<Partial<Record<BusinessService, HealthProbe>>> = {},
+): ServiceView[] {
   return BUSINESS_SERVICES.map((service) => {
     const mine = samples.map((s) => s.services.find((x) => x.service === service)).filter(notNull);
     const windowed = mine.filter((s) => s.up && s.windowSeconds !== null);
@@ -131,7 +134,12 @@ export function summarise(samples: readonly MetricsSample[], health: Readonly<Pa
       errorRatio: mean(withTraffic.map((s) => s.errorRatio)),
       p95Seconds: median(windowed.map((s: ServiceSample) => s.latency.p95).filter(notNull)),
       cpuCores: median(windowed.map((s) => s.cpuCores).filter(notNull)),
-      upstreams: [...edges].map(([upstream, e]) => ({ upstream, callRate: mean(e.rates), errorRatio: mean(e.errors), p95Seconds: median(e.p95) })),
+      upstreams: [...edges].map(([upstream, e]) => ({
+        upstream,
+        callRate: mean(e.rates),
+        errorRatio: mean(e.errors),
+        p95Seconds: median(e.p95),
+      })),
       health: health[service] ?? null,
     };
   });

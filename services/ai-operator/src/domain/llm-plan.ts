@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ACTION_TYPES, BUSINESS_SERVICES, type RankedCause } from '@archaics/contracts';
 import type { Evidence } from './evidence.ts';
-import { schemaCheck } from './schema-check.ts';
+import { schemaValidator } from '@archaics/contracts/validate';
 
 /** The JSON an LLM must answer with; actions are checked one by one by the policy afterwards. */
 export const LlmAnswer = Type.Object({
@@ -10,7 +10,7 @@ export const LlmAnswer = Type.Object({
   actions: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 10 }),
 });
 export type LlmAnswer = Static<typeof LlmAnswer>;
-const isLlmAnswer = schemaCheck(LlmAnswer, 'answer');
+const llmAnswer = schemaValidator(LlmAnswer);
 
 /** The JSON Schema handed to the providers that accept one (Gemini's responseJsonSchema). */
 export const LLM_ANSWER_JSON_SCHEMA = {
@@ -47,7 +47,14 @@ const MAX_TEXT = 300;
 
 /** Telemetry text as data: delimiters inside it are defused and it is cut short. */
 function defuse(text: string): string {
-  return text.replaceAll('<<<', '‹‹‹').replaceAll('>>>', '›››').replace(/[\u0000-\u001f]+/g, ' ').slice(0, MAX_TEXT);
+  return (
+    text
+      .replaceAll('<<<', '‹‹‹')
+      .replaceAll('>>>', '›››')
+      // eslint-disable-next-line no-control-regex -- control characters in telemetry text are what this removes
+      .replace(/[\u0000-\u001f]+/g, ' ')
+      .slice(0, MAX_TEXT)
+  );
 }
 
 /** The prompt: rules in the system part, evidence and ranking as delimited untrusted data in the user part. */
@@ -73,7 +80,12 @@ export function buildPrompt(evidence: Evidence, ranking: readonly RankedCause[])
     error_ratio: round(v.errorRatio),
     p95_s: v.p95Seconds === null ? null : round(v.p95Seconds),
     cpu_cores: v.cpuCores === null ? null : round(v.cpuCores),
-    upstreams: v.upstreams.map((e) => ({ upstream: e.upstream, call_rate: round(e.callRate), error_ratio: round(e.errorRatio), p95_s: e.p95Seconds === null ? null : round(e.p95Seconds) })),
+    upstreams: v.upstreams.map((e) => ({
+      upstream: e.upstream,
+      call_rate: round(e.callRate),
+      error_ratio: round(e.errorRatio),
+      p95_s: e.p95Seconds === null ? null : round(e.p95Seconds),
+    })),
   }));
   const logs = evidence.logs.slice(0, MAX_LOG_LINES).map((l) => `${l.timestamp} ${l.service} ${l.level}: ${defuse(l.message)}`);
   const data = {
@@ -112,6 +124,6 @@ export function parseLlmAnswer(text: string): { ok: true; answer: LlmAnswer } | 
   } catch {
     return { ok: false, reason: `LLM answer is not JSON: ${JSON.stringify(trimmed.slice(0, 80))}` };
   }
-  if (!isLlmAnswer(value)) return { ok: false, reason: `LLM answer does not match the schema: ${isLlmAnswer.firstError(value)}` };
+  if (!llmAnswer.check(value)) return { ok: false, reason: `LLM answer does not match the schema: ${llmAnswer.explain(value, 'answer')}` };
   return { ok: true, answer: value };
 }

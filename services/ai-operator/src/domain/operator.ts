@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorSpans, parentSpanId, serviceOf, type JaegerTrace, type LogReader, type LogRecord, type MetricsSample, type TraceReader } from '@archaics/telemetry-query';
+import {
+  errorSpans,
+  parentSpanId,
+  serviceOf,
+  type JaegerTrace,
+  type LogReader,
+  type LogRecord,
+  type MetricsSample,
+  type TraceReader,
+} from '@archaics/telemetry-query';
 import { type Logger } from '@archaics/server';
 import {
   BUSINESS_SERVICES,
@@ -16,9 +25,19 @@ import {
 } from '@archaics/contracts';
 import type { LlmProvider } from '../clients/llm/llm-provider.ts';
 import type { Platform } from '../clients/platform.ts';
-import type { HealthAnswer } from '../clients/service.client.ts';
+import type { HealthAnswer } from '../clients/service-control.ts';
 import type { IncidentRepository } from '../repositories/incident.repository.ts';
-import { anomalyStartMs, baselineOf, detectorReports, summarise, type Evidence, type HealthProbe, type LogEvidence, type TraceEvidence } from './evidence.ts';
+import { IncidentLifecycle } from './incident-lifecycle.ts';
+import {
+  anomalyStartMs,
+  baselineOf,
+  detectorReports,
+  summarise,
+  type Evidence,
+  type HealthProbe,
+  type LogEvidence,
+  type TraceEvidence,
+} from './evidence.ts';
 import type { MetricsHistory } from './metrics-history.ts';
 import { deterministicPlan, type Plan } from './plan.ts';
 import { choosePlan } from './planner.ts';
@@ -61,8 +80,15 @@ export interface OperatorDeps {
   /** Told about every incident status reached and every action's fate (metrics). */
   readonly onIncident?: (status: IncidentStatus) => void;
   readonly onAction?: (action: string, status: ActionStatus) => void;
+  /** The one clock of the pipeline: timestamps, deadlines, ages (default: the system clock). */
   readonly now?: () => Date;
 }
+
+/** What `POST /incidents/{id}/approve` gets from {@link Operator.approve}. */
+export type ApproveResult =
+  | { readonly kind: 'approved'; readonly incident: Incident }
+  | { readonly kind: 'not_found' }
+  | { readonly kind: 'not_awaiting_approval'; readonly status: IncidentStatus };
 
 /** What opened an incident: the detector's webhook or a manual request. */
 export interface IncidentTrigger {
@@ -81,60 +107,53 @@ type Source = 'llm' | 'deterministic';
 export class Operator {
   private readonly running = new Set<Promise<void>>();
   private readonly now: () => Date;
+  private readonly lifecycle: IncidentLifecycle;
   private closed = false;
 
   constructor(private readonly deps: OperatorDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.lifecycle = new IncidentLifecycle({
+      repository: deps.repository,
+      now: this.now,
+      onStatus: (incident, detail) => {
+        deps.onIncident?.(incident.status);
+        deps.logger.info(
+          { incident: incident.id, status: incident.status, root_cause: incident.root_cause },
+          `incident ${incident.id} ${incident.status}${detail ? `: ${detail}` : ''}`,
+        );
+      },
+    });
   }
 
-  /** Marks the incidents a previous process left half done; call once at start. */
+  /** Escalates the incidents a previous process left half done; call once at start. */
   recoverInterrupted(): number {
-    const stale = this.deps.repository.inProgress();
-    for (const incident of stale) {
-      const reason = `operator restarted while the incident was ${incident.status}`;
-      incident.timeline.push({ at: this.stamp(), event: 'escalated', detail: reason });
-      incident.status = 'escalated';
-      this.deps.repository.save(incident);
-      this.deps.onIncident?.('escalated');
-    }
-    return stale.length;
+    return this.lifecycle.escalateInterrupted();
   }
 
   /** Opens an incident (or finds the one of the same anomaly) and runs its pipeline in the background. */
   open(trigger: IncidentTrigger): { incident: Incident; created: boolean } {
-    const at = this.stamp();
-    const fresh: Incident = {
+    const opening = {
       id: `inc-${randomUUID()}`,
-      status: 'analyzing',
-      opened_at: at,
       anomaly: trigger.anomaly,
       ranking: [],
       root_cause: null,
       plan: null,
       actions: [],
-      verified: false,
-      resolved_at: null,
       llm: { provider: this.deps.llm.provider, model: this.deps.llm.model, used: false },
-      timeline: [{ at, event: 'opened', detail: trigger.anomalyId ? `anomaly ${trigger.anomalyId}` : 'manual request' }],
     };
-    const result = this.deps.repository.create(fresh, trigger.anomalyId);
-    if (result.created) {
-      this.deps.onIncident?.('analyzing');
-      this.track(this.run(result.incident));
-    }
+    const result = this.lifecycle.open(opening, trigger.anomalyId, trigger.anomalyId ? `anomaly ${trigger.anomalyId}` : 'manual request');
+    if (result.created) this.track(this.escalateOnError(result.incident, () => this.pipeline(result.incident)));
     return result;
   }
 
-  /** Carries out the actions an approve-mode incident waits for; false when it waits for none. */
-  approve(id: string): Incident | undefined | false {
+  /** Carries out the actions an approve-mode incident waits for, in the background. */
+  approve(id: string): ApproveResult {
     const incident = this.deps.repository.get(id);
-    if (!incident) return undefined;
-    if (incident.status !== 'awaiting_approval') return false;
-    incident.status = 'acting';
-    incident.timeline.push({ at: this.stamp(), event: 'approved' });
-    this.deps.repository.save(incident);
+    if (!incident) return { kind: 'not_found' };
+    if (!this.lifecycle.allows(incident, 'approve')) return { kind: 'not_awaiting_approval', status: incident.status };
+    this.lifecycle.transition(incident, 'approve');
     this.track(this.afterApproval(incident));
-    return incident;
+    return { kind: 'approved', incident };
   }
 
   /** Waits for running pipelines (tests, shutdown). */
@@ -153,27 +172,17 @@ export class Operator {
     void tracked.finally(() => this.running.delete(tracked));
   }
 
-  private stamp(): string {
-    return this.now().toISOString();
+  private nowMs(): number {
+    return this.now().getTime();
   }
 
-  private event(incident: Incident, event: string, detail?: string): void {
-    incident.timeline.push({ at: this.stamp(), event, ...(detail === undefined ? {} : { detail }) });
-    this.deps.repository.save(incident);
-  }
-
-  private finish(incident: Incident, status: IncidentStatus, event: string, detail?: string): void {
-    incident.status = status;
-    this.event(incident, event, detail);
-    this.deps.onIncident?.(status);
-    this.deps.logger.info({ incident: incident.id, status, root_cause: incident.root_cause }, `incident ${incident.id} ${status}${detail ? `: ${detail}` : ''}`);
-  }
-
-  private async run(incident: Incident): Promise<void> {
+  /** Runs a stage of the pipeline; an error escalates the incident while the lifecycle allows it. */
+  private async escalateOnError(incident: Incident, stage: () => Promise<void>): Promise<void> {
     try {
-      await this.pipeline(incident);
+      await stage();
     } catch (error) {
-      this.finish(incident, 'escalated', 'escalated', `pipeline error: ${(error as Error).message}`);
+      if (!this.lifecycle.allows(incident, 'escalate')) throw error;
+      this.lifecycle.transition(incident, 'escalate', `pipeline error: ${(error as Error).message}`);
     }
   }
 
@@ -182,67 +191,76 @@ export class Operator {
     const gathered = await this.gatherEvidence(openedMs);
     // A restart counts from a little before the anomaly began (the detector's window, else the report).
     const since = (anomalyStartMs(incident.anomaly) ?? openedMs) - RESTART_MARGIN_MS;
-    const evidence: Evidence = { ...gathered, detector: detectorReports(incident.anomaly), restartWindowS: Math.max(0, (Date.now() - since) / 1000) };
-    this.event(incident, 'evidence_gathered', describeEvidence(evidence));
+    const evidence: Evidence = {
+      ...gathered,
+      detector: detectorReports(incident.anomaly),
+      restartWindowS: Math.max(0, (this.nowMs() - since) / 1000),
+    };
+    this.lifecycle.note(incident, 'evidence_gathered', describeEvidence(evidence));
 
     const ranking = rankCauses(evidence);
     incident.ranking = ranking;
     const top = ranking[0];
     incident.root_cause = top && top.score > 0 ? top.service : null;
-    this.event(incident, 'ranked', ranking.map((r) => `${r.service} ${r.score}`).join(', '));
+    this.lifecycle.note(incident, 'ranked', ranking.map((r) => `${r.service} ${r.score}`).join(', '));
 
     const rootProbe = incident.root_cause ? await this.deps.services.health(incident.root_cause) : null;
     const fallback = deterministicPlan(ranking, rootProbe ? rootProbe.reachable : null);
     const chosen = await choosePlan(this.deps.llm, this.deps.settings.llmTimeoutMs, evidence, ranking, fallback);
     incident.plan = chosen.plan;
     incident.llm = chosen.llm;
-    this.event(incident, 'planned', `${chosen.plan.source}: ${chosen.plan.explanation}${chosen.llm.fallback_reason ? ` (LLM not used: ${chosen.llm.fallback_reason})` : ''}`);
+    this.lifecycle.note(
+      incident,
+      'planned',
+      `${chosen.plan.source}: ${chosen.plan.explanation}${chosen.llm.fallback_reason ? ` (LLM not used: ${chosen.llm.fallback_reason})` : ''}`,
+    );
 
     const implicated = implicatedBy(ranking);
     let allowed = this.screen(incident, chosen.plan, implicated);
     if (allowed.length === 0 && chosen.plan.source === 'llm') {
       incident.llm = { ...incident.llm, used: false, fallback_reason: 'no action of the LLM plan passed the policy' };
       incident.plan = { ...fallback, explanation: `${fallback.explanation} (the LLM plan was refused)` };
-      this.event(incident, 'planned', `deterministic: ${fallback.explanation} (the LLM plan was refused by the policy)`);
+      this.lifecycle.note(incident, 'planned', `deterministic: ${fallback.explanation} (the LLM plan was refused by the policy)`);
       allowed = this.screen(incident, fallback, implicated);
     }
     if (allowed.length === 0) {
-      this.finish(incident, 'escalated', 'escalated', 'no action passed the policy');
+      this.lifecycle.transition(incident, 'escalate', 'no action passed the policy');
       return;
     }
     const mode = this.deps.settings.mode;
     if (mode === 'dry-run') {
       for (const { action, source } of allowed) this.record(incident, action, 'skipped', source, 'dry-run: not carried out');
-      this.finish(incident, 'dry_run', 'dry_run', 'OPERATOR_MODE=dry-run: nothing was carried out');
+      this.lifecycle.transition(incident, 'dry_run', 'OPERATOR_MODE=dry-run: nothing was carried out');
       return;
     }
     if (mode === 'approve') {
-      for (const { action, source } of allowed) this.record(incident, action, 'awaiting_approval', source, 'OPERATOR_MODE=approve: waiting for POST /incidents/{id}/approve');
-      this.finish(incident, 'awaiting_approval', 'awaiting_approval');
+      for (const { action, source } of allowed)
+        this.record(incident, action, 'awaiting_approval', source, 'OPERATOR_MODE=approve: waiting for POST /incidents/{id}/approve');
+      this.lifecycle.transition(incident, 'await_approval');
       return;
     }
+    this.lifecycle.transition(incident, 'act');
     await this.act(incident, allowed, implicated, openedMs);
   }
 
+  /** The rest of the pipeline once approved (the incident is `acting`). */
   private async afterApproval(incident: Incident): Promise<void> {
-    const implicated = implicatedBy(incident.ranking);
-    const waiting = incident.actions.filter((a) => a.status === 'awaiting_approval');
-    const allowed: Array<{ action: OperatorAction; source: Source }> = [];
-    for (const record of waiting) {
-      const source: Source = record.source ?? 'deterministic';
-      const decision = this.deps.policy.evaluate(record.action, this.context(incident, source, implicated));
-      if (decision.allowed) allowed.push({ action: decision.action, source });
-      else this.record(incident, record.action, 'refused', source, `at approval: ${decision.reason}`);
-    }
-    try {
+    await this.escalateOnError(incident, async () => {
+      const implicated = implicatedBy(incident.ranking);
+      const waiting = incident.actions.filter((a) => a.status === 'awaiting_approval');
+      const allowed: Array<{ action: OperatorAction; source: Source }> = [];
+      for (const record of waiting) {
+        const source: Source = record.source ?? 'deterministic';
+        const decision = this.deps.policy.evaluate(record.action, this.context(incident, source, implicated));
+        if (decision.allowed) allowed.push({ action: decision.action, source });
+        else this.record(incident, record.action, 'refused', source, `at approval: ${decision.reason}`);
+      }
       if (allowed.length === 0) {
-        this.finish(incident, 'escalated', 'escalated', 'no approved action passed the policy');
+        this.lifecycle.transition(incident, 'escalate', 'no approved action passed the policy');
         return;
       }
       await this.act(incident, allowed, implicated, Date.parse(incident.opened_at));
-    } catch (error) {
-      this.finish(incident, 'escalated', 'escalated', `pipeline error: ${(error as Error).message}`);
-    }
+    });
   }
 
   private context(incident: Incident, source: Source, implicated: ReadonlySet<string>): PolicyContext {
@@ -261,16 +279,23 @@ export class Operator {
   }
 
   private record(incident: Incident, action: unknown, status: ActionStatus, source: Source, reason?: string): void {
-    const record: ActionRecord = { action, status, at: this.stamp(), source, ...(reason === undefined ? {} : { reason }) };
+    const record: ActionRecord = { action, status, at: this.lifecycle.stamp(), source, ...(reason === undefined ? {} : { reason }) };
     incident.actions.push(record);
-    const name = typeof action === 'object' && action !== null && typeof (action as { action?: unknown }).action === 'string' ? (action as { action: string }).action : 'invalid';
+    const name =
+      typeof action === 'object' && action !== null && typeof (action as { action?: unknown }).action === 'string'
+        ? (action as { action: string }).action
+        : 'invalid';
     this.deps.onAction?.(name, status);
-    this.event(incident, `action_${status}`, `${JSON.stringify(action)?.slice(0, 200)}${reason ? `: ${reason}` : ''}`);
+    this.lifecycle.note(incident, `action_${status}`, `${JSON.stringify(action)?.slice(0, 200)}${reason ? `: ${reason}` : ''}`);
   }
 
-  private async act(incident: Incident, allowed: Array<{ action: OperatorAction; source: Source }>, implicated: ReadonlySet<string>, openedMs: number): Promise<void> {
-    incident.status = 'acting';
-    this.deps.repository.save(incident);
+  /** Carries out the allowed actions of an `acting` incident, then verifies. */
+  private async act(
+    incident: Incident,
+    allowed: Array<{ action: OperatorAction; source: Source }>,
+    implicated: ReadonlySet<string>,
+    openedMs: number,
+  ): Promise<void> {
     let remediated = false;
     let escalation: string | undefined;
     const restarted = new Set<BusinessService>();
@@ -286,27 +311,36 @@ export class Operator {
       if (ok && action.action === 'reset_failure') {
         // The action (not the ranking) may read the fault state: a fault that survived the reset, or a service gone, calls for a restart.
         const after = await this.deps.services.health(action.service);
-        const why = !after.reachable ? 'the service does not answer /health' : after.failure !== null ? 'the fault is still active' : undefined;
+        const why = !after.reachable
+          ? 'the service does not answer /health'
+          : after.failure !== null
+            ? 'the fault is still active'
+            : undefined;
         if (why && !restarted.has(action.service)) {
           if (await this.followUpRestart(incident, action.service, implicated, `reset did not help: ${why}`)) restarted.add(action.service);
         }
       }
     }
     if (!remediated) {
-      this.finish(incident, 'escalated', 'escalated', escalation ?? 'no action succeeded');
+      this.lifecycle.transition(incident, 'escalate', escalation ?? 'no action succeeded');
       return;
     }
     await this.verify(incident, implicated, restarted, openedMs);
   }
 
-  private async followUpRestart(incident: Incident, service: BusinessService, implicated: ReadonlySet<string>, why: string): Promise<boolean> {
+  private async followUpRestart(
+    incident: Incident,
+    service: BusinessService,
+    implicated: ReadonlySet<string>,
+    why: string,
+  ): Promise<boolean> {
     const restart: OperatorAction = { action: 'restart', service };
     const decision = this.deps.policy.evaluate(restart, this.context(incident, 'deterministic', implicated));
     if (!decision.allowed) {
       this.record(incident, restart, 'refused', 'deterministic', `${why}; ${decision.reason}`);
       return false;
     }
-    this.event(incident, 'follow_up', why);
+    this.lifecycle.note(incident, 'follow_up', why);
     return this.execute(incident, restart, 'deterministic');
   }
 
@@ -330,30 +364,37 @@ export class Operator {
     }
   }
 
-  private async verify(incident: Incident, implicated: ReadonlySet<string>, restarted: Set<BusinessService>, openedMs: number): Promise<void> {
+  private async verify(
+    incident: Incident,
+    implicated: ReadonlySet<string>,
+    restarted: Set<BusinessService>,
+    openedMs: number,
+  ): Promise<void> {
     const root = incident.root_cause ?? targetOf(incident);
     if (!root) {
-      this.finish(incident, 'escalated', 'escalated', 'nothing to verify: no root cause');
+      this.lifecycle.transition(incident, 'escalate', 'nothing to verify: no root cause');
       return;
     }
-    incident.status = 'verifying';
-    this.event(incident, 'verifying', `${root} and its callers, ${this.deps.settings.verify.intervals} healthy intervals in a row`);
+    this.lifecycle.transition(
+      incident,
+      'verify',
+      `${root} and its callers, ${this.deps.settings.verify.intervals} healthy intervals in a row`,
+    );
     const { intervals, intervalMs, timeoutMs } = this.deps.settings.verify;
     const baseline = this.baseline(openedMs);
-    const deadline = Date.now() + timeoutMs;
+    const deadline = this.nowMs() + timeoutMs;
     let healthy = 0;
     let unreachable = 0;
     let last: string[] = [];
-    while (Date.now() < deadline && !this.closed) {
+    while (this.nowMs() < deadline && !this.closed) {
       await sleep(intervalMs);
       const [sample, health] = await Promise.all([this.deps.history.sampleNow(), this.probeAll()]);
       last = unhealthyReasons(sample, root, health, baseline);
       healthy = last.length === 0 ? healthy + 1 : 0;
       if (healthy >= intervals) {
         incident.verified = true;
-        incident.resolved_at = this.stamp();
-        this.event(incident, 'verified', `${root} and its callers healthy for ${intervals} intervals`);
-        this.finish(incident, 'resolved', 'resolved');
+        this.lifecycle.note(incident, 'verified', `${root} and its callers healthy for ${intervals} intervals`);
+        this.lifecycle.transition(incident, 'resolve');
         return;
       }
       unreachable = health[root]?.reachable === false ? unreachable + 1 : 0;
@@ -362,13 +403,19 @@ export class Operator {
         await this.followUpRestart(incident, root, implicated, `${root} has not answered /health for ${unreachable} intervals`);
       }
     }
-    this.finish(incident, 'escalated', 'escalated', `symptoms persist after ${Math.round(timeoutMs / 1000)}s: ${last.join('; ') || 'operator closing'}`);
+    this.lifecycle.transition(
+      incident,
+      'escalate',
+      `symptoms persist after ${Math.round(timeoutMs / 1000)}s: ${last.join('; ') || 'operator closing'}`,
+    );
   }
 
   private async probeAll(): Promise<Partial<Record<BusinessService, HealthProbe>>> {
     const answers = await Promise.all(BUSINESS_SERVICES.map(async (s) => [s, await this.deps.services.health(s)] as const));
     // The ranking and verification see reachability and uptime, never the fault state.
-    return Object.fromEntries(answers.map(([s, a]) => [s, { reachable: a.reachable, uptimeS: a.uptimeS, ...(a.error ? { error: a.error } : {}) }]));
+    return Object.fromEntries(
+      answers.map(([s, a]) => [s, { reachable: a.reachable, uptimeS: a.uptimeS, ...(a.error ? { error: a.error } : {}) }]),
+    );
   }
 
   private baseline(openedMs: number): Evidence['baseline'] {
@@ -381,7 +428,7 @@ export class Operator {
     const { samples: count, intervalMs } = this.deps.settings.evidence;
     const latest = this.deps.history.latest();
     // A fresh window: the next sample then covers only the incident's own seconds.
-    if (!latest || Date.now() - latest.timestamp > intervalMs) await this.deps.history.sampleNow();
+    if (!latest || this.nowMs() - latest.timestamp > intervalMs) await this.deps.history.sampleNow();
     const samples: MetricsSample[] = [];
     const probes: Array<Partial<Record<BusinessService, HealthProbe>>> = [];
     for (let i = 0; i < count; i += 1) {
@@ -423,7 +470,9 @@ export class Operator {
         message: l.message,
         timestamp: l.timestamp,
         ...(l.trace_id ? { traceId: l.trace_id } : {}),
-        ...(upstream && typeof upstream.name === 'string' && typeof upstream.outcome === 'string' ? { upstream: { name: upstream.name, outcome: upstream.outcome } } : {}),
+        ...(upstream && typeof upstream.name === 'string' && typeof upstream.outcome === 'string'
+          ? { upstream: { name: upstream.name, outcome: upstream.outcome } }
+          : {}),
       };
     });
     const ids = [...new Set(logs.filter((l) => l.level === 'ERROR' && l.traceId).map((l) => l.traceId!))].slice(0, 5);
@@ -473,7 +522,11 @@ function summariseTrace(trace: JaegerTrace): TraceEvidence {
     .sort((a, b) => b.depth - a.depth);
   const start = Math.min(...trace.spans.map((s) => s.startTime));
   const end = Math.max(...trace.spans.map((s) => s.startTime + s.duration));
-  return { traceId: trace.traceID, errorServices: [...new Set(failing.map((f) => f.service))], durationMs: Math.round((end - start) / 1000) };
+  return {
+    traceId: trace.traceID,
+    errorServices: [...new Set(failing.map((f) => f.service))],
+    durationMs: Math.round((end - start) / 1000),
+  };
 }
 
 function targetOf(incident: Incident): BusinessService | undefined {
@@ -483,4 +536,3 @@ function targetOf(incident: Incident): BusinessService | undefined {
   }
   return undefined;
 }
-

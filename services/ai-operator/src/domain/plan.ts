@@ -14,9 +14,14 @@ export interface Plan {
 export function deterministicPlan(ranking: readonly RankedCause[], rootReachable: boolean | null): Plan {
   const top = ranking[0];
   if (!top || top.score <= 0) {
-    return { source: 'deterministic', explanation: 'no service shows a symptom the operator can act on', actions: [{ action: 'escalate', reason: 'no root cause found in the telemetry' }] };
+    return {
+      source: 'deterministic',
+      explanation: 'no service shows a symptom the operator can act on',
+      actions: [{ action: 'escalate', reason: 'no root cause found in the telemetry' }],
+    };
   }
-  const action: OperatorAction = rootReachable === false ? { action: 'restart', service: top.service } : { action: 'reset_failure', service: top.service };
+  const action: OperatorAction =
+    rootReachable === false ? { action: 'restart', service: top.service } : { action: 'reset_failure', service: top.service };
   const why = top.evidence.slice(0, 3).join('; ');
   const explanation =
     action.action === 'restart'

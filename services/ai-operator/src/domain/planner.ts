@@ -22,7 +22,14 @@ export async function choosePlan(
 ): Promise<PlanOutcome> {
   const base = { provider: provider.provider, model: provider.model };
   if (!provider.configured) {
-    return { plan: fallback, llm: { ...base, used: false, fallback_reason: provider.provider === 'none' ? 'no LLM provider (LLM_PROVIDER=none)' : `${provider.provider} is not configured` } };
+    return {
+      plan: fallback,
+      llm: {
+        ...base,
+        used: false,
+        fallback_reason: provider.provider === 'none' ? 'no LLM provider (LLM_PROVIDER=none)' : `${provider.provider} is not configured`,
+      },
+    };
   }
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -46,7 +53,11 @@ export async function choosePlan(
   if (!parsed.ok) return { plan: fallback, llm: { ...base, used: false, fallback_reason: parsed.reason } };
   const { answer } = parsed;
   return {
-    plan: { source: 'llm', explanation: `root cause per the LLM: ${oneLine(answer.root_cause)}. ${answer.explanation}`.slice(0, 4000), actions: answer.actions },
+    plan: {
+      source: 'llm',
+      explanation: `root cause per the LLM: ${oneLine(answer.root_cause)}. ${answer.explanation}`.slice(0, 4000),
+      actions: answer.actions,
+    },
     llm: { ...base, used: true },
   };
 }

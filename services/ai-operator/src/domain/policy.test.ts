@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { allowlistViolation, Policy, type PolicyContext } from './policy.ts';
 
-const context = (over: Partial<PolicyContext> = {}): PolicyContext => ({ incidentId: 'inc-1', source: 'deterministic', implicated: new Set(['db-service']), ...over });
+const context = (over: Partial<PolicyContext> = {}): PolicyContext => ({
+  incidentId: 'inc-1',
+  source: 'deterministic',
+  implicated: new Set(['db-service']),
+  ...over,
+});
 
 describe(Policy.name, () => {
   it('allows the allowlisted actions with valid arguments', () => {
@@ -39,7 +44,10 @@ describe(Policy.name, () => {
 
   it('lets an LLM act only on services the evidence implicates', () => {
     const policy = new Policy({ maxActionsPerMinute: 10, cooldownMs: 0 });
-    expect(policy.evaluate({ action: 'restart', service: 'auth-service' }, context({ source: 'llm' }))).toMatchObject({ allowed: false, reason: expect.stringMatching(/no evidence implicates auth-service/) });
+    expect(policy.evaluate({ action: 'restart', service: 'auth-service' }, context({ source: 'llm' }))).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/no evidence implicates auth-service/),
+    });
     expect(policy.evaluate({ action: 'restart', service: 'db-service' }, context({ source: 'llm' })).allowed).toBe(true);
   });
 
@@ -50,11 +58,17 @@ describe(Policy.name, () => {
     policy.record(reset, 'inc-1');
     // The same incident may follow up on the same service; another one must wait.
     expect(policy.evaluate({ action: 'restart', service: 'db-service' }, context()).allowed).toBe(true);
-    expect(policy.evaluate(reset, context({ incidentId: 'inc-2' }))).toMatchObject({ allowed: false, reason: expect.stringMatching(/^cooldown/) });
+    expect(policy.evaluate(reset, context({ incidentId: 'inc-2' }))).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/^cooldown/),
+    });
     now = 31_000;
     expect(policy.evaluate(reset, context({ incidentId: 'inc-2' })).allowed).toBe(true);
     policy.record({ action: 'restart', service: 'auth-service' }, 'inc-3');
-    expect(policy.evaluate({ action: 'restart', service: 'payment-service' }, context())).toMatchObject({ allowed: false, reason: expect.stringMatching(/^rate limit: 2 actions/) });
+    expect(policy.evaluate({ action: 'restart', service: 'payment-service' }, context())).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/^rate limit: 2 actions/),
+    });
     // Escalation is always allowed.
     expect(policy.evaluate({ action: 'escalate', reason: 'x' }, context()).allowed).toBe(true);
     now = 61_001;

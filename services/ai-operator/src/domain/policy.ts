@@ -1,7 +1,7 @@
 import { ACTION_TYPES, BUSINESS_SERVICES, OperatorAction, PLATFORM_SERVICES, isBusinessService } from '@archaics/contracts';
-import { schemaCheck } from './schema-check.ts';
+import { schemaValidator } from '@archaics/contracts/validate';
 
-const isOperatorAction = schemaCheck(OperatorAction, 'action');
+const operatorAction = schemaValidator(OperatorAction);
 
 export interface PolicyOptions {
   readonly maxActionsPerMinute: number;
@@ -9,7 +9,8 @@ export interface PolicyOptions {
   readonly now?: () => number;
 }
 
-export type PolicyDecision = { readonly allowed: true; readonly action: OperatorAction } | { readonly allowed: false; readonly reason: string };
+export type PolicyDecision =
+  { readonly allowed: true; readonly action: OperatorAction } | { readonly allowed: false; readonly reason: string };
 
 /** Who proposed an action and what the evidence implicates. */
 export interface PolicyContext {
@@ -41,8 +42,10 @@ export function allowlistViolation(action: unknown): string | undefined {
       return `unknown service ${shown(service)} (known: ${BUSINESS_SERVICES.join(', ')})`;
     }
   }
-  if (!isOperatorAction(action)) {
-    const variant = { reset_failure: ['service'], restart: ['service'], scale: ['service', 'replicas (1..10)'], escalate: ['reason'] }[type as 'scale'];
+  if (!operatorAction.check(action)) {
+    const variant = { reset_failure: ['service'], restart: ['service'], scale: ['service', 'replicas (1..10)'], escalate: ['reason'] }[
+      type as 'scale'
+    ];
     return `arguments do not match ${type}: it takes exactly ${variant.join(', ')}`;
   }
   return undefined;
@@ -70,17 +73,26 @@ export class Policy {
     const checked = action as OperatorAction;
     if (checked.action === 'escalate') return { allowed: true, action: checked };
     if (context.source === 'llm' && !context.implicated.has(checked.service)) {
-      return { allowed: false, reason: `no evidence implicates ${checked.service}; the LLM may act only on ${[...context.implicated].join(', ') || 'no service'}` };
+      return {
+        allowed: false,
+        reason: `no evidence implicates ${checked.service}; the LLM may act only on ${[...context.implicated].join(', ') || 'no service'}`,
+      };
     }
     const now = this.now();
     const recent = this.taken.filter((t) => now - t < 60_000);
     if (recent.length >= this.options.maxActionsPerMinute) {
-      return { allowed: false, reason: `rate limit: ${recent.length} actions in the last minute (max ${this.options.maxActionsPerMinute})` };
+      return {
+        allowed: false,
+        reason: `rate limit: ${recent.length} actions in the last minute (max ${this.options.maxActionsPerMinute})`,
+      };
     }
     const last = this.lastByService.get(checked.service);
     if (last && last.incidentId !== context.incidentId && now - last.at < this.options.cooldownMs) {
       const left = Math.ceil((this.options.cooldownMs - (now - last.at)) / 1000);
-      return { allowed: false, reason: `cooldown: ${checked.service} was acted on ${Math.round((now - last.at) / 1000)}s ago by incident ${last.incidentId} (${left}s left)` };
+      return {
+        allowed: false,
+        reason: `cooldown: ${checked.service} was acted on ${Math.round((now - last.at) / 1000)}s ago by incident ${last.incidentId} (${left}s left)`,
+      };
     }
     return { allowed: true, action: checked };
   }

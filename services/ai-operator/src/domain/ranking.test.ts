@@ -11,7 +11,10 @@ const healthy: Record<BusinessService, HealthProbe> = {
   'payment-service': { reachable: true, uptimeS: 300 },
 };
 
-function evidence(sample: Parameters<typeof metricsSample>[0], options: { health?: Partial<Record<BusinessService, HealthProbe>>; logs?: LogEvidence[] } = {}): Evidence {
+function evidence(
+  sample: Parameters<typeof metricsSample>[0],
+  options: { health?: Partial<Record<BusinessService, HealthProbe>>; logs?: LogEvidence[] } = {},
+): Evidence {
   const samples = [metricsSample(sample), metricsSample(sample), metricsSample(sample)];
   const baseline = { p95Seconds: 0.01, cpuCores: 0.05, errorRatio: 0 };
   return {
@@ -37,7 +40,9 @@ const callersOf = (dep: string, edge: { errorRatio: number; p95Seconds?: number 
 
 describe(rankCauses.name, () => {
   it('puts db first on a db timeout: its callers time out on it and are victims', () => {
-    const ranking = rankCauses(evidence({ 'db-service': { p95: 2.0 }, ...callersOf('db-service', { errorRatio: 1, p95Seconds: 1.0 }, 0.9, 1.0) }));
+    const ranking = rankCauses(
+      evidence({ 'db-service': { p95: 2.0 }, ...callersOf('db-service', { errorRatio: 1, p95Seconds: 1.0 }, 0.9, 1.0) }),
+    );
     expect(ranking[0]!.service).toBe('db-service');
     expect(ranking[0]!.evidence.join('\n')).toMatch(/p95 latency 2\.00s/);
     expect(ranking[0]!.evidence.join('\n')).toMatch(/product-service → db-service: 100% of calls failed/);
@@ -63,7 +68,9 @@ describe(rankCauses.name, () => {
     const error = rankCauses(evidence({ 'auth-service': { errorRatio: 1 }, ...callersOf('auth-service', { errorRatio: 1 }, 1) }));
     expect(error[0]!.service).toBe('auth-service');
     // A timeout where only the callers' calls show it (auth's own requests have not finished yet).
-    const timeout = rankCauses(evidence({ 'auth-service': { p95: null, requestRate: 0 }, ...callersOf('auth-service', { errorRatio: 1, p95Seconds: 1.0 }, 1, 1.0) }));
+    const timeout = rankCauses(
+      evidence({ 'auth-service': { p95: null, requestRate: 0 }, ...callersOf('auth-service', { errorRatio: 1, p95Seconds: 1.0 }, 1, 1.0) }),
+    );
     expect(timeout[0]!.service).toBe('auth-service');
   });
 
@@ -74,7 +81,9 @@ describe(rankCauses.name, () => {
   });
 
   it('does not blame a dependency for slow calls only a CPU-starved caller sees', () => {
-    const ranking = rankCauses(evidence({ 'product-service': { cpuCores: 1.6, p95: 1.2, upstreams: [{ upstream: 'db-service', errorRatio: 0, p95Seconds: 0.9 }] } }));
+    const ranking = rankCauses(
+      evidence({ 'product-service': { cpuCores: 1.6, p95: 1.2, upstreams: [{ upstream: 'db-service', errorRatio: 0, p95Seconds: 0.9 }] } }),
+    );
     expect(ranking[0]!.service).toBe('product-service');
     expect(ranking.find((r) => r.service === 'db-service')!.score).toBe(0);
   });
@@ -86,7 +95,12 @@ describe(rankCauses.name, () => {
   });
 
   it('puts product first after a crash: down while sampled, or just restarted', () => {
-    const down = rankCauses(evidence({ 'product-service': { up: false } }, { health: { 'product-service': { reachable: false, uptimeS: null, error: 'ECONNREFUSED' } } }));
+    const down = rankCauses(
+      evidence(
+        { 'product-service': { up: false } },
+        { health: { 'product-service': { reachable: false, uptimeS: null, error: 'ECONNREFUSED' } } },
+      ),
+    );
     expect(down[0]!.service).toBe('product-service');
     expect(down[0]!.evidence.join('\n')).toMatch(/down/);
     const restarted = rankCauses(evidence({}, { health: { 'product-service': { reachable: true, uptimeS: 2.5 } } }));
@@ -110,7 +124,11 @@ describe(rankCauses.name, () => {
 
   it('never reads the injected fault state', () => {
     // chaosFailureActive names auth, but every other signal points at db.
-    const sample = { 'auth-service': { chaosFailureActive: ['error'] }, 'db-service': { errorRatio: 1 }, ...callersOf('db-service', { errorRatio: 1 }, 1) };
+    const sample = {
+      'auth-service': { chaosFailureActive: ['error'] },
+      'db-service': { errorRatio: 1 },
+      ...callersOf('db-service', { errorRatio: 1 }, 1),
+    };
     expect(rankCauses(evidence(sample))[0]!.service).toBe('db-service');
     expect(rankCauses(evidence({ 'auth-service': { chaosFailureActive: ['error'] } })).every((r) => r.score === 0)).toBe(true);
   });

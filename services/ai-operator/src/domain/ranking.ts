@@ -52,7 +52,12 @@ export function cpuThreshold(baseline: BaselineView | undefined): number {
   return Math.max(THRESHOLDS.cpuFloorCores, 2 * (baseline?.cpuCores ?? 0) + 0.15);
 }
 
-function selfSymptoms(view: ServiceView, baseline: BaselineView | undefined, othersUptime: number | null, restartWindowS: number): SelfSymptoms {
+function selfSymptoms(
+  view: ServiceView,
+  baseline: BaselineView | undefined,
+  othersUptime: number | null,
+  restartWindowS: number,
+): SelfSymptoms {
   const out: SelfSymptoms = { down: 0, restarted: 0, errors: 0, latency: 0, cpu: 0, evidence: [] };
   if (view.downSamples > 0) {
     out.down = 1;
@@ -63,7 +68,12 @@ function selfSymptoms(view: ServiceView, baseline: BaselineView | undefined, oth
     out.evidence.push(`/health unreachable${view.health.error ? ` (${view.health.error})` : ''}`);
   }
   const uptime = view.health?.uptimeS ?? null;
-  if (uptime !== null && othersUptime !== null && uptime < Math.min(THRESHOLDS.recentRestartS, restartWindowS) && uptime + 10 < othersUptime) {
+  if (
+    uptime !== null &&
+    othersUptime !== null &&
+    uptime < Math.min(THRESHOLDS.recentRestartS, restartWindowS) &&
+    uptime + 10 < othersUptime
+  ) {
     out.restarted = 0.4;
     out.evidence.push(`restarted ${uptime.toFixed(1)}s ago while the other services have been up ${othersUptime.toFixed(0)}s`);
   }
@@ -74,7 +84,9 @@ function selfSymptoms(view: ServiceView, baseline: BaselineView | undefined, oth
   const latencyLimit = latencyThreshold(baseline);
   if (view.p95Seconds !== null && view.p95Seconds >= latencyLimit) {
     out.latency = Math.min(1, Math.max(0.3, view.p95Seconds / 2));
-    out.evidence.push(`p95 latency ${secs(view.p95Seconds)} (threshold ${secs(latencyLimit)}${baseline?.p95Seconds != null ? `, baseline ${secs(baseline.p95Seconds)}` : ''})`);
+    out.evidence.push(
+      `p95 latency ${secs(view.p95Seconds)} (threshold ${secs(latencyLimit)}${baseline?.p95Seconds != null ? `, baseline ${secs(baseline.p95Seconds)}` : ''})`,
+    );
   }
   const cpuLimit = cpuThreshold(baseline);
   if (view.cpuCores !== null && view.cpuCores >= cpuLimit) {
@@ -87,7 +99,8 @@ function selfSymptoms(view: ServiceView, baseline: BaselineView | undefined, oth
 }
 
 const edgeBad = (edge: EdgeView): boolean =>
-  edge.callRate > 0 && (edge.errorRatio >= THRESHOLDS.edgeErrorRatio || (edge.p95Seconds !== null && edge.p95Seconds >= THRESHOLDS.edgeP95S));
+  edge.callRate > 0 &&
+  (edge.errorRatio >= THRESHOLDS.edgeErrorRatio || (edge.p95Seconds !== null && edge.p95Seconds >= THRESHOLDS.edgeP95S));
 
 const edgeSeverity = (edge: EdgeView): number =>
   Math.max(edge.errorRatio, edge.p95Seconds !== null && edge.p95Seconds >= THRESHOLDS.edgeP95S ? 0.6 : 0);
@@ -130,7 +143,11 @@ export function rankCauses(evidence: Evidence): RankedCause[] {
   const symptoms = new Map<BusinessService, SelfSymptoms>();
   for (const service of BUSINESS_SERVICES) {
     const view = views.get(service);
-    if (view) symptoms.set(service, selfSymptoms(view, evidence.baseline[service], othersUptime(service), evidence.restartWindowS ?? THRESHOLDS.recentRestartS));
+    if (view)
+      symptoms.set(
+        service,
+        selfSymptoms(view, evidence.baseline[service], othersUptime(service), evidence.restartWindowS ?? THRESHOLDS.recentRestartS),
+      );
   }
   const hasSelf = (service: BusinessService): boolean => {
     const s = symptoms.get(service);
@@ -204,11 +221,13 @@ export function rankCauses(evidence: Evidence): RankedCause[] {
       const entry = ranked.find((r) => r.service === report.service)!;
       entry.score = Math.round(Math.min(0.5, 0.05 * Math.max(...own.map((d) => d.z))) * 1000) / 1000;
       entry.evidence = [
-        ...own.map((d) => `the detector saw ${d.feature} ${round3(d.value)} against a baseline of ${round3(d.baseline_mean)} (z ${d.z}); nothing in the operator's own window`),
+        ...own.map(
+          (d) =>
+            `the detector saw ${d.feature} ${round3(d.value)} against a baseline of ${round3(d.baseline_mean)} (z ${d.z}); nothing in the operator's own window`,
+        ),
       ];
     }
   }
   ranked.sort((a, b) => b.score - a.score || b.depth - a.depth || a.service.localeCompare(b.service));
   return ranked.map(({ service, score, evidence }) => ({ service, score, evidence }));
-
 }

@@ -31,7 +31,8 @@ export function unhealthyReasons(
     }
     const latencyLimit = latencyThreshold(baseline[service]);
     if (s.latency.p95 !== null && s.latency.p95 >= latencyLimit) problems.push(`${service} p95 ${s.latency.p95.toFixed(2)}s`);
-    if (service === root && s.cpuCores !== null && s.cpuCores >= cpuThreshold(baseline[service])) problems.push(`${service} CPU ${s.cpuCores.toFixed(2)} cores`);
+    if (service === root && s.cpuCores !== null && s.cpuCores >= cpuThreshold(baseline[service]))
+      problems.push(`${service} CPU ${s.cpuCores.toFixed(2)} cores`);
     const edge = s.upstreams.find((e) => e.upstream === root);
     if (service !== root && edge && edge.callRate > 0 && edge.errorRatio >= THRESHOLDS.edgeErrorRatio) {
       problems.push(`${service} → ${root} ${Math.round(edge.errorRatio * 100)}% failed`);

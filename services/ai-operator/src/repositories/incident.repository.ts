@@ -2,9 +2,6 @@ import type Database from 'better-sqlite3';
 import { openSqlite } from '@archaics/runtime/sqlite';
 import type { Incident, IncidentStatus } from '@archaics/contracts';
 
-/** Statuses of an incident whose pipeline is still running in this process. */
-const IN_PROGRESS: readonly IncidentStatus[] = ['analyzing', 'acting', 'verifying'];
-
 interface Row {
   body: string;
 }
@@ -64,12 +61,13 @@ export class IncidentRepository {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM incidents').get() as { n: number }).n;
   }
 
-  /** Incidents a previous process left half done. */
-  inProgress(): Incident[] {
-    const marks = IN_PROGRESS.map(() => '?').join(', ');
+  /** The incidents in one of `statuses`, oldest first. */
+  withStatus(statuses: readonly IncidentStatus[]): Incident[] {
+    if (statuses.length === 0) return [];
+    const marks = statuses.map(() => '?').join(', ');
     return this.db
-      .prepare<string[], Row>(`SELECT body FROM incidents WHERE status IN (${marks})`)
-      .all(...IN_PROGRESS)
+      .prepare<string[], Row>(`SELECT body FROM incidents WHERE status IN (${marks}) ORDER BY opened_at, rowid`)
+      .all(...statuses)
       .map((row) => JSON.parse(row.body) as Incident);
   }
 

@@ -1,9 +1,9 @@
 import { AppError, badRequest, checkBearer } from '@archaics/server';
 import { verifySignature } from '@archaics/runtime';
 import { AnomalyWebhook, ErrorResponse, SIGNATURE_HEADER } from '@archaics/contracts';
+import { schemaValidator } from '@archaics/contracts/validate';
 import type { FastifyInstance } from 'fastify';
 import type { Operator } from '../domain/operator.ts';
-import { schemaCheck } from '../domain/schema-check.ts';
 import { AnalyzeAccepted, ManualAnalyze } from './schemas.ts';
 
 const DESCRIPTION = `Opens an incident and runs the pipeline in the background (evidence → ranking → plan → policy → act → verify).
@@ -11,8 +11,8 @@ Authenticated by the detector's HMAC-SHA256 of the raw body in X-Archaics-Signat
 token (Authorization: Bearer). Body: the detector's AnomalyWebhook, or {source:"manual", reason, services?}. The same anomaly_id
 answers the incident it already opened.`;
 
-const isWebhook = schemaCheck(AnomalyWebhook);
-const isManual = schemaCheck(ManualAnalyze);
+const webhook = schemaValidator(AnomalyWebhook);
+const manual = schemaValidator(ManualAnalyze);
 
 /** `POST /analyze`: in its own scope so that it alone reads the raw body the signature covers. */
 export async function registerAnalyzeRoute(
@@ -56,10 +56,10 @@ export async function registerAnalyzeRoute(
         const source = typeof body === 'object' && body !== null ? (body as { source?: unknown }).source : undefined;
         let anomalyId: string | null = null;
         if (source === 'anomaly-detector') {
-          if (!isWebhook(body)) throw badRequest(isWebhook.firstError(body));
+          if (!webhook.check(body)) throw badRequest(webhook.explain(body, 'body'));
           anomalyId = body.anomaly_id;
         } else if (source === 'manual') {
-          if (!isManual(body)) throw badRequest(isManual.firstError(body));
+          if (!manual.check(body)) throw badRequest(manual.explain(body, 'body'));
         } else {
           throw badRequest('body.source must be "anomaly-detector" (the detector\'s webhook) or "manual"');
         }

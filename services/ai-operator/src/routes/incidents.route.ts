@@ -9,7 +9,10 @@ import { ApproveAccepted } from './schemas.ts';
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 
 /** `GET /incidents`, `GET /incidents/{id}`, `POST /incidents/{id}/approve`. */
-export function registerIncidentRoutes(app: FastifyInstance, deps: { operator: Operator; repository: IncidentRepository; chaosToken: string | null }): void {
+export function registerIncidentRoutes(
+  app: FastifyInstance,
+  deps: { operator: Operator; repository: IncidentRepository; chaosToken: string | null },
+): void {
   app.get(
     '/incidents',
     {
@@ -30,7 +33,14 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: { operator: O
 
   app.get(
     '/incidents/:id',
-    { schema: { tags: ['operator'], summary: 'One incident with its timeline', params: IdParams, response: { 200: Incident, 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['operator'],
+        summary: 'One incident with its timeline',
+        params: IdParams,
+        response: { 200: Incident, 404: ErrorResponse },
+      },
+    },
     async (request) => {
       const { id } = request.params as { id: string };
       const incident = deps.repository.get(id);
@@ -54,12 +64,14 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: { operator: O
     async (request, reply) => {
       const { id } = request.params as { id: string };
       const result = deps.operator.approve(id);
-      if (result === undefined) throw notFound(`no incident ${id}`);
-      if (result === false) {
-        const status = deps.repository.get(id)?.status ?? 'unknown';
-        throw new AppError(409, 'not_awaiting_approval', `incident ${id} is ${status}, not awaiting_approval`);
+      switch (result.kind) {
+        case 'not_found':
+          throw notFound(`no incident ${id}`);
+        case 'not_awaiting_approval':
+          throw new AppError(409, 'not_awaiting_approval', `incident ${id} is ${result.status}, not awaiting_approval`);
+        case 'approved':
+          return reply.code(202).send({ incident_id: id, status: result.incident.status });
       }
-      return reply.code(202).send({ incident_id: id, status: result.status });
     },
   );
 }

@@ -1,14 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { BUSINESS_SERVICES, type BusinessService } from '@archaics/contracts';
-
-const businessService = Type.Unsafe<BusinessService>({ type: 'string', enum: [...BUSINESS_SERVICES] });
+import { BusinessService } from '@archaics/contracts';
 
 /** A manual `POST /analyze` (chaos token): why, and optionally which services the caller suspects. */
 export const ManualAnalyze = Type.Object(
   {
     source: Type.Literal('manual'),
     reason: Type.String({ minLength: 1, maxLength: 500 }),
-    services: Type.Optional(Type.Array(businessService, { maxItems: 4 })),
+    services: Type.Optional(Type.Array(BusinessService, { maxItems: 4 })),
   },
   { additionalProperties: false },
 );

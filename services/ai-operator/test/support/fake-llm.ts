@@ -69,7 +69,9 @@ export class FakeLlm {
           object: 'chat.completion',
           created: Math.floor(Date.now() / 1000),
           model: this.requests.at(-1)?.body?.model ?? 'fake',
-          choices: [{ index: 0, message: { role: 'assistant', content: this.answer, refusal: null }, finish_reason: 'stop', logprobs: null }],
+          choices: [
+            { index: 0, message: { role: 'assistant', content: this.answer, refusal: null }, finish_reason: 'stop', logprobs: null },
+          ],
           usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
         }),
       );

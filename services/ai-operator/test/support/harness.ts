@@ -5,7 +5,7 @@ import type { JaegerTrace, LogQuery, LogReader, LogRecord, MetricsReader, Metric
 import type { BusinessService, Incident } from '@archaics/contracts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
-import type { HealthAnswer } from '../../src/clients/service.client.ts';
+import type { HealthAnswer } from '../../src/clients/service-control.ts';
 import type { Platform } from '../../src/clients/platform.ts';
 import { loadConfig } from '../../src/config.ts';
 import { metricsSample } from './samples.ts';
@@ -114,7 +114,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     async waitFor(id, statuses = ['resolved', 'escalated', 'dry_run', 'awaiting_approval']) {
       const deadline = Date.now() + 15_000;
       for (;;) {
-        const incident = (await app.inject({ method: 'GET', url: `/incidents/${id}` })).json() as Incident;
+        const incident = (await app.inject({ method: 'GET', url: `/incidents/${id}` })).json<Incident>();
         if (statuses.includes(incident.status)) return incident;
         if (Date.now() > deadline) throw new Error(`incident ${id} still ${incident.status}`);
         await new Promise((r) => setTimeout(r, 50));
@@ -129,7 +129,12 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
 
 /** A manual /analyze with the chaos token. */
 export async function analyze(app: FastifyInstance, reason = 'test'): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/analyze', headers: { authorization: `Bearer ${TOKEN}` }, payload: { source: 'manual', reason } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/analyze',
+    headers: { authorization: `Bearer ${TOKEN}` },
+    payload: { source: 'manual', reason },
+  });
   if (res.statusCode !== 202) throw new Error(`analyze: ${res.statusCode} ${res.body}`);
-  return (res.json() as { incident_id: string }).incident_id;
+  return res.json<{ incident_id: string }>().incident_id;
 }

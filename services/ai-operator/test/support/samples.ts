@@ -1,7 +1,10 @@
 import type { MetricsSample, ServiceSample, UpstreamSample } from '@archaics/telemetry-query';
 import { BUSINESS_SERVICES, type BusinessService } from '@archaics/contracts';
 
-type Overrides = Partial<Omit<ServiceSample, 'service' | 'latency' | 'upstreams'>> & { p95?: number | null; upstreams?: Array<Partial<UpstreamSample> & { upstream: string }> };
+type Overrides = Partial<Omit<ServiceSample, 'service' | 'latency' | 'upstreams'>> & {
+  p95?: number | null;
+  upstreams?: Array<Partial<UpstreamSample> & { upstream: string }>;
+};
 
 const UPSTREAMS: Record<BusinessService, string[]> = {
   'auth-service': [],
@@ -16,7 +19,22 @@ export function serviceSample(service: BusinessService, overrides: Overrides = {
   const normalEdges = UPSTREAMS[service].map((upstream) => ({ upstream, callRate: 3, errorRatio: 0, p95Seconds: 0.004 }));
   const edges = normalEdges.map((edge) => ({ ...edge, ...upstreams?.find((u) => u.upstream === edge.upstream) }));
   if (rest.up === false) {
-    return { service, up: false, error: 'ECONNREFUSED', restarted: false, windowSeconds: null, requestRate: 0, errorRatio: 0, latency: { p50: null, p95: null, p99: null }, cpuCores: null, residentMemoryBytes: null, eventLoopLagSeconds: null, eventLoopLagP99Seconds: null, upstreams: [], chaosFailureActive: [] };
+    return {
+      service,
+      up: false,
+      error: 'ECONNREFUSED',
+      restarted: false,
+      windowSeconds: null,
+      requestRate: 0,
+      errorRatio: 0,
+      latency: { p50: null, p95: null, p99: null },
+      cpuCores: null,
+      residentMemoryBytes: null,
+      eventLoopLagSeconds: null,
+      eventLoopLagP99Seconds: null,
+      upstreams: [],
+      chaosFailureActive: [],
+    };
   }
   return {
     service,
