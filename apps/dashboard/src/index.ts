@@ -1,4 +1,5 @@
-export { buildApp, UI_PAGES } from './server/app.ts';
+export { buildApp } from './server/app.ts';
+export { UI_PAGES } from './server/routes/ui.route.ts';
 export type { DashboardDeps } from './server/app.ts';
 export { loadConfig, CONTROL_PORT, DASHBOARD_ROOT } from './server/config.ts';
 export type { DashboardConfig, DashboardMode } from './server/config.ts';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -19,7 +19,10 @@ const DETECTOR = `http://127.0.0.1:${SERVICE_PORTS['anomaly-detector'] + OFFSET}
 const OPERATOR = `http://127.0.0.1:${SERVICE_PORTS['ai-operator'] + OFFSET}`;
 const CONTROL_PORT = 8080 + OFFSET;
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const SHOTS = join(REPO, 'docs', 'images', 'dashboard');
+// Screenshots go to a temporary folder (removed afterwards), so that a test run leaves the tree
+// as it found it; `npm run docs:screenshots` sets ARCHAICS_SCREENSHOTS_DIR=docs/images/dashboard.
+const SHOTS_DIR = process.env.ARCHAICS_SCREENSHOTS_DIR;
+const SHOTS = SHOTS_DIR ? resolve(REPO, SHOTS_DIR) : mkdtempSync(join(tmpdir(), 'archaics-screenshots-'));
 const BUSINESS = ['auth-service', 'db-service', 'product-service', 'payment-service'] as const;
 
 let stack: TestStack;
@@ -69,7 +72,15 @@ beforeAll(async () => {
     only: ['telemetry', ...BUSINESS, 'anomaly-detector', 'ai-operator'],
     // A short baseline; approve mode, so the tests that inject faults are not healed behind their back.
     env: { BASELINE_SAMPLES: '5', OPERATOR_MODE: 'approve', LLM_PROVIDER: 'none' },
-    extra: [{ name: 'dashboard', dir: 'apps/dashboard', entry: 'src/server/main.ts', port: 7000, env: { ARCHAICS_PORT_OFFSET: String(OFFSET), DASHBOARD_SAMPLE_MS: '1000' } }],
+    extra: [
+      {
+        name: 'dashboard',
+        dir: 'apps/dashboard',
+        entry: 'src/server/main.ts',
+        port: 7000,
+        env: { ARCHAICS_PORT_OFFSET: String(OFFSET), DASHBOARD_SAMPLE_MS: '1000' },
+      },
+    ],
   });
   // Light, steady traffic through product → auth, db so that charts, logs and traces have something.
   const { jwt } = await newUser(stack);
@@ -101,7 +112,16 @@ beforeAll(async () => {
   userDir = mkdtempSync(join(tmpdir(), 'archaics-chromium-'));
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     env: { ...process.env, TMPDIR: userDir },
   });
   context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
@@ -119,6 +139,7 @@ afterAll(async () => {
   }
   await stack?.stop();
   if (userDir) rmSync(userDir, { recursive: true, force: true });
+  if (!SHOTS_DIR) rmSync(SHOTS, { recursive: true, force: true });
 }, 60_000);
 
 const statusOf = (p: Page, service: string): Promise<string | null> => p.getAttribute(`[data-testid="service-${service}"]`, 'data-status');
@@ -146,7 +167,11 @@ describe('dashboard in the browser', () => {
     await page.fill('input[name="duration"]', '60');
     const clickedAt = Date.now();
     await page.click('[data-testid="inject"]');
-    await waitFor('db and product degraded', async () => (await statusOf(page, 'db-service')) === 'degraded' && (await statusOf(page, 'product-service')) === 'degraded', 5000);
+    await waitFor(
+      'db and product degraded',
+      async () => (await statusOf(page, 'db-service')) === 'degraded' && (await statusOf(page, 'product-service')) === 'degraded',
+      5000,
+    );
     expect(Date.now() - clickedAt).toBeLessThanOrEqual(5000);
     expect(await page.textContent('[data-testid="fault-db-service"]')).toContain('timeout');
     const first = Number(await page.textContent('[data-testid="countdown-db-service"]'));
@@ -177,7 +202,9 @@ describe('dashboard in the browser', () => {
     const services = await waitFor(
       'spans of product, auth and db',
       async () => {
-        const found = new Set(await page.locator('[data-testid="span-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-service'))));
+        const found = new Set(
+          await page.locator('[data-testid="span-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-service'))),
+        );
         return ['product-service', 'auth-service', 'db-service'].every((s) => found.has(s)) ? found : null;
       },
       15_000,
@@ -202,7 +229,11 @@ describe('dashboard in the browser', () => {
     await page.click('nav >> text=AI-Ops');
     await page.waitForURL(/\/aiops$/);
     await page.waitForSelector('[data-testid="detector-status"]');
-    await waitFor('the operator in approve mode', async () => (await page.textContent('[data-testid="operator-mode"]'))?.includes('mode approve'), 20_000);
+    await waitFor(
+      'the operator in approve mode',
+      async () => (await page.textContent('[data-testid="operator-mode"]'))?.includes('mode approve'),
+      20_000,
+    );
     expect(await page.textContent('[data-testid="operator-status"]')).not.toContain('not running');
     // The baseline of 5 clean intervals (the chaos tests above pause it while their faults are active).
     await waitFor('the detector trained', async () => (await page.textContent('[data-testid="detector-trained"]')) === 'trained', 120_000);
@@ -213,9 +244,13 @@ describe('dashboard in the browser', () => {
     const before = new Set<string>(((await call(`${OPERATOR}/incidents?limit=500`)).body as Array<{ id: string }>).map((i) => i.id));
 
     const rows = (): Promise<Array<{ id: string; status: string; root: string }>> =>
-      page
-        .locator('[data-testid="incident-row"]')
-        .evaluateAll((trs) => trs.map((tr) => ({ id: tr.getAttribute('data-id') ?? '', status: tr.getAttribute('data-status') ?? '', root: tr.getAttribute('data-root-cause') ?? '' })));
+      page.locator('[data-testid="incident-row"]').evaluateAll((trs) =>
+        trs.map((tr) => ({
+          id: tr.getAttribute('data-id') ?? '',
+          status: tr.getAttribute('data-status') ?? '',
+          root: tr.getAttribute('data-root-cause') ?? '',
+        })),
+      );
     try {
       await inject(stack, 'db-service', 'type=error&probability=1&duration=120');
       // Detector (2 anomalous intervals) → signed webhook → operator (evidence, ranking, plan) → awaiting approval.
@@ -228,10 +263,18 @@ describe('dashboard in the browser', () => {
       const detail = page.locator(`[data-testid="incident-detail"][data-id="${incident.id}"]`);
       await detail.waitFor({ timeout: 10_000 });
       // The list's change makes the detail fetch again (it may have been shown, as the newest, while analysing).
-      await waitFor('the detail shows the ranked incident', async () => (await detail.getAttribute('data-status')) === 'awaiting_approval', 5_000);
+      await waitFor(
+        'the detail shows the ranked incident',
+        async () => (await detail.getAttribute('data-status')) === 'awaiting_approval',
+        5_000,
+      );
       expect(await detail.locator('[data-testid="root-cause"]').textContent()).toBe('db-service');
       // The ranking with its evidence: db first, with sentences that say why.
-      const ranked = await detail.locator('[data-testid="ranking"] > li').evaluateAll((lis) => lis.map((li) => ({ service: li.getAttribute('data-service'), evidence: li.querySelectorAll('.evidence li').length })));
+      const ranked = await detail
+        .locator('[data-testid="ranking"] > li')
+        .evaluateAll((lis) =>
+          lis.map((li) => ({ service: li.getAttribute('data-service'), evidence: li.querySelectorAll('.evidence li').length })),
+        );
       expect(ranked[0]?.service).toBe('db-service');
       expect(ranked[0]!.evidence).toBeGreaterThan(0);
       expect(ranked.map((r) => r.service).sort()).toEqual([...BUSINESS].sort());
@@ -249,9 +292,25 @@ describe('dashboard in the browser', () => {
       await detail.locator('[data-testid="approve"]').click();
       await waitFor('the incident resolved', async () => (await detail.getAttribute('data-status')) === 'resolved', 90_000);
       expect(await detail.locator('[data-testid="verified"]').textContent()).toBe('yes');
-      expect(await detail.locator('[data-testid="actions"] tr[data-status="succeeded"]').textContent()).toContain('{"action":"reset_failure","service":"db-service"}');
-      const events = await detail.locator('[data-testid="timeline"] > li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-event')));
-      for (const event of ['opened', 'evidence_gathered', 'ranked', 'planned', 'awaiting_approval', 'approved', 'action_succeeded', 'verifying', 'verified', 'resolved']) expect(events).toContain(event);
+      expect(await detail.locator('[data-testid="actions"] tr[data-status="succeeded"]').textContent()).toContain(
+        '{"action":"reset_failure","service":"db-service"}',
+      );
+      const events = await detail
+        .locator('[data-testid="timeline"] > li')
+        .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-event')));
+      for (const event of [
+        'opened',
+        'evidence_gathered',
+        'ranked',
+        'planned',
+        'awaiting_approval',
+        'approved',
+        'action_succeeded',
+        'verifying',
+        'verified',
+        'resolved',
+      ])
+        expect(events).toContain(event);
       expect(await detail.locator('[data-testid="time-to-mitigate"]').textContent()).toMatch(/^\+\d+\.\d s$/);
       // The operator's action cleared the fault itself.
       expect((await call(`${stack.url('db-service')}/health`)).body.failure).toBeNull();

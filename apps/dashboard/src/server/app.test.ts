@@ -14,7 +14,12 @@ const PAIR = 'pairing-token-0123456789';
 // Telemetry fakes: the routes under test here do not read telemetry.
 const telemetry = {
   metrics: { sample: async () => ({ timestamp: Date.now(), source: 'scrape', services: [] }) } satisfies MetricsReader,
-  traces: { services: async () => [], operations: async () => [], getTrace: async () => null, findTraces: async () => [] } satisfies TraceReader,
+  traces: {
+    services: async () => [],
+    operations: async () => [],
+    getTrace: async () => null,
+    findTraces: async () => [],
+  } satisfies TraceReader,
   logs: { query: async () => [], tail: async () => undefined } satisfies LogReader,
   config: {} as TelemetryReaders['config'],
 } as TelemetryReaders;
@@ -46,7 +51,9 @@ beforeAll(async () => {
     LOG_LEVEL: 'error',
   };
   app = (await buildApp(loadConfig(env), { telemetry, distDir: dist, uiState: () => 'ready' })).app;
-  paired = (await buildApp(loadConfig({ ...env, DASHBOARD_PAIRING_TOKEN: PAIR }, 'control'), { telemetry, distDir: dist, uiState: () => 'ready' })).app;
+  paired = (
+    await buildApp(loadConfig({ ...env, DASHBOARD_PAIRING_TOKEN: PAIR }, 'control'), { telemetry, distDir: dist, uiState: () => 'ready' })
+  ).app;
 });
 
 afterAll(async () => {
@@ -71,7 +78,12 @@ describe('chaos relay', () => {
   it("passes the service's 400 on, naming the problem", async () => {
     const res = await app.inject({ method: 'POST', url: '/api/chaos/inject', payload: { service: 'db-service', type: 'nope' } });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ error: 'bad_request', detail: expect.stringContaining('unknown type'), service: 'db-service', upstream_status: 400 });
+    expect(res.json()).toMatchObject({
+      error: 'bad_request',
+      detail: expect.stringContaining('unknown type'),
+      service: 'db-service',
+      upstream_status: 400,
+    });
   });
 
   it('refuses an unknown service and unknown fields with a 400', async () => {
@@ -89,7 +101,12 @@ describe('chaos relay', () => {
   });
 
   it('refuses a POST from another origin', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/chaos/halt', headers: { origin: 'http://evil.example', host: 'localhost:7000' }, payload: {} });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/chaos/halt',
+      headers: { origin: 'http://evil.example', host: 'localhost:7000' },
+      payload: {},
+    });
     expect(res.statusCode).toBe(403);
   });
 });
@@ -139,7 +156,18 @@ describe('AI-Ops when the detector and operator run', () => {
     };
     const detector = await FakeUpstream.start((request) =>
       request.path === '/health'
-        ? { status: 200, body: { status: 'ok', service: 'anomaly-detector', model: 'isolation-forest', trained: false, baseline_samples: 12, baseline_required: 30, last_scores: {} } }
+        ? {
+            status: 200,
+            body: {
+              status: 'ok',
+              service: 'anomaly-detector',
+              model: 'isolation-forest',
+              trained: false,
+              baseline_samples: 12,
+              baseline_required: 30,
+              last_scores: {},
+            },
+          }
         : request.path.startsWith('/scores')
           ? {
               status: 200,
@@ -170,20 +198,38 @@ describe('AI-Ops when the detector and operator run', () => {
                   root_cause: 'db-service',
                   resolved_at: null,
                   verified: false,
-                  actions: [{ action: { action: 'reset_failure', service: 'db-service' }, status: 'awaiting_approval', at: '2026-11-28T09:14:05.000Z' }],
+                  actions: [
+                    {
+                      action: { action: 'reset_failure', service: 'db-service' },
+                      status: 'awaiting_approval',
+                      at: '2026-11-28T09:14:05.000Z',
+                    },
+                  ],
                 },
                 { status: 'no id: left out' },
               ],
             }
           : { status: 202, body: { id: 'inc-1', status: 'acting' } },
     );
-    const env = { ARCHAICS_HOME: home, CHAOS_TOKEN: TOKEN, ANOMALY_DETECTOR_URL: detector.url, AI_OPERATOR_URL: operator.url, LOG_LEVEL: 'error' };
+    const env = {
+      ARCHAICS_HOME: home,
+      CHAOS_TOKEN: TOKEN,
+      ANOMALY_DETECTOR_URL: detector.url,
+      AI_OPERATOR_URL: operator.url,
+      LOG_LEVEL: 'error',
+    };
     const { app: withAiops } = await buildApp(loadConfig(env), { telemetry, distDir: dist, uiState: () => 'ready' });
     try {
       const res = await withAiops.inject({ url: '/api/aiops' });
       const body = res.json();
       expect(body).toMatchObject({
-        detector: { running: true, error: null, health: { baseline_samples: 12, baseline_required: 30 }, threshold: 0.6, latest: [{ service: 'db-service', score: 0.74 }] },
+        detector: {
+          running: true,
+          error: null,
+          health: { baseline_samples: 12, baseline_required: 30 },
+          threshold: 0.6,
+          latest: [{ service: 'db-service', score: 0.74 }],
+        },
         operator: { running: true, health: { mode: 'approve' } },
       });
       // The detector's own history, in ms for the chart.
@@ -238,7 +284,9 @@ describe('load runs', () => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().detail).toContain('known: ');
     expect((await app.inject({ method: 'POST', url: '/api/load', payload: { scenario: 'normal', vus: 1000 } })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'POST', url: '/api/load', payload: { scenario: 'normal', duration: 'forever' } })).json().detail).toContain('duration');
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/load', payload: { scenario: 'normal', duration: 'forever' } })).json().detail,
+    ).toContain('duration');
     expect((await app.inject({ method: 'POST', url: '/api/load', payload: { scenario: 'stress', duration: '1h' } })).statusCode).toBe(400);
   });
 });
@@ -254,7 +302,8 @@ describe('traces and logs', () => {
 
 describe('pairing (the control page)', () => {
   it('answers 401 without the token, except /health', async () => {
-    for (const url of ['/', '/control', '/api/overview', '/assets/x.js', '/docs/json']) expect((await paired.inject({ url })).statusCode, url).toBe(401);
+    for (const url of ['/', '/control', '/api/overview', '/assets/x.js', '/docs/json'])
+      expect((await paired.inject({ url })).statusCode, url).toBe(401);
     expect((await paired.inject({ method: 'POST', url: '/api/chaos/halt', payload: {} })).statusCode).toBe(401);
     expect((await paired.inject({ url: '/control?pair=wrong' })).statusCode).toBe(401);
     expect((await paired.inject({ url: '/health' })).statusCode).toBe(200);

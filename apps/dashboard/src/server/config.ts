@@ -54,7 +54,10 @@ export function loadConfig(env: Env = process.env, mode: DashboardMode = 'dashbo
   const host = read.string('HOST', mode === 'control' ? '0.0.0.0' : '127.0.0.1');
   const port = read.int('PORT', defaultPort, { min: 0, max: 65_535 });
   const services = Object.fromEntries(
-    BUSINESS_SERVICES.map((service) => [service, read.url(SERVICE_URL_ENV[service], `http://127.0.0.1:${SERVICE_PORTS[service] + portOffset}`).replace(/\/+$/, '')]),
+    BUSINESS_SERVICES.map((service) => [
+      service,
+      read.url(SERVICE_URL_ENV[service], `http://127.0.0.1:${SERVICE_PORTS[service] + portOffset}`).replace(/\/+$/, ''),
+    ]),
   ) as Record<BusinessService, string>;
   const given = read.optionalString('DASHBOARD_PAIRING_TOKEN');
   if (given !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(given)) {

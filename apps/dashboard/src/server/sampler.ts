@@ -1,8 +1,8 @@
 import { DEPENDENCY_GRAPH, type BusinessService } from '@archaics/contracts';
 import type { MetricsReader, MetricsSample } from '@archaics/telemetry-query';
 import type { OverviewResponse } from '../shared/api-types.ts';
-import type { AiopsClient } from './clients/aiops.client.ts';
-import type { ServicesClient } from './clients/services.client.ts';
+import type { AiopsRelay } from './clients/aiops.relay.ts';
+import type { ServicesRelay } from './clients/services.relay.ts';
 import { MetricsHistory } from './domain/metrics-history.ts';
 import { serviceStatuses, type HealthProbe } from './domain/service-status.ts';
 
@@ -23,8 +23,8 @@ export class Sampler {
 
   constructor(
     private readonly metrics: MetricsReader,
-    private readonly services: ServicesClient,
-    private readonly aiops: AiopsClient,
+    private readonly services: ServicesRelay,
+    private readonly aiops: AiopsRelay,
     readonly intervalMs: number,
   ) {}
 
@@ -105,7 +105,7 @@ export class Sampler {
     });
     return {
       services,
-      graph: DEPENDENCY_GRAPH,
+      graph: DEPENDENCY_GRAPH.map(([from, to]) => [from, to]),
       platform: {
         detector: { running: this.detectorRunning, url: this.aiops.detectorUrl },
         operator: { running: this.operatorRunning, url: this.aiops.operatorUrl },

@@ -58,12 +58,17 @@ export async function buildUi(root: string, log: (line: string) => void): Promis
     rmSync(out, { recursive: true, force: true });
     const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}: ${output.trim().slice(-2000)}`))));
+      child.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}: ${output.trim().slice(-2000)}`)),
+      );
     });
     writeFileSync(join(out, STAMP), new Date().toISOString());
     rmSync(join(root, 'dist'), { recursive: true, force: true });

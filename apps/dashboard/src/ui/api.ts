@@ -32,7 +32,11 @@ export async function api<T>(path: string, init: { method?: 'GET' | 'POST'; body
 }
 
 /** Polls `fetcher` every `everyMs` while mounted; returns the latest value and error. */
-export function usePoll<T>(fetcher: () => Promise<T>, everyMs: number, deps: readonly unknown[] = []): { data: T | null; at: number; error: string | null; refresh: () => void } {
+export function usePoll<T>(
+  fetcher: () => Promise<T>,
+  everyMs: number,
+  deps: readonly unknown[] = [],
+): { data: T | null; at: number; error: string | null; refresh: () => void } {
   const [state, setState] = useState<{ data: T | null; at: number }>({ data: null, at: 0 });
   const data = state.data;
   const [error, setError] = useState<string | null>(null);
@@ -59,7 +63,7 @@ export function usePoll<T>(fetcher: () => Promise<T>, everyMs: number, deps: rea
       alive = false;
       window.clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The dependency list is deliberate (fewer entries than the values the effect reads).
   }, [everyMs, tick, ...deps]);
   return { data, at: state.at, error, refresh: () => setTick((t) => t + 1) };
 }

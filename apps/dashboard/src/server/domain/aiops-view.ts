@@ -1,6 +1,6 @@
 import type { DetectorHealth, ServiceScore } from '@archaics/contracts';
 import type { AiopsResponse, AnomalyView, DriverView, IncidentSummary } from '../../shared/api-types.ts';
-import { listOf, type AiopsClient, type Reach } from '../clients/aiops.client.ts';
+import { listOf, type AiopsRelay, type Reach } from '../clients/aiops.relay.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -52,7 +52,9 @@ export function anomalyView(raw: unknown): AnomalyView | null {
     services,
     peak_scores: peak,
     drivers: driversOf(raw.scores, services),
-    webhook: w ? { status: str(w.status) ?? '?', attempts: num(w.attempts) ?? 0, incident_id: str(w.incident_id), last_error: str(w.last_error) } : null,
+    webhook: w
+      ? { status: str(w.status) ?? '?', attempts: num(w.attempts) ?? 0, incident_id: str(w.incident_id), last_error: str(w.last_error) }
+      : null,
   };
 }
 
@@ -108,7 +110,7 @@ function historyOf(body: unknown): AiopsResponse['detector']['scores'] | null {
  * `GET /api/aiops`: the detector (health, scores over time, latest drivers, anomalies) and the
  * operator (health, incidents), each "not running" with the reason when it does not answer.
  */
-export async function aiopsView(aiops: AiopsClient, sampled: AiopsResponse['detector']['scores']): Promise<AiopsResponse> {
+export async function aiopsView(aiops: AiopsRelay, sampled: AiopsResponse['detector']['scores']): Promise<AiopsResponse> {
   const [health, scores, anomalies, opHealth, incidents] = await Promise.all([
     aiops.detectorHealth(),
     aiops.scores(),
@@ -125,7 +127,7 @@ export async function aiopsView(aiops: AiopsClient, sampled: AiopsResponse['dete
       running: health.running,
       url: aiops.detectorUrl,
       error: errorOf(health),
-      health: (ok(health) as DetectorHealth | undefined) ?? null,
+      health: ok<DetectorHealth>(health) ?? null,
       threshold: isObj(scoresBody) ? num(scoresBody.threshold) : null,
       latest: isObj(scoresBody) && Array.isArray(scoresBody.latest) ? (scoresBody.latest as ServiceScore[]) : [],
       open: isObj(anomaliesBody) ? anomalyView(anomaliesBody.open) : null,

@@ -10,23 +10,20 @@ export interface Injection {
 }
 
 /** The phone page's quick actions (the seed's "error storm" and "high latency"), timed so they clear themselves. */
-export const CHAOS_PRESETS: Readonly<Record<string, { readonly label: string; readonly injections: readonly Injection[] }>> = Object.freeze({
-  'error-storm': {
-    label: 'Error storm: 30% errors on every service for 60 s',
-    injections: (['auth-service', 'db-service', 'product-service', 'payment-service'] as const).map((service) => ({ service, type: 'error', probability: 0.3, duration: 60 })),
+export const CHAOS_PRESETS: Readonly<Record<string, { readonly label: string; readonly injections: readonly Injection[] }>> = Object.freeze(
+  {
+    'error-storm': {
+      label: 'Error storm: 30% errors on every service for 60 s',
+      injections: (['auth-service', 'db-service', 'product-service', 'payment-service'] as const).map((service) => ({
+        service,
+        type: 'error',
+        probability: 0.3,
+        duration: 60,
+      })),
+    },
+    'high-latency': {
+      label: 'High latency: db waits 4 s on every request for 60 s',
+      injections: [{ service: 'db-service', type: 'timeout', intensity: 2, probability: 1, duration: 60 }],
+    },
   },
-  'high-latency': {
-    label: 'High latency: db waits 4 s on every request for 60 s',
-    injections: [{ service: 'db-service', type: 'timeout', intensity: 2, probability: 1, duration: 60 }],
-  },
-});
-
-/** The query string of an injection (only the parameters given). */
-export function injectQuery(injection: Omit<Injection, 'service'>): string {
-  const query = new URLSearchParams({ type: injection.type });
-  for (const key of ['intensity', 'probability', 'duration'] as const) {
-    const value = injection[key];
-    if (value !== undefined) query.set(key, String(value));
-  }
-  return query.toString();
-}
+);

@@ -1,6 +1,9 @@
-import { loadScenario, parseDuration, runScenario, scenarioNames, type LoadOverrides, type Summary } from '@archaics/load';
+import { loadScenario, parseDuration, runScenario, scenarioNames, type Summary } from '@archaics/load';
 import type { Env } from '@archaics/runtime';
 import type { LoadRunView, LoadSummaryView } from '../../shared/api-types.ts';
+
+/** The terminal's "erase line" the runner writes before each progress line. */
+const ERASE_LINE = '\u001b[2K';
 
 /** Bounds of a run started from the browser: one at a time, at most this many VUs and this long. */
 export const LOAD_LIMITS = Object.freeze({ maxVus: 100, maxDurationS: 600, keepRecent: 5 });
@@ -53,7 +56,8 @@ export class LoadRuns {
   }
 
   start(request: StartLoad): LoadRunView {
-    if (this.current) throw new LoadRunError(409, 'load_running', `scenario ${this.current.scenario} is running (run ${this.current.id}); stop it first`);
+    if (this.current)
+      throw new LoadRunError(409, 'load_running', `scenario ${this.current.scenario} is running (run ${this.current.id}); stop it first`);
     if (!this.scenarios().includes(request.scenario)) {
       throw new LoadRunError(404, 'unknown_scenario', `unknown scenario "${request.scenario}"; known: ${this.scenarios().join(', ')}`);
     }
@@ -71,32 +75,54 @@ export class LoadRuns {
       } catch {
         throw new LoadRunError(400, 'bad_request', `duration must be a duration such as 30s or 2m, got "${request.duration}"`);
       }
-      if (ms <= 0 || ms > LOAD_LIMITS.maxDurationS * 1000) throw new LoadRunError(400, 'bad_request', `duration must be >0 and at most ${LOAD_LIMITS.maxDurationS}s`);
+      if (ms <= 0 || ms > LOAD_LIMITS.maxDurationS * 1000)
+        throw new LoadRunError(400, 'bad_request', `duration must be >0 and at most ${LOAD_LIMITS.maxDurationS}s`);
       overrides.duration = request.duration;
     }
     const definition = loadScenario(request.scenario);
     const plannedS = plannedSeconds(definition.load, overrides);
-    if (plannedS > LOAD_LIMITS.maxDurationS) throw new LoadRunError(400, 'bad_request', `scenario ${request.scenario} lasts ${plannedS}s, more than ${LOAD_LIMITS.maxDurationS}s`);
+    if (plannedS > LOAD_LIMITS.maxDurationS)
+      throw new LoadRunError(400, 'bad_request', `scenario ${request.scenario} lasts ${plannedS}s, more than ${LOAD_LIMITS.maxDurationS}s`);
     const vus = overrides.vus ?? maxVus(definition.load);
-    if (vus > LOAD_LIMITS.maxVus) throw new LoadRunError(400, 'bad_request', `scenario ${request.scenario} uses ${vus} VUs, more than ${LOAD_LIMITS.maxVus}`);
+    if (vus > LOAD_LIMITS.maxVus)
+      throw new LoadRunError(400, 'bad_request', `scenario ${request.scenario} uses ${vus} VUs, more than ${LOAD_LIMITS.maxVus}`);
 
     const abort = new AbortController();
-    const run: Run = { id: this.nextId++, scenario: request.scenario, state: 'running', startedAt: new Date(), plannedS, line: 'starting', summary: null, error: null, abort, done: Promise.resolve() };
-    const progress = { isTTY: true, write: (text: string) => { const line = text.replace(/\r|\x1b\[2K/g, '').trim(); if (line) run.line = line; } };
-    run.done = this.runner(definition, { overrides: overrides as LoadOverrides, targets: this.targets, env: this.env, signal: abort.signal, progress }).then(
-      (summary) => {
-        run.summary = summary;
-        run.state = 'finished';
+    const run: Run = {
+      id: this.nextId++,
+      scenario: request.scenario,
+      state: 'running',
+      startedAt: new Date(),
+      plannedS,
+      line: 'starting',
+      summary: null,
+      error: null,
+      abort,
+      done: Promise.resolve(),
+    };
+    const progress = {
+      isTTY: true,
+      write: (text: string) => {
+        const line = text.replaceAll('\r', '').replaceAll(ERASE_LINE, '').trim();
+        if (line) run.line = line;
       },
-      (error: unknown) => {
-        run.error = error instanceof Error ? error.message : String(error);
-        run.state = 'failed';
-      },
-    ).finally(() => {
-      if (this.current === run) this.current = null;
-      this.recent.unshift(run);
-      this.recent.splice(LOAD_LIMITS.keepRecent);
-    });
+    };
+    run.done = this.runner(definition, { overrides, targets: this.targets, env: this.env, signal: abort.signal, progress })
+      .then(
+        (summary) => {
+          run.summary = summary;
+          run.state = 'finished';
+        },
+        (error: unknown) => {
+          run.error = error instanceof Error ? error.message : String(error);
+          run.state = 'failed';
+        },
+      )
+      .finally(() => {
+        if (this.current === run) this.current = null;
+        this.recent.unshift(run);
+        this.recent.splice(LOAD_LIMITS.keepRecent);
+      });
     this.current = run;
     return view(run);
   }
@@ -158,6 +184,11 @@ export function summaryView(summary: Summary): LoadSummaryView {
     requests: summary.requests,
     latency: { p50: latency.p50, p95: latency.p95, p99: latency.p99, max: latency.max },
     errorsByStatus: summary.errors.byStatus,
-    thresholds: summary.thresholds.map((t) => ({ metric: t.metric, expression: t.expression, passed: t.ok, actual: Number.isFinite(t.actual) ? t.actual : null })),
+    thresholds: summary.thresholds.map((t) => ({
+      metric: t.metric,
+      expression: t.expression,
+      passed: t.ok,
+      actual: Number.isFinite(t.actual) ? t.actual : null,
+    })),
   };
 }

@@ -10,7 +10,13 @@ export class MetricsHistory {
   add(sample: MetricsSample): MetricsPoint {
     const services: Record<string, MetricsPoint['services'][string]> = {};
     for (const s of sample.services) {
-      services[s.service] = { up: s.up, rps: round(s.requestRate), errorRatio: round(s.errorRatio), p95: s.latency.p95 === null ? null : round(s.latency.p95), cpu: s.cpuCores === null ? null : round(s.cpuCores) };
+      services[s.service] = {
+        up: s.up,
+        rps: round(s.requestRate),
+        errorRatio: round(s.errorRatio),
+        p95: s.latency.p95 === null ? null : round(s.latency.p95),
+        cpu: s.cpuCores === null ? null : round(s.cpuCores),
+      };
     }
     const point = { t: sample.timestamp, services };
     this.points.push(point);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cookieValue, pairingCookie, pairingMatches } from './pairing.ts';
-import { injectQuery, CHAOS_PRESETS } from './chaos-presets.ts';
+import { faultQuery } from '@archaics/client';
+import { CHAOS_PRESETS } from './chaos-presets.ts';
 
 describe(pairingMatches.name, () => {
   it('accepts only the exact token', () => {
@@ -27,13 +28,14 @@ describe(cookieValue.name, () => {
   });
 });
 
-describe(injectQuery.name, () => {
+describe(faultQuery.name, () => {
   it('passes only the parameters given', () => {
-    expect(injectQuery({ type: 'timeout' })).toBe('type=timeout');
-    expect(injectQuery({ type: 'error', probability: 0.3, duration: 60 })).toBe('type=error&probability=0.3&duration=60');
+    expect(faultQuery({ type: 'timeout' })).toBe('type=timeout');
+    expect(faultQuery({ type: 'error', probability: 0.3, duration: 60 })).toBe('type=error&probability=0.3&duration=60');
   });
 
   it('has presets that clear themselves', () => {
-    for (const preset of Object.values(CHAOS_PRESETS)) for (const injection of preset.injections) expect(injection.duration).toBeGreaterThan(0);
+    for (const preset of Object.values(CHAOS_PRESETS))
+      for (const injection of preset.injections) expect(injection.duration).toBeGreaterThan(0);
   });
 });

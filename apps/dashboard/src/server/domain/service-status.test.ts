@@ -55,7 +55,11 @@ describe(serviceStatuses.name, () => {
 
   it('degrades a service by its own error ratio, p95 and failing dependency calls', () => {
     const statuses = serviceStatuses(all(), [
-      sample('product-service', { errorRatio: 0.5, latency: { p50: 1, p95: 2.5, p99: 3 }, upstreams: [{ upstream: 'db-service', callRate: 3, errorRatio: 1, p95Seconds: 1 }] }),
+      sample('product-service', {
+        errorRatio: 0.5,
+        latency: { p50: 1, p95: 2.5, p99: 3 },
+        upstreams: [{ upstream: 'db-service', callRate: 3, errorRatio: 1, p95Seconds: 1 }],
+      }),
     ]);
     expect(statuses['product-service'].reasons).toEqual(['error ratio 50%', 'p95 2.50 s', 'calls to db-service failing (100%)']);
     // Without requests, ratios and quantiles say nothing.

@@ -1,9 +1,18 @@
-import { BUSINESS_SERVICES, dependenciesOf, isBusinessService, type BusinessService, type FailureState, type HealthResponse } from '@archaics/contracts';
+import {
+  BUSINESS_SERVICES,
+  dependenciesOf,
+  isBusinessService,
+  type BusinessService,
+  type FailureState,
+  type HealthResponse,
+} from '@archaics/contracts';
 import type { ServiceSample } from '@archaics/telemetry-query';
 import type { ServiceStatus } from '../../shared/api-types.ts';
 
 /** What the last /health call of a service gave. */
-export type HealthProbe = { readonly ok: true; readonly health: HealthResponse; readonly at: number } | { readonly ok: false; readonly error: string; readonly at: number };
+export type HealthProbe =
+  | { readonly ok: true; readonly health: HealthResponse; readonly at: number }
+  | { readonly ok: false; readonly error: string; readonly at: number };
 
 /** Thresholds over which a service's own metrics make it degraded. */
 export const DEGRADED_WHEN = Object.freeze({ errorRatio: 0.05, p95Seconds: 1, upstreamErrorRatio: 0.05 });
@@ -25,10 +34,12 @@ function ownStatus(probe: HealthProbe | undefined, sample: ServiceSample | undef
   if (failure) reasons.push(`fault ${failure.type}${failure.remaining_s === null ? '' : ` (${Math.ceil(failure.remaining_s)} s left)`}`);
   if (sample?.up && sample.requestRate > 0) {
     if (sample.errorRatio >= DEGRADED_WHEN.errorRatio) reasons.push(`error ratio ${pct(sample.errorRatio)}`);
-    if (sample.latency.p95 !== null && sample.latency.p95 >= DEGRADED_WHEN.p95Seconds) reasons.push(`p95 ${sample.latency.p95.toFixed(2)} s`);
+    if (sample.latency.p95 !== null && sample.latency.p95 >= DEGRADED_WHEN.p95Seconds)
+      reasons.push(`p95 ${sample.latency.p95.toFixed(2)} s`);
   }
   for (const upstream of sample?.upstreams ?? []) {
-    if (upstream.callRate > 0 && upstream.errorRatio >= DEGRADED_WHEN.upstreamErrorRatio) reasons.push(`calls to ${upstream.upstream} failing (${pct(upstream.errorRatio)})`);
+    if (upstream.callRate > 0 && upstream.errorRatio >= DEGRADED_WHEN.upstreamErrorRatio)
+      reasons.push(`calls to ${upstream.upstream} failing (${pct(upstream.errorRatio)})`);
   }
   return { status: reasons.length > 0 ? 'degraded' : 'healthy', reasons, failure };
 }
@@ -43,7 +54,13 @@ export function serviceStatuses(
   samples: readonly ServiceSample[],
 ): Record<BusinessService, StatusOf> {
   const own = Object.fromEntries(
-    BUSINESS_SERVICES.map((service) => [service, ownStatus(probes[service], samples.find((s) => s.service === service))]),
+    BUSINESS_SERVICES.map((service) => [
+      service,
+      ownStatus(
+        probes[service],
+        samples.find((s) => s.service === service),
+      ),
+    ]),
   ) as Record<BusinessService, StatusOf>;
   const result = {} as Record<BusinessService, StatusOf>;
   for (const service of BUSINESS_SERVICES) {

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { JaegerSpan, JaegerTrace } from '@archaics/telemetry-query';
-import { summaryOf, waterfallOf } from './waterfall.ts';
+import { waterfallOf, type JaegerSpan, type JaegerTrace } from '@archaics/telemetry-query';
+import { summaryOf, traceDetailOf } from './waterfall.ts';
 
-const span = (spanID: string, parent: string | null, processID: string, startTime: number, duration: number, error = false): JaegerSpan => ({
+const span = (
+  spanID: string,
+  parent: string | null,
+  processID: string,
+  startTime: number,
+  duration: number,
+  error = false,
+): JaegerSpan => ({
   traceID: 't1',
   spanID,
   operationName: `op-${spanID}`,
@@ -16,14 +23,24 @@ const span = (spanID: string, parent: string | null, processID: string, startTim
 
 const trace: JaegerTrace = {
   traceID: 't1',
-  processes: { p1: { serviceName: 'product-service', tags: [] }, p2: { serviceName: 'db-service', tags: [] }, p3: { serviceName: 'auth-service', tags: [] } },
+  processes: {
+    p1: { serviceName: 'product-service', tags: [] },
+    p2: { serviceName: 'db-service', tags: [] },
+    p3: { serviceName: 'auth-service', tags: [] },
+  },
   // Out of order on purpose: the waterfall orders by the tree, children by start.
-  spans: [span('d', 'c', 'p2', 1_000_400, 500, true), span('a', null, 'p1', 1_000_000, 2000), span('c', 'a', 'p1', 1_000_300, 900), span('b', 'a', 'p1', 1_000_100, 150), span('e', 'b', 'p3', 1_000_110, 100)],
+  spans: [
+    span('d', 'c', 'p2', 1_000_400, 500, true),
+    span('a', null, 'p1', 1_000_000, 2000),
+    span('c', 'a', 'p1', 1_000_300, 900),
+    span('b', 'a', 'p1', 1_000_100, 150),
+    span('e', 'b', 'p3', 1_000_110, 100),
+  ],
 };
 
-describe(waterfallOf.name, () => {
+describe(traceDetailOf.name, () => {
   it('lists spans depth-first with depth, offset from the start, and the failed ones marked', () => {
-    const detail = waterfallOf(trace);
+    const detail = traceDetailOf(waterfallOf(trace));
     expect(detail.rows.map((r) => [r.spanID, r.depth, r.offset, r.service, r.error])).toEqual([
       ['a', 0, 0, 'product-service', false],
       ['b', 1, 100, 'product-service', false],

@@ -1,48 +1,39 @@
-import { isErrorSpan, parentSpanId, spanTree, type JaegerTrace, type SpanNode } from '@archaics/telemetry-query';
-import type { TraceDetail, TraceSummary, WaterfallRow } from '../../shared/api-types.ts';
+import { waterfallOf, type JaegerTrace, type Waterfall } from '@archaics/telemetry-query';
+import type { TraceDetail, TraceSummary } from '../../shared/api-types.ts';
 
-/** The rows of a trace's waterfall: depth-first through the span tree, children by start time. */
-export function waterfallOf(trace: JaegerTrace): TraceDetail {
-  const start = Math.min(...trace.spans.map((s) => s.startTime));
-  const end = Math.max(...trace.spans.map((s) => s.startTime + s.duration));
-  const rows: WaterfallRow[] = [];
-  const visit = (node: SpanNode, depth: number): void => {
-    const span = node.span;
-    rows.push({
+/** The waterfall of a trace as the Traces view draws it: microseconds, and every span's tags as text. */
+export function traceDetailOf(waterfall: Waterfall): TraceDetail {
+  return {
+    traceID: waterfall.traceId,
+    duration: waterfall.duration,
+    services: waterfall.services,
+    rows: waterfall.spans.map(({ span, service, parentSpanId, depth, offset, error }) => ({
       spanID: span.spanID,
-      parentSpanID: parentSpanId(span) ?? null,
-      service: node.service,
+      parentSpanID: parentSpanId,
+      service,
       operation: span.operationName,
       depth,
-      offset: span.startTime - start,
+      offset,
       duration: span.duration,
-      error: isErrorSpan(span),
+      error,
       tags: span.tags.map((tag) => ({ key: tag.key, value: String(tag.value) })),
-    });
-    for (const child of node.children) visit(child, depth + 1);
-  };
-  for (const root of spanTree(trace)) visit(root, 0);
-  return {
-    traceID: trace.traceID,
-    duration: trace.spans.length === 0 ? 0 : end - start,
-    services: [...new Set(rows.map((r) => r.service))].sort(),
-    rows,
+    })),
   };
 }
 
 /** One line of a trace search: the root span, the length, the services, the failed spans. */
 export function summaryOf(trace: JaegerTrace): TraceSummary {
-  const detail = waterfallOf(trace);
-  const root = detail.rows[0];
+  const waterfall = waterfallOf(trace);
+  const root = waterfall.spans[0];
   const first = trace.spans.reduce((a, b) => (b.startTime < a.startTime ? b : a), trace.spans[0]!);
   return {
     traceID: trace.traceID,
     rootService: root?.service ?? 'unknown',
-    rootOperation: root?.operation ?? '',
+    rootOperation: root?.span.operationName ?? '',
     startTime: first?.startTime ?? 0,
-    duration: detail.duration,
+    duration: waterfall.duration,
     spans: trace.spans.length,
-    services: detail.services,
-    errors: detail.rows.filter((r) => r.error).length,
+    services: waterfall.services,
+    errors: waterfall.errorCount,
   };
 }

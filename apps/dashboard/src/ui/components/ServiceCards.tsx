@@ -19,7 +19,15 @@ function FaultBadge({ service, readAt }: { service: ServiceView; readAt: number 
 }
 
 /** One card per business service: status, why, active fault with its countdown; `actions` adds buttons. */
-export function ServiceCards({ services, readAt, actions }: { services: readonly ServiceView[]; readAt: number; actions?: (s: ServiceView) => ReactNode }) {
+export function ServiceCards({
+  services,
+  readAt,
+  actions,
+}: {
+  services: readonly ServiceView[];
+  readAt: number;
+  actions?: (s: ServiceView) => ReactNode;
+}) {
   return (
     <div className="cards">
       {services.map((s) => (
@@ -31,7 +39,13 @@ export function ServiceCards({ services, readAt, actions }: { services: readonly
             </span>
           </div>
           <FaultBadge service={s} readAt={readAt} />
-          {s.reasons.length > 0 && <ul className="reasons">{s.reasons.map((r) => <li key={r}>{r}</li>)}</ul>}
+          {s.reasons.length > 0 && (
+            <ul className="reasons">
+              {s.reasons.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+          )}
           {actions?.(s)}
         </div>
       ))}

@@ -38,7 +38,16 @@ export function ServiceGraph({ overview }: { overview: OverviewResponse }) {
             'background-color': COLORS.external,
           },
         },
-        { selector: 'edge', style: { width: 2, 'line-color': '#9ca3af', 'target-arrow-color': '#9ca3af', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier' } },
+        {
+          selector: 'edge',
+          style: {
+            width: 2,
+            'line-color': '#9ca3af',
+            'target-arrow-color': '#9ca3af',
+            'target-arrow-shape': 'triangle',
+            'curve-style': 'bezier',
+          },
+        },
       ],
       layout: { name: 'breadthfirst', directed: true, roots: ['product-service', 'payment-service'], spacingFactor: 1.1, padding: 10 },
       userZoomingEnabled: false,
@@ -52,7 +61,7 @@ export function ServiceGraph({ overview }: { overview: OverviewResponse }) {
       cy.current = null;
     };
     // The graph's shape never changes; statuses are applied below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The dependency list is deliberate (fewer entries than the values the effect reads).
   }, []);
 
   useEffect(() => {

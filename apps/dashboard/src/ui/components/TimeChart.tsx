@@ -14,7 +14,17 @@ export interface Series {
 }
 
 /** A live time-series chart (uPlot): `times` in ms since the epoch, one line per series. */
-export function TimeChart({ title, times, series, format }: { title: string; times: readonly number[]; series: readonly Series[]; format?: (v: number) => string }) {
+export function TimeChart({
+  title,
+  times,
+  series,
+  format,
+}: {
+  title: string;
+  times: readonly number[];
+  series: readonly Series[];
+  format?: (v: number) => string;
+}) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const labels = series.map((s) => s.label).join('|');
@@ -31,7 +41,17 @@ export function TimeChart({ title, times, series, format }: { title: string; tim
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
         axes: [{}, { values: (_u, ticks) => ticks.map((t) => fmt(t)), size: 60 }],
-        series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: s.color ?? PALETTE[i % PALETTE.length], width: s.dashed ? 1.5 : 2, ...(s.dashed ? { dash: [6, 4] } : {}), spanGaps: true, value: (_u: uPlot, v: number | null) => (v === null ? '–' : fmt(v)) }))],
+        series: [
+          {},
+          ...series.map((s, i) => ({
+            label: s.label,
+            stroke: s.color ?? PALETTE[i % PALETTE.length],
+            width: s.dashed ? 1.5 : 2,
+            ...(s.dashed ? { dash: [6, 4] } : {}),
+            spanGaps: true,
+            value: (_u: uPlot, v: number | null) => (v === null ? '–' : fmt(v)),
+          })),
+        ],
       },
       [[], ...series.map(() => [])],
       container.current,
@@ -47,7 +67,7 @@ export function TimeChart({ title, times, series, format }: { title: string; tim
       plot.current = null;
     };
     // Rebuilt only when the set of series changes; data updates below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The dependency list is deliberate (fewer entries than the values the effect reads).
   }, [labels]);
 
   useEffect(() => {

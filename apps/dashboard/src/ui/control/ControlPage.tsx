@@ -48,7 +48,9 @@ export function ControlPage() {
         {(overview.data?.services ?? []).map((s) => (
           <div key={s.name} className={`status-row ${s.status}`} data-testid={`status-${s.name}`}>
             <span>{shortName(s.name)}</span>
-            <span>{s.failure ? `${s.failure.type}${s.failure.remaining_s === null ? '' : ` ${Math.ceil(s.failure.remaining_s)}s`}` : s.status}</span>
+            <span>
+              {s.failure ? `${s.failure.type}${s.failure.remaining_s === null ? '' : ` ${Math.ceil(s.failure.remaining_s)}s`}` : s.status}
+            </span>
           </div>
         ))}
         {overview.error && <p className="bad">{overview.error}</p>}
@@ -56,11 +58,38 @@ export function ControlPage() {
 
       <section aria-label="inject">
         <h2>Inject a failure</h2>
-        <label>Service<select data-testid="control-service" value={service} onChange={(e) => setService(e.target.value)}>{SERVICES.map((s) => <option key={s} value={s}>{s}</option>)}</select></label>
-        <label>Type<select data-testid="control-type" value={type} onChange={(e) => setType(e.target.value)}>{TYPES.map((t) => <option key={t} value={t}>{t}</option>)}</select></label>
-        <label>Intensity (1–10)<input inputMode="numeric" value={intensity} onChange={(e) => setIntensity(e.target.value)} /></label>
-        <label>Probability (0–1)<input inputMode="decimal" value={probability} onChange={(e) => setProbability(e.target.value)} /></label>
-        <label>Duration in seconds (empty: until reset)<input data-testid="control-duration" inputMode="numeric" value={duration} onChange={(e) => setDuration(e.target.value)} /></label>
+        <label>
+          Service
+          <select data-testid="control-service" value={service} onChange={(e) => setService(e.target.value)}>
+            {SERVICES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Type
+          <select data-testid="control-type" value={type} onChange={(e) => setType(e.target.value)}>
+            {TYPES.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Intensity (1–10)
+          <input inputMode="numeric" value={intensity} onChange={(e) => setIntensity(e.target.value)} />
+        </label>
+        <label>
+          Probability (0–1)
+          <input inputMode="decimal" value={probability} onChange={(e) => setProbability(e.target.value)} />
+        </label>
+        <label>
+          Duration in seconds (empty: until reset)
+          <input data-testid="control-duration" inputMode="numeric" value={duration} onChange={(e) => setDuration(e.target.value)} />
+        </label>
         <button
           type="button"
           className="big"
@@ -69,7 +98,13 @@ export function ControlPage() {
           onClick={() =>
             void act(`inject ${type} → ${shortName(service)}`, () =>
               api('/api/chaos/inject', {
-                body: { service, type, intensity: Number(intensity), probability: Number(probability), ...(duration.trim() ? { duration: Number(duration) } : {}) },
+                body: {
+                  service,
+                  type,
+                  intensity: Number(intensity),
+                  probability: Number(probability),
+                  ...(duration.trim() ? { duration: Number(duration) } : {}),
+                },
               }),
             )
           }
@@ -80,27 +115,64 @@ export function ControlPage() {
 
       <section aria-label="quick actions">
         <h2>Quick actions</h2>
-        <button type="button" className="big warnbtn" disabled={busy} data-testid="preset-error-storm" onClick={() => void act('error storm', () => api('/api/chaos/presets/error-storm', { body: {} }))}>
+        <button
+          type="button"
+          className="big warnbtn"
+          disabled={busy}
+          data-testid="preset-error-storm"
+          onClick={() => void act('error storm', () => api('/api/chaos/presets/error-storm', { body: {} }))}
+        >
           Error storm (30% errors, 60 s)
         </button>
-        <button type="button" className="big warnbtn" disabled={busy} data-testid="preset-high-latency" onClick={() => void act('high latency', () => api('/api/chaos/presets/high-latency', { body: {} }))}>
+        <button
+          type="button"
+          className="big warnbtn"
+          disabled={busy}
+          data-testid="preset-high-latency"
+          onClick={() => void act('high latency', () => api('/api/chaos/presets/high-latency', { body: {} }))}
+        >
           High latency (db +4 s, 60 s)
         </button>
-        <button type="button" className="big danger" disabled={busy} data-testid="control-halt" onClick={() => void act('halt all', () => api('/api/chaos/halt', { body: {} }))}>
+        <button
+          type="button"
+          className="big danger"
+          disabled={busy}
+          data-testid="control-halt"
+          onClick={() => void act('halt all', () => api('/api/chaos/halt', { body: {} }))}
+        >
           Halt all (reset every service)
         </button>
       </section>
 
       <section aria-label="load test">
         <h2>Load test</h2>
-        <label>Scenario<select value={scenario} onChange={(e) => setScenario(e.target.value)}>{(load.data?.scenarios ?? ['normal']).map((s) => <option key={s} value={s}>{s}</option>)}</select></label>
+        <label>
+          Scenario
+          <select value={scenario} onChange={(e) => setScenario(e.target.value)}>
+            {(load.data?.scenarios ?? ['normal']).map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
         {running ? (
           <>
-            <p className="progress-line">{running.scenario}: {running.progress?.elapsedS.toFixed(0)}/{running.progress?.plannedS} s — {running.progress?.line}</p>
-            <button type="button" className="big danger" onClick={() => void act('stop load', () => api('/api/load/stop', { body: {} }))}>Stop load test</button>
+            <p className="progress-line">
+              {running.scenario}: {running.progress?.elapsedS.toFixed(0)}/{running.progress?.plannedS} s — {running.progress?.line}
+            </p>
+            <button type="button" className="big danger" onClick={() => void act('stop load', () => api('/api/load/stop', { body: {} }))}>
+              Stop load test
+            </button>
           </>
         ) : (
-          <button type="button" className="big" disabled={busy} data-testid="control-load" onClick={() => void act(`load ${scenario}`, () => api('/api/load', { body: { scenario } }))}>
+          <button
+            type="button"
+            className="big"
+            disabled={busy}
+            data-testid="control-load"
+            onClick={() => void act(`load ${scenario}`, () => api('/api/load', { body: { scenario } }))}
+          >
             Run load test
           </button>
         )}
@@ -123,7 +195,10 @@ export function ControlPage() {
 function describe(result: unknown): string {
   if (typeof result !== 'object' || result === null) return 'ok';
   const r = result as Record<string, unknown>;
-  if (Array.isArray(r.results)) return (r.results as Array<{ service: string; ok: boolean }>).map((x) => `${shortName(x.service)} ${x.ok ? 'ok' : 'failed'}`).join(', ');
+  if (Array.isArray(r.results))
+    return (r.results as Array<{ service: string; ok: boolean }>)
+      .map((x) => `${shortName(x.service)} ${x.ok ? 'ok' : 'failed'}`)
+      .join(', ');
   if (r.failure && typeof r.failure === 'object') return `injected (${(r.body as { status?: string } | undefined)?.status ?? 'ok'})`;
   if (typeof r.state === 'string') return `run ${String(r.id)} ${r.state}`;
   const body = r.body as { status?: string } | undefined;

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { AiopsResponse, AnomalyView, Incident, IncidentSummary, ServiceScore } from '../../shared/api-types.ts';
+import type { AiopsResponse, AnomalyView, ApproveAnswer, Incident, IncidentSummary, ServiceScore } from '../../shared/api-types.ts';
 import { api, shortName, usePoll } from '../api.ts';
 import { TimeChart, type Series } from '../components/TimeChart.tsx';
 
@@ -33,7 +33,10 @@ const featureValue = (feature: string, v: number): string => (FEATURE_UNITS[feat
 function Driver({ feature, value, baseline, z }: { feature: string; value: number; baseline: number; z: number }) {
   return (
     <span className="driver">
-      {feature} {featureValue(feature, value)} <span className="muted">(baseline {featureValue(feature, baseline)}, z {z.toFixed(1)})</span>
+      {feature} {featureValue(feature, value)}{' '}
+      <span className="muted">
+        (baseline {featureValue(feature, baseline)}, z {z.toFixed(1)})
+      </span>
     </span>
   );
 }
@@ -111,7 +114,11 @@ function LatestScores({ latest, threshold }: { latest: readonly ServiceScore[]; 
   return (
     <table className="scores" data-testid="latest-scores">
       <thead>
-        <tr><th>service</th><th>score</th><th>top drivers (now vs baseline)</th></tr>
+        <tr>
+          <th>service</th>
+          <th>score</th>
+          <th>top drivers (now vs baseline)</th>
+        </tr>
       </thead>
       <tbody>
         {latest.map((s) => (
@@ -119,7 +126,8 @@ function LatestScores({ latest, threshold }: { latest: readonly ServiceScore[]; 
             <td>{s.service}</td>
             <td>
               <strong>{s.score.toFixed(2)}</strong>
-              {threshold !== null && <span className="muted"> / {threshold}</span>} {s.anomalous && <span className="pill down">anomalous</span>}
+              {threshold !== null && <span className="muted"> / {threshold}</span>}{' '}
+              {s.anomalous && <span className="pill down">anomalous</span>}
             </td>
             <td>
               {s.drivers.slice(0, 2).map((d) => (
@@ -139,7 +147,13 @@ function Anomalies({ anomalies, onOpen }: { anomalies: readonly AnomalyView[] | 
   return (
     <table data-testid="anomalies">
       <thead>
-        <tr><th>opened</th><th>closed</th><th>services (peak score)</th><th>drivers</th><th>webhook → incident</th></tr>
+        <tr>
+          <th>opened</th>
+          <th>closed</th>
+          <th>services (peak score)</th>
+          <th>drivers</th>
+          <th>webhook → incident</th>
+        </tr>
       </thead>
       <tbody>
         {anomalies.slice(0, 10).map((a) => (
@@ -174,17 +188,41 @@ function Anomalies({ anomalies, onOpen }: { anomalies: readonly AnomalyView[] | 
   );
 }
 
-function Incidents({ incidents, selected, onOpen }: { incidents: readonly IncidentSummary[]; selected: string | null; onOpen: (id: string) => void }) {
+function Incidents({
+  incidents,
+  selected,
+  onOpen,
+}: {
+  incidents: readonly IncidentSummary[];
+  selected: string | null;
+  onOpen: (id: string) => void;
+}) {
   return (
     <table className="incident-list" data-testid="incidents">
       <thead>
-        <tr><th>opened</th><th>status</th><th>root cause</th><th>trigger</th><th>actions</th><th /></tr>
+        <tr>
+          <th>opened</th>
+          <th>status</th>
+          <th>root cause</th>
+          <th>trigger</th>
+          <th>actions</th>
+          <th />
+        </tr>
       </thead>
       <tbody>
         {incidents.slice(0, 15).map((inc) => (
-          <tr key={inc.id} data-testid="incident-row" data-id={inc.id} data-status={inc.status} data-root-cause={inc.root_cause ?? ''} className={inc.id === selected ? 'selected' : ''}>
+          <tr
+            key={inc.id}
+            data-testid="incident-row"
+            data-id={inc.id}
+            data-status={inc.status}
+            data-root-cause={inc.root_cause ?? ''}
+            className={inc.id === selected ? 'selected' : ''}
+          >
             <td>{time(inc.opened_at)}</td>
-            <td><span className={`pill ${statusClass(inc.status)}`}>{inc.status}</span></td>
+            <td>
+              <span className={`pill ${statusClass(inc.status)}`}>{inc.status}</span>
+            </td>
             <td>{inc.root_cause ?? 'undetermined'}</td>
             <td className="muted">{inc.trigger}</td>
             <td>{inc.actions.join('; ') || '–'}</td>
@@ -213,7 +251,7 @@ function IncidentDetail({ id, listed }: { id: string; listed: string }) {
   const approve = async (): Promise<void> => {
     setBusy(true);
     try {
-      const answer = await api<{ status?: string }>(`/api/aiops/incidents/${encodeURIComponent(id)}/approve`, { body: {} });
+      const answer = await api<ApproveAnswer>(`/api/aiops/incidents/${encodeURIComponent(id)}/approve`, { body: {} });
       setMessage(`approved: the operator is ${answer?.status ?? 'acting'}`);
     } catch (e) {
       setMessage((e as Error).message);
@@ -236,7 +274,8 @@ function IncidentDetail({ id, listed }: { id: string; listed: string }) {
         {data.resolved_at && (
           <>
             {' '}
-            · resolved {time(data.resolved_at)} (<strong data-testid="time-to-mitigate">{offset(data.opened_at, data.resolved_at)}</strong> after the incident opened)
+            · resolved {time(data.resolved_at)} (<strong data-testid="time-to-mitigate">{offset(data.opened_at, data.resolved_at)}</strong>{' '}
+            after the incident opened)
           </>
         )}{' '}
         · verified <strong data-testid="verified">{data.verified ? 'yes' : 'no'}</strong>
@@ -245,7 +284,10 @@ function IncidentDetail({ id, listed }: { id: string; listed: string }) {
         <div className="approve-box">
           <span>
             The operator waits for approval (<code>OPERATOR_MODE=approve</code>) before it carries out:{' '}
-            {data.actions.filter((a) => a.status === 'awaiting_approval').map((a) => JSON.stringify(a.action)).join(', ')}
+            {data.actions
+              .filter((a) => a.status === 'awaiting_approval')
+              .map((a) => JSON.stringify(a.action))
+              .join(', ')}
           </span>
           <button type="button" data-testid="approve" disabled={busy} onClick={() => void approve()}>
             Approve the plan
@@ -259,7 +301,10 @@ function IncidentDetail({ id, listed }: { id: string; listed: string }) {
           <blockquote data-testid="explanation">
             <div className="llm-line" data-testid="llm">
               {llm.used ? (
-                <span className="pill healthy">LLM {llm.provider}{llm.model ? ` (${llm.model})` : ''}</span>
+                <span className="pill healthy">
+                  LLM {llm.provider}
+                  {llm.model ? ` (${llm.model})` : ''}
+                </span>
               ) : (
                 <span className="pill">deterministic plan</span>
               )}{' '}
@@ -274,9 +319,13 @@ function IncidentDetail({ id, listed }: { id: string; listed: string }) {
                 <div className="rank-head">
                   <strong>{r.service}</strong> <span className="mono">{r.score.toFixed(3)}</span>
                 </div>
-                <div className="rank-bar"><span style={{ width: `${Math.max(1, (r.score / top) * 100)}%` }} /></div>
+                <div className="rank-bar">
+                  <span style={{ width: `${Math.max(1, (r.score / top) * 100)}%` }} />
+                </div>
                 <ul className="evidence">
-                  {r.evidence.map((e, i) => <li key={i}>{e}</li>)}
+                  {r.evidence.map((e, i) => (
+                    <li key={i}>{e}</li>
+                  ))}
                 </ul>
               </li>
             ))}
@@ -290,9 +339,20 @@ function IncidentDetail({ id, listed }: { id: string; listed: string }) {
                 {data.actions.map((a, i) => (
                   <tr key={i} data-status={a.status}>
                     <td>{time(a.at)}</td>
-                    <td><code>{JSON.stringify(a.action)}</code></td>
-                    <td><span className={`pill ${a.status === 'succeeded' ? 'healthy' : a.status === 'failed' || a.status === 'refused' ? 'down' : 'degraded'}`}>{a.status}</span></td>
-                    <td className="muted">{a.source ?? ''}{a.reason ? ` — ${a.reason}` : ''}</td>
+                    <td>
+                      <code>{JSON.stringify(a.action)}</code>
+                    </td>
+                    <td>
+                      <span
+                        className={`pill ${a.status === 'succeeded' ? 'healthy' : a.status === 'failed' || a.status === 'refused' ? 'down' : 'degraded'}`}
+                      >
+                        {a.status}
+                      </span>
+                    </td>
+                    <td className="muted">
+                      {a.source ?? ''}
+                      {a.reason ? ` — ${a.reason}` : ''}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -330,7 +390,8 @@ export function AiopsView() {
     const names = [...new Set(scores.flatMap((s) => Object.keys(s.scores)))].sort();
     const series: Series[] = names.map((n) => ({ label: shortName(n), values: scores.map((s) => s.scores[n] ?? null) }));
     const threshold = data?.detector.threshold;
-    if (typeof threshold === 'number' && names.length > 0) series.push({ label: 'threshold', values: scores.map(() => threshold), color: THRESHOLD_COLOR, dashed: true });
+    if (typeof threshold === 'number' && names.length > 0)
+      series.push({ label: 'threshold', values: scores.map(() => threshold), color: THRESHOLD_COLOR, dashed: true });
     return { times: scores.map((s) => s.t), series };
   }, [data]);
   if (error && !data) return <p className="warn">{error}</p>;
@@ -348,14 +409,25 @@ export function AiopsView() {
       </div>
       {detector.running && (
         <div className="aiops-scores">
-          <TimeChart title="Anomaly scores (Isolation Forest, per service)" times={chart.times} series={chart.series} format={(v) => v.toFixed(2)} />
+          <TimeChart
+            title="Anomaly scores (Isolation Forest, per service)"
+            times={chart.times}
+            series={chart.series}
+            format={(v) => v.toFixed(2)}
+          />
           <LatestScores latest={detector.latest} threshold={detector.threshold} />
         </div>
       )}
       <h3>Anomalies</h3>
       <Anomalies anomalies={detector.anomalies} onOpen={setSelected} />
       <h3>Incidents</h3>
-      {operator.incidents === null ? <p className="muted">none to show</p> : incidents.length === 0 ? <p className="muted">no incidents</p> : <Incidents incidents={incidents} selected={shown} onOpen={setSelected} />}
+      {operator.incidents === null ? (
+        <p className="muted">none to show</p>
+      ) : incidents.length === 0 ? (
+        <p className="muted">no incidents</p>
+      ) : (
+        <Incidents incidents={incidents} selected={shown} onOpen={setSelected} />
+      )}
       {shown && <IncidentDetail key={shown} id={shown} listed={listedState(incidents.find((i) => i.id === shown))} />}
     </section>
   );

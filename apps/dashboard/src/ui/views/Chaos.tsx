@@ -48,39 +48,80 @@ export function ChaosView({ overview, readAt, refresh }: { overview: OverviewRes
         <label>
           Service
           <select name="service" value={service} onChange={(e) => setService(e.target.value)}>
-            {SERVICES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {SERVICES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Type
           <select name="type" value={type} onChange={(e) => setType(e.target.value)}>
-            {TYPES.map((t) => <option key={t} value={t} disabled={t === 'bad_data' && service !== 'db-service'}>{t}</option>)}
+            {TYPES.map((t) => (
+              <option key={t} value={t} disabled={t === 'bad_data' && service !== 'db-service'}>
+                {t}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Intensity
-          <input name="intensity" type="number" min={1} max={10} step={1} value={intensity} onChange={(e) => setIntensity(Number(e.target.value))} />
+          <input
+            name="intensity"
+            type="number"
+            min={1}
+            max={10}
+            step={1}
+            value={intensity}
+            onChange={(e) => setIntensity(Number(e.target.value))}
+          />
         </label>
         <label>
           Probability
-          <input name="probability" type="number" min={0} max={1} step={0.05} value={probability} onChange={(e) => setProbability(Number(e.target.value))} />
+          <input
+            name="probability"
+            type="number"
+            min={0}
+            max={1}
+            step={0.05}
+            value={probability}
+            onChange={(e) => setProbability(Number(e.target.value))}
+          />
         </label>
         <label>
           Duration (s, empty = until reset)
           <input name="duration" type="number" min={1} max={86400} value={duration} onChange={(e) => setDuration(e.target.value)} />
         </label>
-        <button type="submit" disabled={busy} data-testid="inject">Inject</button>
-        <button type="button" className="danger" disabled={busy} data-testid="halt-all" onClick={() => void run('halted all faults', () => api('/api/chaos/halt', { body: {} }))}>
+        <button type="submit" disabled={busy} data-testid="inject">
+          Inject
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={busy}
+          data-testid="halt-all"
+          onClick={() => void run('halted all faults', () => api('/api/chaos/halt', { body: {} }))}
+        >
           Halt all
         </button>
       </form>
-      {message && <p className={message.ok ? 'ok' : 'warn'} data-testid="chaos-message">{message.text}</p>}
+      {message && (
+        <p className={message.ok ? 'ok' : 'warn'} data-testid="chaos-message">
+          {message.text}
+        </p>
+      )}
       {overview && (
         <ServiceCards
           services={overview.services}
           readAt={readAt}
           actions={(s) => (
-            <button type="button" disabled={busy || !s.failure} data-testid={`reset-${s.name}`} onClick={() => void run(`reset ${s.name}`, () => api('/api/chaos/reset', { body: { service: s.name } }))}>
+            <button
+              type="button"
+              disabled={busy || !s.failure}
+              data-testid={`reset-${s.name}`}
+              onClick={() => void run(`reset ${s.name}`, () => api('/api/chaos/reset', { body: { service: s.name } }))}
+            >
               Reset
             </button>
           )}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { LogLineView } from '../../shared/api-types.ts';
+import type { LogLineView, LogsResponse } from '../../shared/api-types.ts';
 import { api, shortName } from '../api.ts';
 import { navigate } from '../router.ts';
 
@@ -25,7 +25,7 @@ export function LogsView() {
     let alive = true;
     let source: EventSource | null = null;
     setLines([]);
-    void api<{ lines: LogLineView[] }>(`/api/logs?${q}&limit=200`).then(
+    void api<LogsResponse>(`/api/logs?${q}&limit=200`).then(
       (res) => {
         if (!alive) return;
         setLines(res.lines);
@@ -48,25 +48,37 @@ export function LogsView() {
 
   return (
     <section>
-      <h2>Logs <small className="muted">{live ? state : 'paused'}</small></h2>
+      <h2>
+        Logs <small className="muted">{live ? state : 'paused'}</small>
+      </h2>
       <form className="inject-form" onSubmit={(e) => e.preventDefault()}>
         <label>
           Service
           <select name="service" value={service} onChange={(e) => setService(e.target.value)}>
-            {SERVICES.map((s) => <option key={s} value={s}>{s || 'all'}</option>)}
+            {SERVICES.map((s) => (
+              <option key={s} value={s}>
+                {s || 'all'}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Level
           <select name="level" value={level} onChange={(e) => setLevel(e.target.value)}>
-            {LEVELS.map((l) => <option key={l} value={l}>{l || 'all'}</option>)}
+            {LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {l || 'all'}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Trace id
           <input name="trace_id" value={traceId} onChange={(e) => setTraceId(e.target.value)} placeholder="filter by trace" />
         </label>
-        <label className="inline"><input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> live</label>
+        <label className="inline">
+          <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> live
+        </label>
       </form>
       <table className="logs" data-testid="log-lines">
         <tbody>
@@ -78,7 +90,12 @@ export function LogsView() {
               <td className="msg">{line.message}</td>
               <td>
                 {line.trace_id && (
-                  <button type="button" className="link mono" data-testid="trace-link" onClick={() => navigate(`/traces?trace=${line.trace_id}`)}>
+                  <button
+                    type="button"
+                    className="link mono"
+                    data-testid="trace-link"
+                    onClick={() => navigate(`/traces?trace=${line.trace_id}`)}
+                  >
                     {line.trace_id.slice(0, 12)}…
                   </button>
                 )}

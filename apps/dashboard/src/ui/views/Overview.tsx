@@ -23,15 +23,16 @@ export function OverviewView({ overview, readAt }: { overview: OverviewResponse 
   const names = overview?.services.map((s) => s.name) ?? [];
   const charts = useMemo(() => {
     const times = points.map((p) => p.t);
-    const series = (pick: (p: MetricsPoint, s: string) => number | null) => names.map((s) => ({ label: shortName(s), values: points.map((p) => pick(p, s)) }));
+    const series = (pick: (p: MetricsPoint, s: string) => number | null) =>
+      names.map((s) => ({ label: shortName(s), values: points.map((p) => pick(p, s)) }));
     return {
       times,
       rps: series((p, s) => p.services[s]?.rps ?? null),
-      errors: series((p, s) => (p.services[s] ? p.services[s]!.errorRatio * 100 : null)),
-      p95: series((p, s) => (p.services[s]?.p95 == null ? null : p.services[s]!.p95! * 1000)),
-      cpu: series((p, s) => (p.services[s]?.cpu == null ? null : p.services[s]!.cpu! * 100)),
+      errors: series((p, s) => (p.services[s] ? p.services[s].errorRatio * 100 : null)),
+      p95: series((p, s) => (p.services[s]?.p95 == null ? null : p.services[s].p95 * 1000)),
+      cpu: series((p, s) => (p.services[s]?.cpu == null ? null : p.services[s].cpu * 100)),
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The dependency list is deliberate (fewer entries than the values the effect reads).
   }, [points, names.join()]);
 
   if (!overview) return <p className="muted">Loading…</p>;
@@ -39,7 +40,10 @@ export function OverviewView({ overview, readAt }: { overview: OverviewResponse 
   return (
     <section>
       <h2>
-        Overview <small className="muted" data-testid="healthy-count">{healthy}/{overview.services.length} healthy</small>
+        Overview{' '}
+        <small className="muted" data-testid="healthy-count">
+          {healthy}/{overview.services.length} healthy
+        </small>
       </h2>
       <div className="overview-top">
         <ServiceGraph overview={overview} />

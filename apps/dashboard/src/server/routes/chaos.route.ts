@@ -1,0 +1,88 @@
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { BUSINESS_SERVICES, resolveServiceName, type BusinessService } from '@archaics/contracts';
+import { badRequest, notFound } from '@archaics/server';
+import {
+  ChaosResult,
+  HaltResponse,
+  InjectBody,
+  PresetList,
+  PresetParams,
+  PresetResponse,
+  ResetBody,
+} from '../../shared/schemas/chaos.schema.ts';
+import type { ServicesRelay } from '../clients/services.relay.ts';
+import { CHAOS_PRESETS } from '../domain/chaos-presets.ts';
+import type { Sampler } from '../sampler.ts';
+import { ERRORS } from './route-options.ts';
+
+export interface ChaosRoutesOptions {
+  readonly services: ServicesRelay;
+  readonly sampler: Sampler;
+}
+
+function toService(name: string, field = 'service'): BusinessService {
+  const service = resolveServiceName(name);
+  if (!service) throw badRequest(`${field} must be one of ${BUSINESS_SERVICES.join(', ')}; got "${name}"`);
+  return service;
+}
+
+/** A failed relay as `{error, detail}` (the service's own when it gave one), with the service's status. */
+function relayFailure(result: ChaosResult): { status: number; body: Record<string, unknown> } {
+  const body = (typeof result.body === 'object' && result.body !== null ? result.body : {}) as Record<string, unknown>;
+  const error = typeof body.error === 'string' ? body.error : 'service_error';
+  const detail = typeof body.detail === 'string' ? body.detail : `${result.service} answered HTTP ${result.status}`;
+  // The service's 401/403 mean the dashboard's chaos token is wrong: a server problem, not the browser's.
+  const status = result.status === 0 || result.status === 401 || result.status === 403 || result.status >= 500 ? 502 : result.status;
+  return { status, body: { error, detail, service: result.service, upstream_status: result.status } };
+}
+
+/** The chaos view and the phone page: inject, reset, halt all, presets; relayed to the business services with the chaos token. */
+export const chaosRoutes: FastifyPluginAsyncTypebox<ChaosRoutesOptions> = async (app, { services, sampler }) => {
+  const answer = (result: ChaosResult, reply: FastifyReply): ChaosResult | FastifyReply => {
+    if (result.ok) return result;
+    const failure = relayFailure(result);
+    return reply.code(failure.status).send(failure.body);
+  };
+
+  app.post(
+    '/api/chaos/inject',
+    { schema: { tags: ['chaos'], body: InjectBody, response: { 200: ChaosResult, ...ERRORS } } },
+    async (request, reply) => {
+      const service = toService(request.body.service);
+      const result = await services.inject({ ...request.body, service });
+      await sampler.refresh(service);
+      return answer(result, reply);
+    },
+  );
+  app.post(
+    '/api/chaos/reset',
+    { schema: { tags: ['chaos'], body: ResetBody, response: { 200: ChaosResult, ...ERRORS } } },
+    async (request, reply) => {
+      const service = toService(request.body.service);
+      const result = await services.reset(service, 'dashboard reset');
+      await sampler.refresh(service);
+      return answer(result, reply);
+    },
+  );
+  app.post('/api/chaos/halt', { schema: { tags: ['chaos'], response: { 200: HaltResponse } } }, async () => {
+    const results = await Promise.all(BUSINESS_SERVICES.map((service) => services.reset(service, 'dashboard halt all')));
+    await sampler.refreshAll();
+    return { results };
+  });
+  app.get('/api/chaos/presets', { schema: { tags: ['chaos'], response: { 200: PresetList } } }, async () =>
+    Object.entries(CHAOS_PRESETS).map(([name, preset]) => ({ name, label: preset.label })),
+  );
+  app.post(
+    '/api/chaos/presets/:name',
+    { schema: { tags: ['chaos'], params: PresetParams, response: { 200: PresetResponse, ...ERRORS } } },
+    async (request) => {
+      const { name } = request.params;
+      const preset = CHAOS_PRESETS[name];
+      if (!preset) throw notFound(`no preset "${name}"; known: ${Object.keys(CHAOS_PRESETS).join(', ')}`);
+      const results = await Promise.all(preset.injections.map((injection) => services.inject(injection)));
+      await sampler.refreshAll();
+      return { preset: name, results };
+    },
+  );
+};
