@@ -21,6 +21,8 @@ export default defineConfig({
   test: {
     exclude: ['**/node_modules/**'],
     pool: 'forks',
+    // The `archaics` bin runs the compiled CLI (apps/cli/dist): build it before any test runs it.
+    globalSetup: ['apps/cli/test/fixtures/build-cli.global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

@@ -5,7 +5,12 @@ import { main } from './main.ts';
 async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const context: CommandContext = { env, cwd: process.cwd(), stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } };
+  const context: CommandContext = {
+    env,
+    cwd: process.cwd(),
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+  };
   const code = await main(argv, context);
   return { code, out, err };
 }
@@ -28,6 +33,9 @@ describe(main.name, () => {
   });
 
   it('exits 1 naming the variable when the configuration is bad', async () => {
-    expect(await run(['up'], { ARCHAICS_PORT_OFFSET: 'abc' })).toMatchObject({ code: 1, err: expect.stringContaining('ARCHAICS_PORT_OFFSET') });
+    expect(await run(['up'], { ARCHAICS_PORT_OFFSET: 'abc' })).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('ARCHAICS_PORT_OFFSET'),
+    });
   });
 });

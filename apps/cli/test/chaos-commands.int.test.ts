@@ -47,7 +47,7 @@ async function trafficDuring<T>(until: Promise<T>): Promise<T> {
 }
 
 describe(`archaics ${statusCommand.name}`, { timeout: 60_000 }, () => {
-  it('shows every service up with its uptime, no fault, and the supervisor\'s processes', async () => {
+  it("shows every service up with its uptime, no fault, and the supervisor's processes", async () => {
     const result = await runCli(['status'], env);
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.split('\n');
@@ -63,7 +63,9 @@ describe(`archaics ${statusCommand.name}`, { timeout: 60_000 }, () => {
     try {
       const result = await trafficDuring(runCli(['status', '--json', '--window', '1'], env));
       expect(result.code, result.stderr).toBe(0);
-      const report = JSON.parse(result.stdout) as { services: Array<{ service: string; rps: number; error_ratio: number; p95_ms: number | null }> };
+      const report = JSON.parse(result.stdout) as {
+        services: Array<{ service: string; rps: number; error_ratio: number; p95_ms: number | null }>;
+      };
       const db = report.services.find((s) => s.service === 'db-service');
       expect(db?.rps).toBeGreaterThan(5);
       expect(db?.error_ratio).toBe(1);
@@ -78,7 +80,9 @@ describe(`archaics ${statusCommand.name}`, { timeout: 60_000 }, () => {
     await call(`${stack.url('product-service')}/inject-failure?type=cpu&intensity=10&duration=120`, { method: 'POST', token: stack.token });
     try {
       const result = await runCli(['status', '--json', '--window', '1'], env);
-      const report = JSON.parse(result.stdout) as { services: Array<{ service: string; cpu_cores: number | null; failure: { type: string } | null }> };
+      const report = JSON.parse(result.stdout) as {
+        services: Array<{ service: string; cpu_cores: number | null; failure: { type: string } | null }>;
+      };
       const product = report.services.find((s) => s.service === 'product-service');
       expect(product?.failure?.type).toBe('cpu');
       // An idle service uses about 1% of a core; the burner wants all of them (a loaded machine gives it less).
@@ -91,14 +95,29 @@ describe(`archaics ${statusCommand.name}`, { timeout: 60_000 }, () => {
   it('shows a crashed service restarted by the supervisor', async () => {
     const before = await health('payment-service');
     await call(`${stack.url('payment-service')}/inject-failure?type=crash&probability=1`, { method: 'POST', token: stack.token });
-    await waitFor('payment-service restarted', async () => {
-      const now = await call(`${stack.url('payment-service')}/health`, { timeoutMs: 500 }).catch(() => undefined);
-      return now?.status === 200 && (now.body as HealthResponse).uptime_s < before.uptime_s ? true : undefined;
-    }, 20_000);
-    const result = await runCli(['status', '--json', '--window', '0.2'], env);
-    const report = JSON.parse(result.stdout) as { services: Array<{ service: string; up: boolean; supervisor: { state: string; restarts: number } }>; supervisor: { running: boolean } };
+    await waitFor(
+      'payment-service restarted',
+      async () => {
+        const now = await call(`${stack.url('payment-service')}/health`, { timeoutMs: 500 }).catch(() => undefined);
+        return now?.status === 200 && (now.body as HealthResponse).uptime_s < before.uptime_s ? true : undefined;
+      },
+      20_000,
+    );
+    type Report = {
+      services: Array<{ service: string; up: boolean; supervisor: { state: string; restarts: number } }>;
+      supervisor: { running: boolean };
+    };
+    // The child answers /health a moment before the supervisor's own probe marks it running again.
+    const report = await waitFor('the supervisor to show payment-service running', async () => {
+      const result = await runCli(['status', '--json', '--window', '0.2'], env);
+      const parsed = JSON.parse(result.stdout) as Report;
+      return parsed.services.find((s) => s.service === 'payment-service')?.supervisor.state === 'running' ? parsed : undefined;
+    });
     expect(report.supervisor.running).toBe(true);
-    expect(report.services.find((s) => s.service === 'payment-service')).toMatchObject({ up: true, supervisor: { state: 'running', restarts: 1 } });
+    expect(report.services.find((s) => s.service === 'payment-service')).toMatchObject({
+      up: true,
+      supervisor: { state: 'running', restarts: 1 },
+    });
   });
 });
 
@@ -107,13 +126,17 @@ describe(`archaics ${injectCommand.name}`, { timeout: 60_000 }, () => {
     try {
       const inject = await runCli(['inject', 'db', 'timeout', '--intensity', '2', '--probability', '0.4', '--duration', '60'], env);
       expect(inject.code, inject.stderr).toBe(0);
-      expect(inject.stdout).toMatch(/^db-service: timeout injected — intensity 2, probability 0\.4, for 1m 00s \(until \d{2}:\d{2}:\d{2} UTC\)$/m);
+      expect(inject.stdout).toMatch(
+        /^db-service: timeout injected — intensity 2, probability 0\.4, for 1m 00s \(until \d{2}:\d{2}:\d{2} UTC\)$/m,
+      );
       expect((await health('db-service')).failure).toMatchObject({ type: 'timeout', intensity: 2, probability: 0.4 });
 
       const status = await runCli(['status', '--window', '0.2'], env);
       expect(status.stdout).toMatch(/^ {2}db-service +up +\S+ +timeout ×2 p=0\.4, (?:\d{1,2}|1m 00)s left /m);
       expect(status.stdout).toMatch(/^ {2}auth-service +up +\S+ +none /m);
-      const json = JSON.parse((await runCli(['status', '--json', '--window', '0.2'], env)).stdout) as { services: Array<{ service: string; failure: { remaining_s: number } | null }> };
+      const json = JSON.parse((await runCli(['status', '--json', '--window', '0.2'], env)).stdout) as {
+        services: Array<{ service: string; failure: { remaining_s: number } | null }>;
+      };
       const remaining = json.services.find((s) => s.service === 'db-service')?.failure?.remaining_s ?? 0;
       expect(remaining).toBeGreaterThan(20);
       expect(remaining).toBeLessThanOrEqual(60);
@@ -126,7 +149,11 @@ describe(`archaics ${injectCommand.name}`, { timeout: 60_000 }, () => {
     try {
       const result = await runCli(['inject', 'auth-service', 'error', '-p', '0.3', '--json'], env);
       expect(result.code, result.stderr).toBe(0);
-      expect(JSON.parse(result.stdout)).toMatchObject({ status: 'injected', service: 'auth-service', failure: { type: 'error', probability: 0.3, expires_at: null } });
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        status: 'injected',
+        service: 'auth-service',
+        failure: { type: 'error', probability: 0.3, expires_at: null },
+      });
     } finally {
       await resetEverything();
     }
@@ -168,16 +195,26 @@ describe(`archaics ${loadCommand.name}`, { timeout: 60_000 }, () => {
   it('runs a scenario against the stack and prints the summary as JSON', async () => {
     const result = await runCli(['load', 'products', '--duration', '2s', '--rate', '10', '--json', '--quiet'], env);
     expect(result.code, result.stderr).toBe(0);
-    const summary = JSON.parse(result.stdout) as { scenario: string; requests: { total: number; failed: number }; targets: Record<string, string>; passed: boolean };
+    const summary = JSON.parse(result.stdout) as {
+      scenario: string;
+      requests: { total: number; failed: number };
+      targets: Record<string, string>;
+      passed: boolean;
+    };
     expect(summary).toMatchObject({ scenario: 'products', passed: true, targets: { product: `http://127.0.0.1:${8003 + OFFSET}` } });
     expect(summary.requests.total).toBeGreaterThanOrEqual(15);
     expect(summary.requests.failed).toBe(0);
   });
 
   it('injects the fault set with --with-failures and resets it afterwards', async () => {
-    const result = await runCli(['load', 'normal', '--with-failures', '--vus', '2', '--duration', '3s', '--json', '--quiet'], env, { timeoutMs: 60_000 });
+    const result = await runCli(['load', 'normal', '--with-failures', '--vus', '2', '--duration', '3s', '--json', '--quiet'], env, {
+      timeoutMs: 60_000,
+    });
     expect([0, 99], result.stderr).toContain(result.code);
-    const summary = JSON.parse(result.stdout) as { requests: { total: number }; faults: { injected: Array<{ target: string; type: string }>; reset: Array<{ target: string; ok: boolean }> } };
+    const summary = JSON.parse(result.stdout) as {
+      requests: { total: number };
+      faults: { injected: Array<{ target: string; type: string }>; reset: Array<{ target: string; ok: boolean }> };
+    };
     expect(summary.requests.total).toBeGreaterThan(0);
     expect(summary.faults.injected.map((f) => `${f.target} ${f.type}`).sort()).toEqual(['db timeout', 'product error']);
     expect(summary.faults.reset.every((r) => r.ok)).toBe(true);
@@ -200,7 +237,10 @@ describe(`archaics ${loadCommand.name}`, { timeout: 60_000 }, () => {
   });
 
   it('prints a readable summary and lists the scenarios', async () => {
-    const [run, list] = await Promise.all([runCli(['load', 'products', '--duration', '1s', '--rate', '5', '--quiet'], env), runCli(['load', '--list'], env)]);
+    const [run, list] = await Promise.all([
+      runCli(['load', 'products', '--duration', '1s', '--rate', '5', '--quiet'], env),
+      runCli(['load', '--list'], env),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^scenario products: /m);
     expect(run.stdout).toMatch(/thresholds: all passed/);

@@ -35,9 +35,16 @@ describe('chaos-help.sh', { timeout: 60_000 }, () => {
   it('prints the cheat-sheet from any folder: faults, CLI commands, the four walkthroughs', async () => {
     const result = await runScript('scripts/chaos-help.sh', [], {}, { cwd: tmpdir() });
     expect(result.code, result.stderr).toBe(0);
-    for (const section of ['START', 'FAULTS', 'CLI', 'LOAD', 'WALKTHROUGHS', 'WATCH', 'ANOMALY DEMO']) expect(result.stdout).toMatch(new RegExp(`^${section}\\b`, 'm'));
-    for (const type of ['timeout', 'error', 'cpu', 'crash', 'bad_data']) expect(result.stdout).toMatch(new RegExp(`^ +(?:type +)?${type} +\\S`, 'm'));
-    for (const title of ['1. db timeout → product 504', '2. auth error → product 503', '3. db bad_data → degraded products', '4. intermittent db timeouts → mixed outcomes']) {
+    for (const section of ['START', 'FAULTS', 'CLI', 'LOAD', 'WALKTHROUGHS', 'WATCH', 'ANOMALY DEMO'])
+      expect(result.stdout).toMatch(new RegExp(`^${section}\\b`, 'm'));
+    for (const type of ['timeout', 'error', 'cpu', 'crash', 'bad_data'])
+      expect(result.stdout).toMatch(new RegExp(`^ +(?:type +)?${type} +\\S`, 'm'));
+    for (const title of [
+      '1. db timeout → product 504',
+      '2. auth error → product 503',
+      '3. db bad_data → degraded products',
+      '4. intermittent db timeouts → mixed outcomes',
+    ]) {
       expect(result.stdout).toContain(title);
       expect(README).toContain(`### ${title}`);
     }
@@ -47,7 +54,10 @@ describe('chaos-help.sh', { timeout: 60_000 }, () => {
     const { stdout } = await runScript('scripts/chaos-help.sh', [], {});
     // Every walkthrough command line is the README's, verbatim.
     const walkthroughs = stdout.slice(stdout.indexOf('  1. db timeout'), stdout.indexOf('\nWATCH'));
-    const commands = walkthroughs.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('curl ') || line.startsWith('for ') || line === 'done');
+    const commands = walkthroughs
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('curl ') || line.startsWith('for ') || line === 'done');
     expect(commands.length).toBeGreaterThanOrEqual(11);
     for (const command of commands) expect(README, command).toContain(command);
     // Every `npx archaics X` it shows is a command of the CLI.
@@ -76,13 +86,21 @@ describe('generate_errors.sh', { timeout: 60_000 }, () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('usage: scripts/generate_errors.sh');
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--seconds must be a whole number 1..600, got "9999"') });
-    expect(remote).toMatchObject({ code: 2, stderr: expect.stringContaining('PRODUCT_SERVICE_URL=http://example.com:8003 is not on this machine') });
+    expect(remote).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('PRODUCT_SERVICE_URL=http://example.com:8003 is not on this machine'),
+    });
   });
 
   it('exits 1 naming the service when the stack is not running', async () => {
-    const result = await runScript('scripts/generate_errors.sh', [], { ARCHAICS_HOME: tempHome('gen-errors-none'), ARCHAICS_PORT_OFFSET: String(OFFSET + 50) });
+    const result = await runScript('scripts/generate_errors.sh', [], {
+      ARCHAICS_HOME: tempHome('gen-errors-none'),
+      ARCHAICS_PORT_OFFSET: String(OFFSET + 50),
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`auth-service is not answering at http://127.0.0.1:${8001 + OFFSET + 50}/health; start the stack first: npm start`);
+    expect(result.stderr).toContain(
+      `auth-service is not answering at http://127.0.0.1:${8001 + OFFSET + 50}/health; start the stack first: npm start`,
+    );
   });
 
   describe('against the stack', () => {
@@ -99,11 +117,18 @@ describe('generate_errors.sh', { timeout: 60_000 }, () => {
     });
 
     async function failures(): Promise<Array<string | null>> {
-      return Promise.all(BUSINESS_SERVICES.map(async (service) => ((await call(`${stack.url(service)}/health`)).body as HealthResponse).failure?.type ?? null));
+      return Promise.all(
+        BUSINESS_SERVICES.map(
+          async (service) => ((await call(`${stack.url(service)}/health`)).body as HealthResponse).failure?.type ?? null,
+        ),
+      );
     }
 
     it('injects db and auth faults, sends traffic, then resets every service', async () => {
-      const result = await runScript('scripts/generate_errors.sh', ['--seconds', '3', '--fault-seconds', '20', '--workers', '2'], env, { cwd: tmpdir(), timeoutMs: 60_000 });
+      const result = await runScript('scripts/generate_errors.sh', ['--seconds', '3', '--fault-seconds', '20', '--workers', '2'], env, {
+        cwd: tmpdir(),
+        timeoutMs: 60_000,
+      });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain('npx archaics logs --follow');
       expect(result.stdout).toContain('npx archaics status');
@@ -113,12 +138,16 @@ describe('generate_errors.sh', { timeout: 60_000 }, () => {
       expect(result.stdout).toContain('halt-all: resetting every service — reason: generate_errors.sh finished (exit 0)');
       expect(await failures()).toEqual([null, null, null, null]);
       // The traffic went through product-service.
-      const productLines = stack.logLines('product-service').filter((l) => typeof l.message === 'string' && /^(GET|POST) \/(products|cart)/.test(l.message));
+      const productLines = stack
+        .logLines('product-service')
+        .filter((l) => typeof l.message === 'string' && /^(GET|POST) \/(products|cart)/.test(l.message));
       expect(productLines.length).toBeGreaterThan(5);
     }, 60_000);
 
     it('resets every service when interrupted with Ctrl-C', async () => {
-      const running = spawnCli(['--seconds', '60', '--fault-seconds', '120', '--workers', '2'], env, { command: ['bash', join(REPO_ROOT, 'scripts/generate_errors.sh')] });
+      const running = spawnCli(['--seconds', '60', '--fault-seconds', '120', '--workers', '2'], env, {
+        command: ['bash', join(REPO_ROOT, 'scripts/generate_errors.sh')],
+      });
       try {
         await waitFor('the traffic', () => (running.stdout().includes('sending traffic') ? true : undefined), 30_000);
         expect(await failures()).toEqual(['error', 'timeout', null, null]);

@@ -15,7 +15,9 @@ afterAll(removeTempHomes);
 const OFFSET = 23_100; // auth 31101, db 31102, product 31103, payment 31104, control 31199
 
 function readLines(path: string): string[] {
-  return readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 describe(startSupervisor.name, () => {
@@ -140,7 +142,14 @@ describe(startSupervisor.name, () => {
     const before = serviceOf('auth-service');
     const auth = { Authorization: `Bearer ${token}` };
     expect((await httpJson(`${supervisor.controlUrl}/services/auth-service/restart`, { method: 'POST' })).status).toBe(401);
-    expect((await httpJson(`${supervisor.controlUrl}/services/auth-service/restart`, { method: 'POST', headers: { Authorization: 'Bearer nope' } })).status).toBe(403);
+    expect(
+      (
+        await httpJson(`${supervisor.controlUrl}/services/auth-service/restart`, {
+          method: 'POST',
+          headers: { Authorization: 'Bearer nope' },
+        })
+      ).status,
+    ).toBe(403);
     const accepted = await httpJson(`${supervisor.controlUrl}/services/auth-service/restart`, { method: 'POST', headers: auth });
     expect(accepted).toEqual({ status: 202, body: { name: 'auth-service', restarting: true } });
     const unknown = await httpJson(`${supervisor.controlUrl}/services/nope-service/restart`, { method: 'POST', headers: auth });
@@ -171,21 +180,45 @@ describe(startSupervisor.name, () => {
 
   it('stores every line as JSON, wrapping stderr and plain stdout lines', () => {
     const dir = join(home, 'logs');
-    expect(readdirSync(dir).sort()).toEqual(['auth-service.log', 'db-service.log', 'payment-service.log', 'product-service.log', 'supervisor.log']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'auth-service.log',
+      'db-service.log',
+      'payment-service.log',
+      'product-service.log',
+      'supervisor.log',
+    ]);
     for (const file of readdirSync(dir)) {
       for (const line of readLines(join(dir, file))) expect(() => JSON.parse(line) as unknown, `${file}: ${line}`).not.toThrow();
     }
     const db = readLines(join(dir, 'db-service.log')).map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(db).toContainEqual({ service: 'db-service', level: 'ERROR', message: 'fatal: crashing on purpose', timestamp: expect.stringMatching(/Z$/), stream: 'stderr' });
-    expect(db).toContainEqual({ service: 'db-service', level: 'INFO', message: 'plain text on stdout', timestamp: expect.any(String), stream: 'stdout' });
+    expect(db).toContainEqual({
+      service: 'db-service',
+      level: 'ERROR',
+      message: 'fatal: crashing on purpose',
+      timestamp: expect.stringMatching(/Z$/),
+      stream: 'stderr',
+    });
+    expect(db).toContainEqual({
+      service: 'db-service',
+      level: 'INFO',
+      message: 'plain text on stdout',
+      timestamp: expect.any(String),
+      stream: 'stdout',
+    });
     // A JSON line is kept exactly as the service wrote it.
-    expect(db).toContainEqual({ service: 'db-service', level: 'ERROR', message: 'crash requested', timestamp: expect.any(String), trace_id: '0af7651916cd43dd8448eb211c80319c' });
+    expect(db).toContainEqual({
+      service: 'db-service',
+      level: 'ERROR',
+      message: 'crash requested',
+      timestamp: expect.any(String),
+      trace_id: '0af7651916cd43dd8448eb211c80319c',
+    });
   });
 
   it('refuses a second supervisor on the same state folder', async () => {
-    await expect(startSupervisor({ home, services: fakeStack(['auth-service']), chaosToken: token, portOffset: OFFSET + 50 })).rejects.toBeInstanceOf(
-      AlreadyRunningError,
-    );
+    await expect(
+      startSupervisor({ home, services: fakeStack(['auth-service']), chaosToken: token, portOffset: OFFSET + 50 }),
+    ).rejects.toBeInstanceOf(AlreadyRunningError);
   });
 
   it('stops every child, closes the control interface and removes supervisor.json', async () => {
@@ -203,7 +236,13 @@ describe('log rotation', () => {
   it('rotates a service log by size and keeps three old files', async () => {
     const home = tempHome('rotation');
     const maxBytes = 64 * 1024;
-    const supervisor = await startSupervisor({ home, services: fakeStack(['db-service']), chaosToken: 't', portOffset: 23_200, logMaxBytes: maxBytes });
+    const supervisor = await startSupervisor({
+      home,
+      services: fakeStack(['db-service']),
+      chaosToken: 't',
+      portOffset: 23_200,
+      logMaxBytes: maxBytes,
+    });
     try {
       await supervisor.waitHealthy(30_000);
       // ~150 bytes a line: about 600 KB, many times the limit.
@@ -213,7 +252,9 @@ describe('log rotation', () => {
         const last = readLines(join(logs, 'db-service.log')).at(-1);
         return last?.includes('spam 3999') ? true : undefined;
       });
-      const files = readdirSync(logs).filter((file) => file.startsWith('db-service.log')).sort();
+      const files = readdirSync(logs)
+        .filter((file) => file.startsWith('db-service.log'))
+        .sort();
       expect(files).toEqual(['db-service.log', 'db-service.log.1', 'db-service.log.2', 'db-service.log.3']);
       for (const file of files) {
         expect(statSync(join(logs, file)).size).toBeLessThanOrEqual(maxBytes);

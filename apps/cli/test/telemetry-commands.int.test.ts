@@ -28,16 +28,28 @@ beforeAll(async () => {
   const home = tempHome('cli-telemetry');
   mkdirSync(join(home, 'logs'), { recursive: true });
   if (!STACK_RUNS_TELEMETRY) {
-    telemetry = spawnCli([], {
-      ARCHAICS_HOME: home,
-      CHAOS_TOKEN: resolveChaosToken({}, home),
-      TELEMETRY_OTLP_PORT: String(OTLP_PORT),
-      TELEMETRY_QUERY_PORT: new URL(QUERY_URL).port,
-      TELEMETRY_LOG_POLL_MS: '50',
-    }, { command: [process.execPath, '--import', 'tsx', 'services/telemetry/src/main.ts'] });
-    await waitFor('the telemetry process', async () => ((await call(`${QUERY_URL}/health`, { timeoutMs: 500 }).catch(() => undefined))?.status === 200 ? true : undefined), 30_000);
+    telemetry = spawnCli(
+      [],
+      {
+        ARCHAICS_HOME: home,
+        CHAOS_TOKEN: resolveChaosToken({}, home),
+        TELEMETRY_OTLP_PORT: String(OTLP_PORT),
+        TELEMETRY_QUERY_PORT: new URL(QUERY_URL).port,
+        TELEMETRY_LOG_POLL_MS: '50',
+      },
+      { command: [process.execPath, '--import', 'tsx', 'services/telemetry/src/main.ts'] },
+    );
+    await waitFor(
+      'the telemetry process',
+      async () => ((await call(`${QUERY_URL}/health`, { timeoutMs: 500 }).catch(() => undefined))?.status === 200 ? true : undefined),
+      30_000,
+    );
   }
-  stack = await startTestStack({ portOffset: OFFSET, home, ...(STACK_RUNS_TELEMETRY ? {} : { env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${OTLP_PORT}` } }) });
+  stack = await startTestStack({
+    portOffset: OFFSET,
+    home,
+    ...(STACK_RUNS_TELEMETRY ? {} : { env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${OTLP_PORT}` } }),
+  });
   env = { ARCHAICS_HOME: home, ARCHAICS_PORT_OFFSET: String(OFFSET), ...(STACK_RUNS_TELEMETRY ? {} : { TELEMETRY_QUERY_URL: QUERY_URL }) };
   jwt = (await newUser(stack)).jwt;
 }, 90_000);
@@ -58,20 +70,28 @@ async function productsRequest(traceId: string): Promise<number> {
 
 /** Waits until the trace store has spans of `services.length` services for the trace. */
 async function waitForSpans(traceId: string, services: number): Promise<void> {
-  await waitFor(`spans of trace ${traceId}`, async () => {
-    const answer = await call(`${QUERY_URL}/api/traces/${traceId}`, { timeoutMs: 1000 }).catch(() => undefined);
-    const trace = (answer?.body as { data?: Array<{ processes: Record<string, unknown>; spans: unknown[] }> } | undefined)?.data?.[0];
-    return trace && Object.keys(trace.processes).length >= services && trace.spans.length >= 2 * services - 1 ? true : undefined;
-  }, 20_000);
+  await waitFor(
+    `spans of trace ${traceId}`,
+    async () => {
+      const answer = await call(`${QUERY_URL}/api/traces/${traceId}`, { timeoutMs: 1000 }).catch(() => undefined);
+      const trace = (answer?.body as { data?: Array<{ processes: Record<string, unknown>; spans: unknown[] }> } | undefined)?.data?.[0];
+      return trace && Object.keys(trace.processes).length >= services && trace.spans.length >= 2 * services - 1 ? true : undefined;
+    },
+    20_000,
+  );
 }
 
 /** Waits until the logs API has lines of the trace from `services` services. */
 async function waitForLogLines(traceId: string, services: number): Promise<void> {
-  await waitFor(`log lines of trace ${traceId}`, async () => {
-    const answer = await call(`${QUERY_URL}/api/logs?trace_id=${traceId}`, { timeoutMs: 1000 }).catch(() => undefined);
-    const lines = (answer?.body as { data?: Array<{ service: string }> } | undefined)?.data ?? [];
-    return new Set(lines.map((l) => l.service)).size >= services ? true : undefined;
-  }, 15_000);
+  await waitFor(
+    `log lines of trace ${traceId}`,
+    async () => {
+      const answer = await call(`${QUERY_URL}/api/logs?trace_id=${traceId}`, { timeoutMs: 1000 }).catch(() => undefined);
+      const lines = (answer?.body as { data?: Array<{ service: string }> } | undefined)?.data ?? [];
+      return new Set(lines.map((l) => l.service)).size >= services ? true : undefined;
+    },
+    15_000,
+  );
 }
 
 describe(`archaics ${logsCommand.name}`, { timeout: 60_000 }, () => {
@@ -83,7 +103,10 @@ describe(`archaics ${logsCommand.name}`, { timeout: 60_000 }, () => {
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trim().split('\n');
     for (const service of ['auth-service', 'db-service', 'product-service']) {
-      expect(lines.some((line) => new RegExp(`^\\d{2}:\\d{2}:\\d{2}\\.\\d{3} +${service} +INFO +`).test(line)), service).toBe(true);
+      expect(
+        lines.some((line) => new RegExp(`^\\d{2}:\\d{2}:\\d{2}\\.\\d{3} +${service} +INFO +`).test(line)),
+        service,
+      ).toBe(true);
     }
     expect(lines.every((line) => line.endsWith(`trace=${traceId.slice(0, 8)}`))).toBe(true);
     expect(result.stdout).toMatch(/product-service +INFO +GET \/products 200 /);
@@ -91,7 +114,10 @@ describe(`archaics ${logsCommand.name}`, { timeout: 60_000 }, () => {
     expect(times).toEqual([...times].sort());
 
     const json = await runCli(['logs', '--trace', traceId, '--json'], env);
-    const parsed = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { trace_id: string });
+    const parsed = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { trace_id: string });
     expect(parsed.length).toBe(lines.length);
     expect(parsed.every((line) => line.trace_id === traceId)).toBe(true);
   });
@@ -99,13 +125,20 @@ describe(`archaics ${logsCommand.name}`, { timeout: 60_000 }, () => {
   it('filters by service, level and time', async () => {
     await call(`${stack.url('db-service')}/inject-failure?type=bad_data&duration=5`, { method: 'POST', token: stack.token });
     await call(`${stack.url('db-service')}/reset`, { method: 'POST', token: stack.token });
-    const result = await waitFor('the chaos lines', async () => {
-      const run = await runCli(['logs', 'db', '--level', 'WARN', '--since', '5m', '--limit', '20'], env);
-      return run.stdout.includes('Chaos cleared') ? run : undefined;
-    }, 15_000);
+    const result = await waitFor(
+      'the chaos lines',
+      async () => {
+        const run = await runCli(['logs', 'db', '--level', 'WARN', '--since', '5m', '--limit', '20'], env);
+        return run.stdout.includes('Chaos cleared') ? run : undefined;
+      },
+      15_000,
+    );
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines.every((line) => / db-service +WARN +/.test(line)), result.stdout).toBe(true);
+    expect(
+      lines.every((line) => / db-service +WARN +/.test(line)),
+      result.stdout,
+    ).toBe(true);
     expect(result.stdout).toMatch(/Chaos injected: bad_data/);
   });
 
@@ -114,10 +147,14 @@ describe(`archaics ${logsCommand.name}`, { timeout: 60_000 }, () => {
     try {
       await waitFor('the stream', () => (follow.stderr().includes('following the telemetry process') ? true : undefined), 15_000);
       const traceId = newTraceId();
-      await waitFor('the new line', async () => {
-        await call(`${stack.url('db-service')}/products`, { headers: { 'x-trace-id': traceId } });
-        return follow.stdout().includes(`trace=${traceId.slice(0, 8)}`) ? true : undefined;
-      }, 15_000);
+      await waitFor(
+        'the new line',
+        async () => {
+          await call(`${stack.url('db-service')}/products`, { headers: { 'x-trace-id': traceId } });
+          return follow.stdout().includes(`trace=${traceId.slice(0, 8)}`) ? true : undefined;
+        },
+        15_000,
+      );
       expect(follow.stdout()).toMatch(new RegExp(`db-service +INFO +GET /products 200 .*trace=${traceId.slice(0, 8)}`));
       follow.child.kill('SIGINT');
       expect((await follow.done).code).toBe(0);
@@ -142,7 +179,9 @@ describe(`archaics ${traceCommand.name}`, { timeout: 60_000 }, () => {
     const result = await runCli(['trace', traceId, '--width', '40'], env);
     expect(result.code, result.stderr).toBe(0);
     const [header, , columns, ...rows] = result.stdout.trimEnd().split('\n');
-    expect(header).toMatch(new RegExp(`^trace ${traceId}  [\\d.]+ m?s, \\d+ spans, 3 services \\(auth-service, db-service, product-service\\), no errors$`));
+    expect(header).toMatch(
+      new RegExp(`^trace ${traceId}  [\\d.]+ m?s, \\d+ spans, 3 services \\(auth-service, db-service, product-service\\), no errors$`),
+    );
     expect(columns).toMatch(/^ {2}service +operation +start +duration +0 +[\d.]+ m?s +status$/);
     // The root starts the trace; a child may end a little after it (each process has its own clock).
     expect(rows[0]).toMatch(/^ {2}product-service +GET \/products +0\.00 ms +[\d.]+ m?s +\|█{20,40} *\| +200$/);
@@ -168,7 +207,9 @@ describe(`archaics ${traceCommand.name}`, { timeout: 60_000 }, () => {
     expect(result.stdout).toMatch(/^ {2}product-service +GET \/products ✗ .* 502/m);
     expect(result.stdout).toMatch(/^ {2}db-service +.*└─ GET \/products ✗ .* 500/m);
 
-    const json = JSON.parse((await runCli(['trace', traceId, '--json'], env)).stdout) as { spans: Array<{ service: string; depth: number; error: boolean; parent_span_id: string | null }> };
+    const json = JSON.parse((await runCli(['trace', traceId, '--json'], env)).stdout) as {
+      spans: Array<{ service: string; depth: number; error: boolean; parent_span_id: string | null }>;
+    };
     expect(json.spans[0]).toMatchObject({ service: 'product-service', depth: 0, error: true, parent_span_id: null });
     expect(json.spans.filter((s) => s.error).length).toBeGreaterThanOrEqual(2);
   });

@@ -24,15 +24,26 @@ function runUp(label: string, offset: number, args: readonly string[] = [], serv
   const home = tempHome(`cli-${label}`);
   const stackFile = join(home, 'stack.json');
   writeFileSync(stackFile, JSON.stringify(fakeStack(['auth-service', 'db-service'], serviceEnv)));
-  const env: Record<string, string | undefined> = { ...process.env, ARCHAICS_HOME: home, ARCHAICS_PORT_OFFSET: String(offset), NO_COLOR: '1' };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ARCHAICS_HOME: home,
+    ARCHAICS_PORT_OFFSET: String(offset),
+    NO_COLOR: '1',
+  };
   delete env.CHAOS_TOKEN;
   delete env.SUPERVISOR_PORT;
-  const child = spawn(process.execPath, [BIN, 'up', '--stack', stackFile, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'up', '--stack', stackFile, ...args], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, home, stdout: () => out, stderr: () => err, exited };
 }
 
@@ -72,7 +83,10 @@ describe(`archaics ${upCommand.name}`, () => {
       await waitFor('the summary', () => (cli.stderr().includes('archaics is up') ? true : undefined), 20_000);
       cli.child.kill('SIGINT');
       expect((await cli.exited).code).toBe(0);
-      const lines = cli.stdout().split('\n').filter((line) => line !== '');
+      const lines = cli
+        .stdout()
+        .split('\n')
+        .filter((line) => line !== '');
       expect(lines.length).toBeGreaterThan(5);
       for (const line of lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
     } finally {

@@ -1,13 +1,23 @@
 import { BUSINESS_SERVICES, resolveServiceName, type BusinessService } from '@archaics/contracts';
 import { parseSeconds } from '../format/units.ts';
 import { UsageError } from './command.ts';
+import type { UsageRow } from './usage.ts';
+
+/** The SERVICE argument as the usages describe it. */
+export const SERVICE_ARGUMENT: UsageRow = ['SERVICE', 'auth, db, product, payment (or auth-service, db-service, ...)'];
 
 /** `auth`, `auth-service`, ... to a business service; anything else is a usage error listing the names. */
-export function serviceArgument(text: string): BusinessService {
-  const service = resolveServiceName(text.trim().toLowerCase());
+export function serviceArgument(text: string): BusinessService;
+/** The same, or one of `others` (processes that are not business services). */
+export function serviceArgument(text: string, others: readonly string[]): string;
+export function serviceArgument(text: string, others: readonly string[] = []): string {
+  const name = text.trim().toLowerCase();
+  const service = resolveServiceName(name);
   if (service) return service;
-  const short = BUSINESS_SERVICES.map((name) => name.replace(/-service$/, ''));
-  throw new UsageError(`unknown service "${text}"; one of ${short.join(', ')} (or ${BUSINESS_SERVICES.join(', ')})`);
+  if (others.includes(name)) return name;
+  const short = BUSINESS_SERVICES.map((business) => business.replace(/-service$/, ''));
+  const more = others.length === 0 ? '' : `, or ${others.join(', ')}`;
+  throw new UsageError(`unknown service "${text}"; one of ${short.join(', ')} (or ${BUSINESS_SERVICES.join(', ')})${more}`);
 }
 
 /** An integer option within [min, max]. */
@@ -35,9 +45,4 @@ export function secondsOption(name: string, text: string, max: number): number {
     throw new UsageError(`--${name} must be a duration > 0 and at most ${max} s (e.g. 90, 90s, 2m), got "${text}"`);
   }
   return value;
-}
-
-/** Fails when more positionals were given than the command takes. */
-export function noMorePositionals(positionals: readonly string[], expected: number): void {
-  if (positionals.length > expected) throw new UsageError(`unexpected argument "${positionals[expected]}"`);
 }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { SERVICE_PORTS, SERVICE_URL_ENV } from '@archaics/contracts';
 import { envReader } from '@archaics/runtime';
 import {
@@ -13,60 +12,84 @@ import {
   StackClient,
   type StackTargets,
 } from '@archaics/experiments';
-import { readChaosToken, readCliConfig } from '../client/cli.config.ts';
+import { readCliConfig } from '../client/cli.config.ts';
+import { cliCredential, cliStack } from '../client/cli-stack.ts';
 import { cliTelemetry } from '../client/telemetry.readers.ts';
-import { noMorePositionals } from './arguments.ts';
-import { CommandError, UsageError, type Command, type CommandContext, type OutputStream } from './command.ts';
+import {
+  CommandError,
+  defineCommand,
+  noMorePositionals,
+  UsageError,
+  type CommandContext,
+  type CommandOptions,
+  type OutputStream,
+  type ParsedArguments,
+} from './command.ts';
+import { ENVIRONMENT, usage } from './usage.ts';
 
-const USAGE = `archaics experiment run FILE|NAME [--json] [--quiet]
-archaics experiment suite [--quick] [--no-results]
-archaics experiment list
+const OPTIONS = {
+  json: { type: 'boolean', default: false },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  quick: { type: 'boolean', default: false },
+  'no-results': { type: 'boolean', default: false },
+} as const satisfies CommandOptions;
 
-Chaos experiments as code (experiments/*.yaml): a steady-state hypothesis (probes with
+export const experimentCommand = defineCommand({
+  name: 'experiment',
+  usage: usage({
+    synopsis:
+      'archaics experiment run FILE|NAME [--json] [--quiet]\narchaics experiment suite [--quick] [--no-results]\narchaics experiment list',
+    description: `Chaos experiments as code (experiments/*.yaml): a steady-state hypothesis (probes with
 tolerances), a method (load in the background, a timeline of faults), stop conditions and
-rollbacks that always run — also on a stop condition or Ctrl-C.
-
-  run FILE|NAME   hypothesis before → method → hypothesis during and after → rollbacks,
-                  with live progress on stderr; the journal and an HTML report (charts of
-                  rps, errors and p95 with markers for each injection, detection, root
-                  cause, action and recovery) go to ARCHAICS_HOME/experiments/<run>/
-  suite           the shipped suite (experiments/suite.yaml): every fault type on every
-                  service it applies to, at several intensities and probabilities, and
-                  fault-free control runs, under load; prints the scorecard (detection,
-                  AC@1/AC@3, mitigation, false incidents) and writes it to
-                  bench/results/scorecard-<date>.md/.json and the state folder
-      --quick         only the cases marked quick (about 5 min)
-      --no-results    do not write bench/results/
-  list            the shipped experiments
-
-options:
-      --json      run: print the journal as JSON on stdout
-  -q, --quiet     no progress lines
-  -h, --help      show this help
-
-exit code (run): 0 the hypothesis held, or the system healed within the experiment's
+rollbacks that always run — also on a stop condition or Ctrl-C.`,
+    arguments: [
+      [
+        'run FILE|NAME',
+        `hypothesis before → method → hypothesis during and after → rollbacks,
+with live progress on stderr; the journal and an HTML report (charts of
+rps, errors and p95 with markers for each injection, detection, root
+cause, action and recovery) go to ARCHAICS_HOME/experiments/<run>/`,
+      ],
+      [
+        'suite',
+        `the shipped suite (experiments/suite.yaml): every fault type on every
+service it applies to, at several intensities and probabilities, and
+fault-free control runs, under load; prints the scorecard (detection,
+AC@1/AC@3, mitigation, false incidents) and writes it to
+bench/results/scorecard-<date>.md/.json and the state folder`,
+      ],
+      ['list', 'the shipped experiments'],
+    ],
+    options: [
+      ['--json', 'run: print the journal as JSON on stdout'],
+      ['-q, --quiet', 'no progress lines'],
+      ['--quick', 'suite: only the cases marked quick (about 5 min)'],
+      ['--no-results', 'suite: do not write bench/results/'],
+    ],
+    exitCode: `(run) 0 the hypothesis held, or the system healed within the experiment's
 budget; 1 it deviated; 2 aborted (stop condition, Ctrl-C, the stack not ready) or an
 invalid experiment file (the error names the field and line; nothing is run).
-exit code (suite): 0 it ran to the end, 2 interrupted or invalid, 1 the stack is not there.
-
-environment: the service URL variables (AUTH_SERVICE_URL, ...), ANOMALY_DETECTOR_URL,
-AI_OPERATOR_URL, ARCHAICS_PORT_OFFSET (as for \`archaics status\`), CHAOS_TOKEN or
-ARCHAICS_HOME (the chaos token, and where journals go), PROMETHEUS_URL (metrics).
-`;
-
-export const experimentCommand: Command = {
-  name: 'experiment',
-  summary: 'run chaos experiments (experiments/*.yaml) and the AIOps suite with its scorecard',
-  usage: USAGE,
+exit code: (suite) 0 it ran to the end, 2 interrupted or invalid, 1 the stack is not there.`,
+    environment: [
+      ENVIRONMENT.serviceUrls,
+      ENVIRONMENT.platformUrls,
+      ENVIRONMENT.portOffset,
+      ENVIRONMENT.chaosToken,
+      ENVIRONMENT.home,
+      ENVIRONMENT.prometheus,
+    ],
+  }),
+  options: OPTIONS,
   run,
-};
+});
 
 /** Where the stack is, from the same environment as the other commands. */
 export function stackTargets(context: CommandContext): { targets: StackTargets; home: string } {
   const config = readCliConfig(context.env, context.cwd);
   const read = envReader(context.env);
-  const platform = (name: 'anomaly-detector' | 'ai-operator'): string => read.url(SERVICE_URL_ENV[name], `http://127.0.0.1:${SERVICE_PORTS[name] + config.portOffset}`).replace(/\/+$/, '');
-  const token = readChaosToken(context.env, config.home).value;
+  const platform = (name: 'anomaly-detector' | 'ai-operator'): string =>
+    read.url(SERVICE_URL_ENV[name], `http://127.0.0.1:${SERVICE_PORTS[name] + config.portOffset}`).replace(/\/+$/, '');
+  const token = cliCredential(cliStack(config, context.env)).token ?? undefined;
   return {
     home: config.home,
     targets: {
@@ -89,17 +112,7 @@ function loadOrSay<T>(load: () => T, stderr: OutputStream): T | undefined {
   }
 }
 
-async function run(argv: readonly string[], context: CommandContext): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', short: 'q', default: false },
-      quick: { type: 'boolean', default: false },
-      'no-results': { type: 'boolean', default: false },
-    },
-  });
+async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, context: CommandContext): Promise<number> {
   const { stdout, stderr, cwd } = context;
   const [sub, target] = positionals;
   if (sub === 'list') {
@@ -114,7 +127,10 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
     }
     return 0;
   }
-  if (sub !== 'run' && sub !== 'suite') throw new UsageError(sub === undefined ? 'which subcommand? run FILE|NAME, suite or list' : `unknown subcommand "${sub}"; run, suite or list`);
+  if (sub !== 'run' && sub !== 'suite')
+    throw new UsageError(
+      sub === undefined ? 'which subcommand? run FILE|NAME, suite or list' : `unknown subcommand "${sub}"; run, suite or list`,
+    );
 
   const progress = values.quiet ? undefined : (line: string): void => void stderr.write(`${line}\n`);
   const controller = new AbortController();
@@ -136,16 +152,27 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-      const journal = await runExperiment(experiment, { targets, metrics, signal: controller.signal, env: context.env, ...(progress ? { progress } : {}), onJournal: (j) => void saveJournal(home, j) });
+      const journal = await runExperiment(experiment, {
+        targets,
+        metrics,
+        signal: controller.signal,
+        env: context.env,
+        ...(progress ? { progress } : {}),
+        onJournal: (j) => void saveJournal(home, j),
+      });
       const files = saveJournal(home, journal);
       if (values.json) stdout.write(`${JSON.stringify(journal, null, 2)}\n`);
       else {
         stdout.write(`${experiment.name}: ${journal.status.toUpperCase()} — ${journal.reason}\n`);
         const sc = journal.score;
         if (sc && sc.kind === 'fault') {
-          stdout.write(`  detection ${sc.detected ? `${sc.ttd_s} s` : 'none'}; root cause ${sc.root_cause ?? '–'} (target rank ${sc.rank ?? '–'}); ${sc.mitigated ? `mitigated in ${sc.ttm_s} s` : 'not mitigated by the operator'}; recovered ${sc.ttr_s === null ? '–' : `${sc.ttr_s} s`}\n`);
+          stdout.write(
+            `  detection ${sc.detected ? `${sc.ttd_s} s` : 'none'}; root cause ${sc.root_cause ?? '–'} (target rank ${sc.rank ?? '–'}); ${sc.mitigated ? `mitigated in ${sc.ttm_s} s` : 'not mitigated by the operator'}; recovered ${sc.ttr_s === null ? '–' : `${sc.ttr_s} s`}\n`,
+          );
         }
-        stdout.write(`  ${journal.final?.clear ? 'no fault left active' : `AFTER THE ROLLBACKS: ${journal.final?.detail.join(', ')}`}\n  journal ${files.journal}\n  report  ${files.report}\n`);
+        stdout.write(
+          `  ${journal.final?.clear ? 'no fault left active' : `AFTER THE ROLLBACKS: ${journal.final?.detail.join(', ')}`}\n  journal ${files.journal}\n  report  ${files.report}\n`,
+        );
       }
       return journal.exit_code;
     } finally {

@@ -1,32 +1,28 @@
-import { parseArgs } from 'node:util';
-import { UsageError, type Command } from './command.ts';
+import { defineCommand, noMorePositionals, UsageError, type Command, type CommandEntry } from './command.ts';
 
 /** `archaics help [command]`; gets the list lazily because it is part of it. */
-export function createHelpCommand(commands: () => readonly Command[]): Command {
-  return {
+export function createHelpCommand(commands: () => readonly CommandEntry[]): Command {
+  return defineCommand({
     name: 'help',
-    summary: 'show the commands, or the usage of one',
-    usage: 'archaics help [command]',
-    async run(argv, { stdout }) {
-      const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
-      if (values.help) {
-        stdout.write('archaics help [command]\n\nLists the commands, or shows the options of one.\n');
-        return 0;
-      }
+    usage: 'archaics help [command]\n\nLists the commands, or shows the options of one.\n',
+    options: {},
+    async run({ positionals }, { stdout }) {
+      noMorePositionals(positionals, 1);
       const name = positionals[0];
-      if (name) {
-        const command = commands().find((c) => c.name === name);
-        if (!command) throw new UsageError(`unknown command "${name}"`);
-        stdout.write(`${command.usage}\n`);
+      if (name === undefined) {
+        stdout.write(overview(commands()));
         return 0;
       }
-      stdout.write(overview(commands()));
+      const entry = commands().find((c) => c.name === name);
+      if (!entry) throw new UsageError(`unknown command "${name}"`);
+      stdout.write((await entry.load()).usage);
       return 0;
     },
-  };
+  });
 }
 
-export function overview(commands: readonly Command[]): string {
+/** `archaics help`: every command with its summary. */
+export function overview(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'archaics — a chaos-engineering lab that fails on purpose and heals itself',

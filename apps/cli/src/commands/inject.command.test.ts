@@ -17,12 +17,26 @@ async function inject(args: string[], env: Record<string, string>): Promise<{ co
 
 describe(injectCommand.name, () => {
   it('sends the fault as the query of POST /inject-failure with the chaos token', async () => {
-    const failure = { type: 'timeout', intensity: 3, probability: 0.25, started_at: '2026-01-15T10:30:00.000Z', expires_at: '2026-01-15T10:31:30.000Z', remaining_s: 90 };
+    const failure = {
+      type: 'timeout',
+      intensity: 3,
+      probability: 0.25,
+      started_at: '2026-01-15T10:30:00.000Z',
+      expires_at: '2026-01-15T10:31:30.000Z',
+      remaining_s: 90,
+    };
     fake = await startFakeControl(() => ({ status: 200, body: { status: 'injected', service: 'db-service', failure } }));
-    const result = await inject(['db', 'timeout', '-i', '3', '-p', '0.25', '-d', '1m30s'], { DB_SERVICE_URL: fake.url, CHAOS_TOKEN: 'tok' });
+    const result = await inject(['db', 'timeout', '-i', '3', '-p', '0.25', '-d', '1m30s'], {
+      DB_SERVICE_URL: fake.url,
+      CHAOS_TOKEN: 'tok',
+    });
     expect(result.code, result.err).toBe(0);
     expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]).toMatchObject({ method: 'POST', url: '/inject-failure?type=timeout&intensity=3&probability=0.25&duration=90', headers: { authorization: 'Bearer tok' } });
+    expect(fake.requests[0]).toMatchObject({
+      method: 'POST',
+      url: '/inject-failure?type=timeout&intensity=3&probability=0.25&duration=90',
+      headers: { authorization: 'Bearer tok' },
+    });
     expect(result.out).toContain('db-service: timeout injected — intensity 3, probability 0.25, for 1m 30s (until 10:31:30 UTC)');
   });
 

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isBusinessService, resolveServiceName, type BusinessService } from '@archaics/contracts';
 import {
   DefinitionError,
@@ -13,66 +12,71 @@ import {
   type LoadOverrides,
   type ScenarioDefinition,
 } from '@archaics/load';
-import { readChaosToken, readCliConfig, type CliConfig } from '../client/cli.config.ts';
-import { ServiceClient } from '../client/service.client.ts';
-import { intOption, noMorePositionals, numberOption } from './arguments.ts';
-import { CommandError, UsageError, type Command, type CommandContext } from './command.ts';
+import type { StackClient } from '@archaics/client';
+import { readCliConfig } from '../client/cli.config.ts';
+import { cliCredential, cliStack, commandErrorOf } from '../client/cli-stack.ts';
+import { intOption, numberOption } from './arguments.ts';
+import {
+  CommandError,
+  defineCommand,
+  noMorePositionals,
+  UsageError,
+  type CommandContext,
+  type CommandOptions,
+  type ParsedArguments,
+} from './command.ts';
+import { ENVIRONMENT, usage } from './usage.ts';
 
-const USAGE = `archaics load NAME [options]
-archaics load --list
+const OPTIONS = {
+  'with-failures': { type: 'boolean', default: false },
+  vus: { type: 'string' },
+  duration: { type: 'string' },
+  rate: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  'allow-remote': { type: 'boolean', default: false },
+  list: { type: 'boolean', default: false },
+} as const satisfies CommandOptions;
 
-Runs a load scenario with the built-in runner (the definitions in load/scenarios/, the
+export const loadCommand = defineCommand({
+  name: 'load',
+  usage: usage({
+    synopsis: 'archaics load NAME [options]\narchaics load --list',
+    description: `Runs a load scenario with the built-in runner (the definitions in load/scenarios/, the
 same ones load/run-test.sh and the k6 scripts use) against the local services, shows a
 live progress line on stderr, and prints the summary: requests, error rate, latency
-percentiles, per-endpoint results, thresholds.
-
-  NAME                 normal (10 VUs, 30 s), spike (0→50→0, 45 s), endurance (5 VUs,
-                       2 min), stress (0→100, 70 s), products, ... (see --list), or a
-                       definition file (path/to/scenario.json)
-      --with-failures  inject the documented fault set first (db timeout on 30% of
-                       requests, product error on 20%) and reset it afterwards, also
-                       after Ctrl-C (needs the chaos token)
-      --vus <n>        override the VUs (ramping scenarios: the peak)
-      --duration <d>   override the duration (30s, 2m; ramping stages are stretched)
-      --rate <n>       iterations per second (switches to an arrival-rate executor)
-      --json           print the summary as JSON on stdout
-  -q, --quiet          no progress line
-      --allow-remote   allow service URLs that are not on this machine
-      --list           list the scenarios
-  -h, --help           show this help
-
-Ctrl-C stops the run early and still prints the summary (and resets injected faults);
-a second Ctrl-C quits at once.
-
-exit code: 0 thresholds held, 99 a threshold was breached, 105 interrupted (as k6),
-2 a bad argument or unknown scenario, 1 a service did not answer.
-
-environment: the service URL variables (AUTH_SERVICE_URL, ...), ARCHAICS_PORT_OFFSET,
-CHAOS_TOKEN / ARCHAICS_HOME (for --with-failures), as for \`archaics status\`.
-`;
-
-export const loadCommand: Command = {
-  name: 'load',
-  summary: 'run a load scenario (normal, spike, endurance, stress) with the built-in runner',
-  usage: USAGE,
+percentiles, per-endpoint results, thresholds.`,
+    arguments: [
+      [
+        'NAME',
+        `normal (10 VUs, 30 s), spike (0→50→0, 45 s), endurance (5 VUs,
+2 min), stress (0→100, 70 s), products, ... (see --list), or a
+definition file (path/to/scenario.json)`,
+      ],
+    ],
+    options: [
+      [
+        '--with-failures',
+        'inject the documented fault set first (db timeout on 30% of\nrequests, product error on 20%) and reset it afterwards, also\nafter Ctrl-C (needs the chaos token)',
+      ],
+      ['--vus <n>', 'override the VUs (ramping scenarios: the peak)'],
+      ['--duration <d>', 'override the duration (30s, 2m; ramping stages are stretched)'],
+      ['--rate <n>', 'iterations per second (switches to an arrival-rate executor)'],
+      ['--json', 'print the summary as JSON on stdout'],
+      ['-q, --quiet', 'no progress line'],
+      ['--allow-remote', 'allow service URLs that are not on this machine'],
+      ['--list', 'list the scenarios'],
+    ],
+    notes: ['Ctrl-C stops the run early and still prints the summary (and resets injected faults);\na second Ctrl-C quits at once.'],
+    exitCode: `0 thresholds held, 99 a threshold was breached, 105 interrupted (as k6),
+2 a bad argument or unknown scenario, 1 a service did not answer.`,
+    environment: [ENVIRONMENT.serviceUrls, ENVIRONMENT.portOffset, ENVIRONMENT.chaosToken, ENVIRONMENT.home],
+  }),
+  options: OPTIONS,
   run,
-};
+});
 
-async function run(argv: readonly string[], context: CommandContext): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      'with-failures': { type: 'boolean', default: false },
-      vus: { type: 'string' },
-      duration: { type: 'string' },
-      rate: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', short: 'q', default: false },
-      'allow-remote': { type: 'boolean', default: false },
-      list: { type: 'boolean', default: false },
-    },
-  });
+async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, context: CommandContext): Promise<number> {
   const { stdout, stderr, env, cwd } = context;
   if (values.list) {
     const names = scenarioNames();
@@ -98,8 +102,9 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
   }
   const config = readCliConfig(env, cwd);
   const withFailures = values['with-failures'];
-  const chaosToken = withFailures ? readChaosToken(env, config.home).value : undefined;
-  await checkServices(config, servicesUsed(definition, withFailures));
+  const stack = cliStack(config, env);
+  const chaosToken = withFailures ? cliCredential(stack).token : undefined;
+  await checkServices(stack, servicesUsed(definition, withFailures));
 
   const controller = new AbortController();
   let signals = 0;
@@ -114,7 +119,12 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
   try {
     const summary = await runScenario(definition, {
       overrides,
-      targets: { auth: config.services['auth-service'], db: config.services['db-service'], product: config.services['product-service'], payment: config.services['payment-service'] },
+      targets: {
+        auth: config.services['auth-service'],
+        db: config.services['db-service'],
+        product: config.services['product-service'],
+        payment: config.services['payment-service'],
+      },
       env,
       cwd,
       allowRemote: values['allow-remote'],
@@ -128,7 +138,8 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
   } catch (error) {
     if (error instanceof DefinitionError) throw new UsageError(error.message);
     if (error instanceof TargetError) throw new CommandError(error.message);
-    if (error instanceof Error && !(error instanceof CommandError)) throw new CommandError(`scenario ${definition.name}: ${error.message}`, { cause: error });
+    if (error instanceof Error && !(error instanceof CommandError))
+      throw new CommandError(`scenario ${definition.name}: ${error.message}`, { cause: error });
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
@@ -141,11 +152,15 @@ function servicesUsed(definition: ScenarioDefinition, withFailures: boolean): Bu
   const targets = new Set(definition.journey.steps.map((step) => step.target));
   if (definition.journey.session !== 'none') targets.add('auth');
   if (withFailures) for (const fault of WITH_FAILURES) targets.add(fault.target);
-  const services = [...targets].map((target) => resolveServiceName(target)).filter((s): s is BusinessService => s !== undefined && isBusinessService(s));
+  const services = [...targets]
+    .map((target) => resolveServiceName(target))
+    .filter((s): s is BusinessService => s !== undefined && isBusinessService(s));
   return [...new Set(services)].sort();
 }
 
 /** Fails with the service's name and URL before any load is sent when one does not answer /health. */
-async function checkServices(config: CliConfig, services: readonly BusinessService[]): Promise<void> {
-  await Promise.all(services.map((service) => new ServiceClient(service, config.services[service], { timeoutMs: 3000 }).health()));
+async function checkServices(stack: StackClient, services: readonly BusinessService[]): Promise<void> {
+  await Promise.all(services.map((service) => stack.services.health(service, { timeoutMs: 3000 }))).catch((error: unknown) => {
+    throw commandErrorOf(error);
+  });
 }

@@ -1,74 +1,72 @@
-import { parseArgs } from 'node:util';
-import { LOG_LEVELS, PLATFORM_SERVICES, resolveServiceName, type LogLevel, type LogLine } from '@archaics/contracts';
+import { LOG_LEVELS, PLATFORM_SERVICES, type LogLevel, type LogLine } from '@archaics/contracts';
 import { normaliseTraceId } from '@archaics/telemetry-query';
 import { cliTelemetry, telemetryFailure } from '../client/telemetry.readers.ts';
 import { painterFor } from '../format/color.ts';
 import { parseSeconds } from '../format/units.ts';
 import { createConsolePrinter } from '../supervisor/console-printer.ts';
 import type { LogRecord } from '../supervisor/log-record.ts';
-import { intOption, noMorePositionals } from './arguments.ts';
-import { UsageError, type Command, type CommandContext } from './command.ts';
+import { intOption, serviceArgument } from './arguments.ts';
+import { defineCommand, noMorePositionals, UsageError, type CommandContext, type CommandOptions, type ParsedArguments } from './command.ts';
+import { ENVIRONMENT, usage } from './usage.ts';
 
 const DEFAULT_LIMIT = 100;
 const OTHER_PROCESSES: readonly string[] = ['supervisor', ...PLATFORM_SERVICES];
 const DEFAULT_FOLLOW_LIMIT = 10;
 
-const USAGE = `archaics logs [SERVICE] [options]
+const OPTIONS = {
+  trace: { type: 'string', short: 't' },
+  level: { type: 'string', short: 'l' },
+  since: { type: 'string', short: 's' },
+  limit: { type: 'string', short: 'n' },
+  grep: { type: 'string', short: 'g' },
+  follow: { type: 'boolean', short: 'f', default: false },
+  json: { type: 'boolean', default: false },
+} as const satisfies CommandOptions;
 
-Shows the services' log lines, oldest first, one readable line each (as the \`npm start\`
-console does), read through the log reader: the local telemetry process's /api/logs
-(TELEMETRY_QUERY_URL, default http://127.0.0.1:16686 + offset), or Loki when LOKI_URL is set.
-
-  SERVICE               auth, db, product, payment (or auth-service, ...), or another
-                        process: ${OTHER_PROCESSES.slice(0, 3).join(', ')},
-                        ${OTHER_PROCESSES.slice(3).join(', ')}; default every one
-  -t, --trace <id>      only the lines of one trace (32 hex digits or a UUID), e.g. the
-                        X-Trace-ID header of a response
-  -l, --level <level>   only this level: ${LOG_LEVELS.join(', ')}
-  -s, --since <when>    how far back: 30s, 10m, 2h, 1d, or an ISO-8601 time (default 1h)
-  -n, --limit <n>       at most n lines, the newest (default ${DEFAULT_LIMIT}; ${DEFAULT_FOLLOW_LIMIT} before --follow)
-  -g, --grep <text>     only lines containing the text (case-insensitive)
-  -f, --follow          then print new lines as they are written, until Ctrl-C
-      --json            print the JSON lines instead
-  -h, --help            show this help
-
-examples:
-  archaics logs db --level WARN --since 10m
-  archaics logs --trace 4bf92f3577b34da6a3ce929d0e0e4736
-  archaics logs --follow
-
-environment: TELEMETRY_QUERY_URL, ARCHAICS_PORT_OFFSET, LOKI_URL (and LOKI_SERVICE_LABEL),
-TELEMETRY_TIMEOUT_MS.
-`;
-
-export const logsCommand: Command = {
+export const logsCommand = defineCommand({
   name: 'logs',
-  summary: 'show or follow the services\' logs (by service, trace, level, time)',
-  usage: USAGE,
+  usage: usage({
+    synopsis: 'archaics logs [SERVICE] [options]',
+    description: `Shows the services' log lines, oldest first, one readable line each (as the \`npm start\`
+console does), read through the log reader: the local telemetry process's /api/logs
+(TELEMETRY_QUERY_URL, default http://127.0.0.1:16686 + offset), or Loki when LOKI_URL is set.`,
+    arguments: [
+      [
+        'SERVICE',
+        `auth, db, product, payment (or auth-service, ...), or another
+process: ${OTHER_PROCESSES.slice(0, 3).join(', ')},
+${OTHER_PROCESSES.slice(3).join(', ')}; default every one`,
+      ],
+    ],
+    options: [
+      ['-t, --trace <id>', 'only the lines of one trace (32 hex digits or a UUID), e.g. the\nX-Trace-ID header of a response'],
+      ['-l, --level <level>', `only this level: ${LOG_LEVELS.join(', ')}`],
+      ['-s, --since <when>', 'how far back: 30s, 10m, 2h, 1d, or an ISO-8601 time (default 1h)'],
+      ['-n, --limit <n>', `at most n lines, the newest (default ${DEFAULT_LIMIT}; ${DEFAULT_FOLLOW_LIMIT} before --follow)`],
+      ['-g, --grep <text>', 'only lines containing the text (case-insensitive)'],
+      ['-f, --follow', 'then print new lines as they are written, until Ctrl-C'],
+      ['--json', 'print the JSON lines instead'],
+    ],
+    examples: [
+      'archaics logs db --level WARN --since 10m',
+      'archaics logs --trace 4bf92f3577b34da6a3ce929d0e0e4736',
+      'archaics logs --follow',
+    ],
+    environment: [ENVIRONMENT.telemetryQuery, ENVIRONMENT.portOffset, ENVIRONMENT.loki, ENVIRONMENT.telemetryTimeout],
+  }),
+  options: OPTIONS,
   run,
-};
+});
 
-async function run(argv: readonly string[], context: CommandContext): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      trace: { type: 'string', short: 't' },
-      level: { type: 'string', short: 'l' },
-      since: { type: 'string', short: 's' },
-      limit: { type: 'string', short: 'n' },
-      grep: { type: 'string', short: 'g' },
-      follow: { type: 'boolean', short: 'f', default: false },
-      json: { type: 'boolean', default: false },
-    },
-  });
+async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, context: CommandContext): Promise<number> {
   const { stdout, stderr, env } = context;
   noMorePositionals(positionals, 1);
-  const service = positionals[0] === undefined ? undefined : serviceFilter(positionals[0]);
+  const service = positionals[0] === undefined ? undefined : serviceArgument(positionals[0], OTHER_PROCESSES);
   const level = values.level === undefined ? undefined : levelOption(values.level);
   const traceId = values.trace === undefined ? undefined : traceOption(values.trace);
   const since = values.since === undefined ? undefined : sinceOption(values.since);
-  const limit = values.limit === undefined ? (values.follow ? DEFAULT_FOLLOW_LIMIT : DEFAULT_LIMIT) : intOption('limit', values.limit, 0, 10_000);
+  const limit =
+    values.limit === undefined ? (values.follow ? DEFAULT_FOLLOW_LIMIT : DEFAULT_LIMIT) : intOption('limit', values.limit, 0, 10_000);
   const filter = {
     ...(service === undefined ? {} : { service }),
     ...(level === undefined ? {} : { level }),
@@ -110,7 +108,8 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
     const oldestFirst = [...past].reverse();
     for (const line of oldestFirst) print(line);
     if (!values.follow) {
-      if (past.length === 0 && !values.json) stderr.write(`archaics logs: no lines match (${describeFilter(filter, values.since)}) in ${backend.label} at ${backend.url}\n`);
+      if (past.length === 0 && !values.json)
+        stderr.write(`archaics logs: no lines match (${describeFilter(filter, values.since)}) in ${backend.label} at ${backend.url}\n`);
       return 0;
     }
     const printed = new Set(oldestFirst.map((line) => JSON.stringify(line)));
@@ -134,14 +133,6 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
 
 function toRecord(line: LogLine): LogRecord {
   return { service: line.service, level: line.level, raw: JSON.stringify(line), fields: line };
-}
-
-function serviceFilter(text: string): string {
-  const name = text.trim().toLowerCase();
-  const business = resolveServiceName(name);
-  if (business) return business;
-  if (OTHER_PROCESSES.includes(name)) return name;
-  throw new UsageError(`unknown service "${text}"; one of auth, db, product, payment (or auth-service, ...), ${OTHER_PROCESSES.join(', ')}`);
 }
 
 function levelOption(text: string): LogLevel {

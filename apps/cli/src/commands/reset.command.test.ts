@@ -41,7 +41,11 @@ describe(resetCommand.name, () => {
     expect(result.code).toBe(1);
     expect(ok.requests).toHaveLength(2);
     for (const request of [...ok.requests, ...broken.requests]) {
-      expect(request).toMatchObject({ method: 'POST', url: '/reset', headers: { authorization: 'Bearer tok', 'x-archaics-reason': 'drill: %C3%BCn%C3%AFcode too' } });
+      expect(request).toMatchObject({
+        method: 'POST',
+        url: '/reset',
+        headers: { authorization: 'Bearer tok', 'x-archaics-reason': 'drill: %C3%BCn%C3%AFcode too' },
+      });
     }
     expect(result.out).toContain('halt-all: resetting every service — reason: drill: ünïcode too');
     expect(result.out).toMatch(/^ {2}auth-service +reset +cleared error$/m);

@@ -1,48 +1,42 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { BUSINESS_SERVICES, isBusinessService, type BusinessService, type FailureState, type HealthResponse } from '@archaics/contracts';
 import type { MetricsReader } from '@archaics/telemetry-query';
-import { readCliConfig, readChaosToken, type CliConfig } from '../client/cli.config.ts';
-import { ServiceClient } from '../client/service.client.ts';
+import type { ServiceStatus, StackClient } from '@archaics/client';
+import { readCliConfig, type CliConfig } from '../client/cli.config.ts';
+import { cliStack, commandErrorOf } from '../client/cli-stack.ts';
 import { cliTelemetry, telemetryFailure, type Backend } from '../client/telemetry.readers.ts';
 import { painterFor, type Painter } from '../format/color.ts';
 import { renderTable } from '../format/table.ts';
 import { formatMillis, formatPercent, formatSeconds } from '../format/units.ts';
-import { createControlClient } from '../supervisor/control.client.ts';
-import type { ServiceStatus } from '../supervisor/control.types.ts';
 import { readSupervisorFile } from '../supervisor/supervisor-file.ts';
-import { noMorePositionals, numberOption } from './arguments.ts';
-import type { Command, CommandContext } from './command.ts';
+import { numberOption } from './arguments.ts';
+import { defineCommand, noMorePositionals, type CommandContext, type CommandOptions, type ParsedArguments } from './command.ts';
+import { ENVIRONMENT, usage } from './usage.ts';
 
-const USAGE = `archaics status [options]
+const OPTIONS = {
+  window: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const satisfies CommandOptions;
 
-A table of every business service: health (up/down and uptime), the active fault with
+export const statusCommand = defineCommand({
+  name: 'status',
+  usage: usage({
+    synopsis: 'archaics status [options]',
+    description: `A table of every business service: health (up/down and uptime), the active fault with
 its time left (from /health), requests per second, error ratio (5xx), p95 latency and
 CPU (100% = one core) from the metrics reader (two scrapes of /metrics --window apart, or
 Prometheus when PROMETHEUS_URL is set), and, when a supervisor runs for the state folder,
-the state and restarts of each process.
-
-options:
-      --window <s>   seconds between the two /metrics scrapes (default 1; 0.2..30)
-      --json         print one JSON object instead of the table
-  -h, --help         show this help
-
-exit code: 0 when every service answers, 1 when one does not (named on stderr).
-
-environment:
-  AUTH_SERVICE_URL, DB_SERVICE_URL, PRODUCT_SERVICE_URL, PAYMENT_SERVICE_URL
-                        where the services are (default http://127.0.0.1:800N + offset)
-  ARCHAICS_PORT_OFFSET  added to every canonical port, as for \`archaics up\`
-  ARCHAICS_HOME         state folder: supervisor.json and the chaos token (default .archaics/)
-  PROMETHEUS_URL        read the rates from Prometheus instead of scraping
-`;
-
-export const statusCommand: Command = {
-  name: 'status',
-  summary: 'health, faults, traffic and restarts of every service',
-  usage: USAGE,
+the state and restarts of each process.`,
+    options: [
+      ['--window <s>', 'seconds between the two /metrics scrapes (default 1; 0.2..30)'],
+      ['--json', 'print one JSON object instead of the table'],
+    ],
+    exitCode: '0 when every service answers, 1 when one does not (named on stderr).',
+    environment: [ENVIRONMENT.serviceUrls, ENVIRONMENT.portOffset, ENVIRONMENT.home, ENVIRONMENT.chaosToken, ENVIRONMENT.prometheus],
+  }),
+  options: OPTIONS,
   run,
-};
+});
 
 /** One row of the report; `--json` prints these. */
 export interface ServiceReport {
@@ -67,15 +61,7 @@ interface SupervisorReport {
   readonly error: string | null;
 }
 
-async function run(argv: readonly string[], context: CommandContext): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      window: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, context: CommandContext): Promise<number> {
   const { stdout, stderr, env, cwd } = context;
   noMorePositionals(positionals, 0);
   const windowS = values.window === undefined ? 1 : numberOption('window', values.window, 0.2, 30);
@@ -83,7 +69,11 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
 
   // A scrape gets 3 s here rather than the readers' 1 s: a busy laptop is no reason to show a service without traffic.
   const metrics = cliTelemetry({ SCRAPE_TIMEOUT_MS: '3000', ...env }).metrics;
-  const [health, traffic, supervised] = await Promise.all([readHealth(config), readTraffic(metrics, windowS), readSupervisor(config, context)]);
+  const [health, traffic, supervised] = await Promise.all([
+    readHealth(cliStack(config, env)),
+    readTraffic(metrics, windowS),
+    readSupervisor(config, cliStack(config, env)),
+  ]);
   const reports: ServiceReport[] = BUSINESS_SERVICES.map((service) => {
     const answer = health.get(service);
     const sample = traffic.get(service);
@@ -110,7 +100,9 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
     .filter((s) => !isBusinessService(s.name))
     .map((s) => ({ name: s.name, url: s.url, state: s.state, restarts: s.restarts, pid: s.pid }));
   if (values.json) {
-    stdout.write(`${JSON.stringify({ services: reports, other_processes: others, supervisor: supervised.report, window_s: windowS }, null, 2)}\n`);
+    stdout.write(
+      `${JSON.stringify({ services: reports, other_processes: others, supervisor: supervised.report, window_s: windowS }, null, 2)}\n`,
+    );
   } else {
     stdout.write(render(reports, others, supervised.report, painterFor(stdout, env)));
   }
@@ -119,13 +111,14 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
   return down.length === 0 ? 0 : 1;
 }
 
-async function readHealth(config: CliConfig): Promise<Map<BusinessService, HealthResponse | Error>> {
+async function readHealth(stack: StackClient): Promise<Map<BusinessService, HealthResponse | Error>> {
   const answers = await Promise.all(
     BUSINESS_SERVICES.map(async (service): Promise<[BusinessService, HealthResponse | Error]> => {
       try {
-        return [service, await new ServiceClient(service, config.services[service], { timeoutMs: 3000 }).health()];
+        return [service, await stack.services.health(service, { timeoutMs: 3000 })];
       } catch (error) {
-        return [service, error instanceof Error ? error : new Error(String(error))];
+        const failure = commandErrorOf(error);
+        return [service, failure instanceof Error ? failure : new Error(String(failure))];
       }
     }),
   );
@@ -168,13 +161,14 @@ async function readTraffic(metrics: Backend<MetricsReader>, windowS: number): Pr
 }
 
 /** The supervisor's view, when one runs for the state folder; never fails the command. */
-async function readSupervisor(config: CliConfig, context: CommandContext): Promise<{ services: ServiceStatus[]; report: SupervisorReport }> {
+async function readSupervisor(config: CliConfig, stack: StackClient): Promise<{ services: ServiceStatus[]; report: SupervisorReport }> {
   const file = readSupervisorFile(config.home);
   if (!file) return { services: [], report: { running: false, control_url: null, error: null } };
   try {
-    const token = readChaosToken(context.env, config.home).value;
-    const client = createControlClient({ home: config.home, env: context.env, timeoutMs: 2000, ...(token === undefined ? {} : { token }) });
-    return { services: await client.listServices(), report: { running: true, control_url: file.control_url, error: null } };
+    return {
+      services: await stack.supervisor.listServices({ timeoutMs: 2000 }),
+      report: { running: true, control_url: file.control_url, error: null },
+    };
   } catch (error) {
     return { services: [], report: { running: false, control_url: file.control_url, error: (error as Error).message } };
   }
@@ -214,11 +208,17 @@ function render(reports: readonly ServiceReport[], others: readonly OtherProcess
   const lines = [renderTable(columns, rows)];
   for (const other of others) {
     const state = other.state === 'running' ? other.state : paint('yellow', other.state);
-    lines.push(`  ${other.name.padEnd('product-service'.length)}  ${state}, ${other.restarts} restart${other.restarts === 1 ? '' : 's'}  ${paint('dim', other.url)}\n`);
+    lines.push(
+      `  ${other.name.padEnd('product-service'.length)}  ${state}, ${other.restarts} restart${other.restarts === 1 ? '' : 's'}  ${paint('dim', other.url)}\n`,
+    );
   }
   if (supervisor.running) lines.push(`\n  supervisor  ${supervisor.control_url}\n`);
-  else if (supervisor.error !== null) lines.push(`\n  supervisor  ${paint('yellow', `supervisor.json names ${supervisor.control_url}, but: ${supervisor.error}`)}\n`);
-  else lines.push(`\n  supervisor  ${paint('dim', 'none for this state folder (services run some other way, or `npm start` is not running)')}\n`);
+  else if (supervisor.error !== null)
+    lines.push(`\n  supervisor  ${paint('yellow', `supervisor.json names ${supervisor.control_url}, but: ${supervisor.error}`)}\n`);
+  else
+    lines.push(
+      `\n  supervisor  ${paint('dim', 'none for this state folder (services run some other way, or `npm start` is not running)')}\n`,
+    );
   return lines.join('');
 }
 

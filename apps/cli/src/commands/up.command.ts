@@ -1,62 +1,68 @@
 import { relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
-import { chaosTokenPath, resolveChaosToken } from '@archaics/runtime';
+import { chaosTokenPath, readChaosToken, resolveChaosToken } from '@archaics/runtime';
 import { TELEMETRY_QUERY_PORT } from '@archaics/telemetry-query';
 import { SERVICE_PORTS } from '@archaics/contracts';
 import { createConsolePrinter, describe } from '../supervisor/console-printer.ts';
 import { formatMs } from '../supervisor/managed-process.ts';
 import { DEFAULT_STACK, loadStackFile, type ProcessSpec } from '../supervisor/stack.ts';
 import { readSupervisorConfig } from '../supervisor/supervisor.config.ts';
-import { AlreadyRunningError, MissingEntryError, PortInUseError, StartupError, startSupervisor, type Supervisor } from '../supervisor/supervisor.ts';
-import { UsageError, type Command, type CommandContext } from './command.ts';
+import {
+  AlreadyRunningError,
+  MissingEntryError,
+  PortInUseError,
+  StartupError,
+  startSupervisor,
+  type Supervisor,
+} from '../supervisor/supervisor.ts';
+import { defineCommand, noMorePositionals, UsageError, type CommandContext, type CommandOptions, type ParsedArguments } from './command.ts';
+import { ENVIRONMENT, usage } from './usage.ts';
 
-const USAGE = `archaics up [options]
+const OPTIONS = {
+  quiet: { type: 'boolean', short: 'q', default: false },
+  json: { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+  stack: { type: 'string' },
+} as const satisfies CommandOptions;
 
-Starts every service of the stack as its own process, restarts them when they exit,
-keeps their logs in <state folder>/logs, and stops them all on Ctrl-C.
-
-options:
-  -q, --quiet          show only WARN and ERROR lines
-      --json           print the raw JSON log lines (the summary goes to stderr)
-      --timeout <s>    how long to wait for every /health to answer 200 (default 30)
-      --stack <file>   a JSON list of process specs {name, dir, entry, port, env} instead
-                       of the built-in stack (dir relative to the repository root)
-  -h, --help           show this help
-
-environment:
-  ARCHAICS_HOME         state folder (default .archaics/)
-  ARCHAICS_PORT_OFFSET  added to every port, to run a second stack (default 0)
-  SUPERVISOR_PORT       control interface port (default 8099 + offset)
-  CHAOS_TOKEN           the chaos token (default: generated into the state folder)
-  LOG_MAX_BYTES         log file size before rotation (default 10 MiB, 3 kept)
-`;
-
-export const upCommand: Command = {
+export const upCommand = defineCommand({
   name: 'up',
-  summary: 'start the whole stack locally (what `npm start` runs)',
-  usage: USAGE,
+  usage: usage({
+    synopsis: 'archaics up [options]',
+    description: `Starts every service of the stack as its own process, restarts them when they exit,
+keeps their logs in <state folder>/logs, and stops them all on Ctrl-C.`,
+    options: [
+      ['-q, --quiet', 'show only WARN and ERROR lines'],
+      ['--json', 'print the raw JSON log lines (the summary goes to stderr)'],
+      ['--timeout <s>', 'how long to wait for every /health to answer 200 (default 30)'],
+      [
+        '--stack <file>',
+        'a JSON list of process specs {name, dir, entry, port, env} instead\nof the built-in stack (dir relative to the repository root)',
+      ],
+    ],
+    environment: [
+      ENVIRONMENT.home,
+      ENVIRONMENT.portOffset,
+      ['SUPERVISOR_PORT', 'control interface port (default 8099 + offset)'],
+      ['CHAOS_TOKEN', 'the chaos token (default: generated into the state folder)'],
+      ['LOG_MAX_BYTES', 'log file size before rotation (default 10 MiB, 3 kept)'],
+    ],
+  }),
+  options: OPTIONS,
   run,
-};
+});
 
-async function run(argv: readonly string[], context: CommandContext): Promise<number> {
+async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, context: CommandContext): Promise<number> {
   const startedAt = Date.now();
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      quiet: { type: 'boolean', short: 'q', default: false },
-      json: { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      stack: { type: 'string' },
-    },
-  });
+  noMorePositionals(positionals, 0);
   const { stdout, stderr, env, cwd } = context;
   const timeoutS = values.timeout === undefined ? 30 : Number(values.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
+    throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
   const services: readonly ProcessSpec[] = values.stack ? loadStackFile(resolve(cwd, values.stack)) : DEFAULT_STACK;
 
   const config = readSupervisorConfig(env, cwd);
   const chaosToken = resolveChaosToken(env, config.home);
-  const tokenFromEnv = Boolean(env.CHAOS_TOKEN?.trim());
+  const tokenFromEnv = readChaosToken(env, config.home)?.source === 'CHAOS_TOKEN';
   const info = values.json ? stderr : stdout;
   const printer = createConsolePrinter({
     format: values.json ? 'json' : 'pretty',
@@ -110,7 +116,9 @@ async function run(argv: readonly string[], context: CommandContext): Promise<nu
     stderr.write(`\narchaics up: ${error.message}\n`);
     for (const service of error.unhealthy) {
       const exit = service.lastExit ? `, last exit ${service.lastExit.signal ?? `code ${service.lastExit.code}`}` : '';
-      stderr.write(`\n  ${service.name} (${service.state}${exit}) — last lines of ${relativeTo(cwd, supervisor.logsDir)}${sep}${service.name}.log:\n`);
+      stderr.write(
+        `\n  ${service.name} (${service.state}${exit}) — last lines of ${relativeTo(cwd, supervisor.logsDir)}${sep}${service.name}.log:\n`,
+      );
       if (service.recent.length === 0) stderr.write('    (it printed nothing)\n');
       for (const record of service.recent) stderr.write(`    ${record.level.padEnd(5)} ${describe(record)}\n`);
     }

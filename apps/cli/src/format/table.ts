@@ -6,6 +6,7 @@ export interface Column {
   readonly align?: Align;
 }
 
+// eslint-disable-next-line no-control-regex -- colour codes start with ESC, the character this strips
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** Characters a terminal shows for the text (colour codes take none). */

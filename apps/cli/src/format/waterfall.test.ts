@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { JaegerSpan, JaegerTrace } from '@archaics/telemetry-query';
-import { barOf, renderWaterfall, waterfallOf } from './waterfall.ts';
+import { waterfallOf } from '@archaics/telemetry-query';
+import { barOf, renderWaterfall, waterfallSummary } from './waterfall.ts';
 
 const TRACE = 'a'.repeat(32);
 const T0 = 1_768_473_000_000_000;
 
-function span(id: string, parent: string | undefined, process: string, name: string, startMs: number, durationMs: number, tags: Record<string, string | number | boolean> = {}): JaegerSpan {
+function span(
+  id: string,
+  parent: string | undefined,
+  process: string,
+  name: string,
+  startMs: number,
+  durationMs: number,
+  tags: Record<string, string | number | boolean> = {},
+): JaegerSpan {
   return {
     traceID: TRACE,
     spanID: id,
@@ -13,7 +22,11 @@ function span(id: string, parent: string | undefined, process: string, name: str
     references: parent ? [{ refType: 'CHILD_OF', traceID: TRACE, spanID: parent }] : [],
     startTime: T0 + startMs * 1000,
     duration: durationMs * 1000,
-    tags: Object.entries(tags).map(([key, value]) => ({ key, type: typeof value === 'number' ? 'int64' : typeof value === 'boolean' ? 'bool' : 'string', value })),
+    tags: Object.entries(tags).map(([key, value]) => ({
+      key,
+      type: typeof value === 'number' ? 'int64' : typeof value === 'boolean' ? 'bool' : 'string',
+      value,
+    })),
     logs: [],
     processID: process,
   };
@@ -22,7 +35,11 @@ function span(id: string, parent: string | undefined, process: string, name: str
 // product → auth /validate, then product → db /products that timed out.
 const trace: JaegerTrace = {
   traceID: TRACE,
-  processes: { p1: { serviceName: 'product-service', tags: [] }, p2: { serviceName: 'auth-service', tags: [] }, p3: { serviceName: 'db-service', tags: [] } },
+  processes: {
+    p1: { serviceName: 'product-service', tags: [] },
+    p2: { serviceName: 'auth-service', tags: [] },
+    p3: { serviceName: 'db-service', tags: [] },
+  },
   spans: [
     span('d2', 'd1', 'p3', 'GET /products', 12, 80, { error: true, 'otel.status_description': 'client aborted' }),
     span('r', undefined, 'p1', 'GET /products', 0, 100, { 'http.response.status_code': 504, 'otel.status_code': 'ERROR' }),
@@ -32,10 +49,16 @@ const trace: JaegerTrace = {
   ],
 };
 
-describe(waterfallOf.name, () => {
+describe(waterfallSummary.name, () => {
   it('orders spans parent first, children by start, with tree prefixes and offsets from the trace start', () => {
-    const summary = waterfallOf(trace);
-    expect(summary).toMatchObject({ trace_id: TRACE, duration_ms: 100, span_count: 5, error_count: 3, services: ['auth-service', 'db-service', 'product-service'] });
+    const summary = waterfallSummary(waterfallOf(trace));
+    expect(summary).toMatchObject({
+      trace_id: TRACE,
+      duration_ms: 100,
+      span_count: 5,
+      error_count: 3,
+      services: ['auth-service', 'db-service', 'product-service'],
+    });
     expect(summary.spans.map((s) => `${s.tree}${s.service} ${s.operation} @${s.start_ms} +${s.duration_ms}`)).toEqual([
       'product-service GET /products @0 +100',
       '├─ product-service GET auth-service/validate @1 +9',
@@ -55,7 +78,7 @@ describe(waterfallOf.name, () => {
 
 describe(renderWaterfall.name, () => {
   it('draws one line per span with a bar scaled to the trace and the failures marked', () => {
-    const text = renderWaterfall(waterfallOf(trace), { barWidth: 20, paint: (_color, t) => t });
+    const text = renderWaterfall(waterfallSummary(waterfallOf(trace)), { barWidth: 20, paint: (_color, t) => t });
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe(`trace ${TRACE}  100 ms, 5 spans, 3 services (auth-service, db-service, product-service), 3 errors`);
     expect(lines[3]).toMatch(/^ {2}product-service +GET \/products ✗ +0\.00 ms +100 ms +\|█{20}\| +504$/);

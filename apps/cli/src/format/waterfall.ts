@@ -1,4 +1,4 @@
-import { isErrorSpan, parentSpanId, spanTree, tagValue, type JaegerSpan, type JaegerTrace, type SpanNode } from '@archaics/telemetry-query';
+import { tagValue, type JaegerSpan, type Waterfall } from '@archaics/telemetry-query';
 import type { Painter } from './color.ts';
 import { renderTable } from './table.ts';
 import { formatMillis } from './units.ts';
@@ -31,38 +31,39 @@ export interface WaterfallSummary {
   readonly spans: WaterfallRow[];
 }
 
-/** The spans of a trace as rows: parent before children, each subtree ordered by start. */
-export function waterfallOf(trace: JaegerTrace): WaterfallSummary {
-  const start = Math.min(...trace.spans.map((s) => s.startTime));
-  const end = Math.max(...trace.spans.map((s) => s.startTime + s.duration));
-  const rows: WaterfallRow[] = [];
-  const visit = (node: SpanNode, depth: number, prefix: string, last: boolean, root: boolean): void => {
-    const span = node.span;
-    rows.push({
+/** The CLI's rows of a trace's {@link Waterfall}: milliseconds, HTTP status, failure detail and tree prefixes. */
+export function waterfallSummary(waterfall: Waterfall): WaterfallSummary {
+  const rows = waterfall.spans.map((entry): WaterfallRow => {
+    const { span, lastChild } = entry;
+    return {
       span_id: span.spanID,
-      parent_span_id: parentSpanId(span) ?? null,
-      depth,
-      service: node.service,
+      parent_span_id: entry.parentSpanId,
+      depth: entry.depth,
+      service: entry.service,
       operation: span.operationName,
-      start_ms: (span.startTime - start) / 1000,
+      start_ms: entry.offset / 1000,
       duration_ms: span.duration / 1000,
-      error: isErrorSpan(span),
+      error: entry.error,
       status_code: statusCode(span),
-      error_detail: isErrorSpan(span) ? errorDetail(span) : null,
-      tree: root ? '' : `${prefix}${last ? '└─ ' : '├─ '}`,
-    });
-    const childPrefix = root ? '' : `${prefix}${last ? '   ' : '│  '}`;
-    node.children.forEach((child, i) => visit(child, depth + 1, childPrefix, i === node.children.length - 1, false));
-  };
-  for (const root of spanTree(trace)) visit(root, 0, '', true, true);
+      error_detail: entry.error ? errorDetail(span) : null,
+      tree: treePrefix(lastChild),
+    };
+  });
   return {
-    trace_id: trace.traceID,
-    duration_ms: trace.spans.length === 0 ? 0 : (end - start) / 1000,
-    services: [...new Set(rows.map((r) => r.service))].sort(),
+    trace_id: waterfall.traceId,
+    duration_ms: waterfall.duration / 1000,
+    services: waterfall.services,
     span_count: rows.length,
-    error_count: rows.filter((r) => r.error).length,
+    error_count: waterfall.errorCount,
     spans: rows,
   };
+}
+
+/** `│  └─ ` for a last child whose parent is not one; '' for a root. */
+function treePrefix(lastChild: readonly boolean[]): string {
+  if (lastChild.length === 0) return '';
+  const guides = lastChild.slice(0, -1).map((last) => (last ? '   ' : '│  '));
+  return `${guides.join('')}${lastChild.at(-1) ? '└─ ' : '├─ '}`;
 }
 
 export interface WaterfallOptions {
@@ -75,7 +76,10 @@ export interface WaterfallOptions {
 export function renderWaterfall(summary: WaterfallSummary, options: WaterfallOptions): string {
   const { paint, barWidth } = options;
   const total = summary.duration_ms;
-  const errors = summary.error_count === 0 ? paint('green', 'no errors') : paint('red', `${summary.error_count} error${summary.error_count === 1 ? '' : 's'}`);
+  const errors =
+    summary.error_count === 0
+      ? paint('green', 'no errors')
+      : paint('red', `${summary.error_count} error${summary.error_count === 1 ? '' : 's'}`);
   const header =
     `trace ${paint('bold', summary.trace_id)}  ${formatMillis(total)}, ${summary.span_count} span${summary.span_count === 1 ? '' : 's'}, ` +
     `${summary.services.length} service${summary.services.length === 1 ? '' : 's'} (${summary.services.join(', ')}), ${errors}\n\n`;
