@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IsolationForest, SeededRandom } from '../services/anomaly-detector/src/index.ts';
+import { IsolationForest, SeededRandom } from '@archaics/anomaly-detector';
 import { benchInt } from './lib/bench-settings.ts';
 import { machine } from './lib/machine.ts';
 import { fixed, markdownTable, median } from './lib/markdown-table.ts';
@@ -44,7 +44,12 @@ function datasets(): Dataset[] {
   };
   {
     const { gauss, uniform } = generator(1);
-    make('blob-2d', '1000 N(0,1) points in 2-D, 50 uniform in [-6,6]²', Array.from({ length: 1000 }, () => [gauss(), gauss()]), Array.from({ length: 50 }, () => [uniform(-6, 6), uniform(-6, 6)]));
+    make(
+      'blob-2d',
+      '1000 N(0,1) points in 2-D, 50 uniform in [-6,6]²',
+      Array.from({ length: 1000 }, () => [gauss(), gauss()]),
+      Array.from({ length: 50 }, () => [uniform(-6, 6), uniform(-6, 6)]),
+    );
   }
   {
     const { gauss, uniform } = generator(2);
@@ -63,7 +68,12 @@ function datasets(): Dataset[] {
       return [t, 2 * t, -t, 0.5 * t, 3 * t, -2 * t].map((x) => x + 0.1 * gauss());
     };
     const offLine = () => Array.from({ length: 6 }, () => 2 * gauss());
-    make('manifold-6d', '1500 points near a line in 6-D, 40 off it (same spread)', Array.from({ length: 1500 }, onLine), Array.from({ length: 40 }, offLine));
+    make(
+      'manifold-6d',
+      '1500 points near a line in 6-D, 40 off it (same spread)',
+      Array.from({ length: 1500 }, onLine),
+      Array.from({ length: 40 }, offLine),
+    );
   }
   {
     const { laplace, uniform } = generator(4);
@@ -85,7 +95,9 @@ function datasets(): Dataset[] {
       'large-8d',
       '9800 N(0,1) points in 8-D, 200 with 2 of 8 features shifted by 4–6 (10 000 × 8)',
       Array.from({ length: 9800 }, () => Array.from({ length: 8 }, gauss)),
-      Array.from({ length: 200 }, (_, i) => Array.from({ length: 8 }, (_, j) => gauss() + (j === i % 8 || j === (i + 3) % 8 ? uniform(4, 6) : 0))),
+      Array.from({ length: 200 }, (_, i) =>
+        Array.from({ length: 8 }, (_, j) => gauss() + (j === i % 8 || j === (i + 3) % 8 ? uniform(4, 6) : 0)),
+      ),
     );
   }
   return out;
@@ -96,14 +108,15 @@ function rocAuc(scores: readonly number[], labels: readonly number[]): number {
   const order = scores.map((score, i) => ({ score, label: labels[i]! })).sort((a, b) => a.score - b.score);
   let rankSumPositives = 0;
   let positives = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && order[j]!.score === order[i]!.score) j++;
     const averageRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (order[k]!.label === 1) {
-      rankSumPositives += averageRank;
-      positives++;
-    }
+    for (let k = i; k < j; k++)
+      if (order[k]!.label === 1) {
+        rankSumPositives += averageRank;
+        positives++;
+      }
     i = j;
   }
   const negatives = order.length - positives;
@@ -131,10 +144,15 @@ function main(): void {
     writeFileSync(input, JSON.stringify(sets.map(({ name, X }) => ({ name, X }))));
     log(`scikit-learn: ${sets.length} data sets × ${settings.runs} runs`);
     sklearn = JSON.parse(
-      execFileSync(PYTHON, [join(root, 'bench', 'iforest', 'sklearn_iforest.py'), input, String(settings.runs)], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 }),
-    );
+      execFileSync(PYTHON, [join(root, 'bench', 'iforest', 'sklearn_iforest.py'), input, String(settings.runs)], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 2 ** 20,
+      }),
+    ) as typeof sklearn;
   } catch (error) {
-    process.stderr.write(`bench: scikit-learn could not run (${(error as Error).message.split('\n')[0]}); install it with apt-get install -y python3-sklearn\n`);
+    process.stderr.write(
+      `bench: scikit-learn could not run (${(error as Error).message.split('\n')[0]}); install it with apt-get install -y python3-sklearn\n`,
+    );
     process.exit(2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -168,8 +186,26 @@ function main(): void {
     `Both: 100 trees, max_samples = min(256, n), contamination "auto"; fit on the whole set, then score it. Time = fit + score, median of ${settings.runs} runs (seeds 0..${settings.runs - 1}), each side timing itself in its own process.`,
     '',
     markdownTable(
-      ['data set', 'rows × features', 'ROC-AUC archaics', 'ROC-AUC scikit-learn', 'Δ AUC', 'fit+score archaics', 'fit+score scikit-learn', 'time ratio'],
-      rows.map((r) => [r.name, `${r.rows} × ${r.features}`, fixed(r.auc_archaics, 4), fixed(r.auc_sklearn, 4), fixed(r.auc_difference, 4), `${fixed(r.seconds_archaics * 1000, 0)} ms`, `${fixed(r.seconds_sklearn * 1000, 0)} ms`, `${fixed(r.time_ratio, 2)}×`]),
+      [
+        'data set',
+        'rows × features',
+        'ROC-AUC archaics',
+        'ROC-AUC scikit-learn',
+        'Δ AUC',
+        'fit+score archaics',
+        'fit+score scikit-learn',
+        'time ratio',
+      ],
+      rows.map((r) => [
+        r.name,
+        `${r.rows} × ${r.features}`,
+        fixed(r.auc_archaics, 4),
+        fixed(r.auc_sklearn, 4),
+        fixed(r.auc_difference, 4),
+        `${fixed(r.seconds_archaics * 1000, 0)} ms`,
+        `${fixed(r.seconds_sklearn * 1000, 0)} ms`,
+        `${fixed(r.time_ratio, 2)}×`,
+      ]),
       ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
     '',
@@ -183,7 +219,10 @@ function main(): void {
   mkdirSync(out, { recursive: true });
   const base = join(out, `iforest-vs-sklearn-${day}`);
   writeFileSync(`${base}.md`, markdown);
-  writeFileSync(`${base}.json`, `${JSON.stringify({ machine: info, settings, sklearn: { version: sklearn.sklearn_version, numpy: sklearn.numpy_version }, rows }, null, 2)}\n`);
+  writeFileSync(
+    `${base}.json`,
+    `${JSON.stringify({ machine: info, settings, sklearn: { version: sklearn.sklearn_version, numpy: sklearn.numpy_version }, rows }, null, 2)}\n`,
+  );
   log(`results written to ${base}.md and ${base}.json`);
 }
 

@@ -8,8 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { runScenario, type LoadProfile, type ScenarioDefinition, type Summary } from '../load/src/index.ts';
-import type { HttpClientName } from '../load/src/http/transport.ts';
+import { runScenario, type LoadProfile, type RunOptions, type ScenarioDefinition, type Summary } from '@archaics/load';
 import { freePort } from './lib/free-port.ts';
 import { runLoad, stopLoad } from './lib/load-runner.ts';
 import { fixed, markdownTable, median } from './lib/markdown-table.ts';
@@ -69,7 +68,13 @@ function definition(load: LoadProfile): ScenarioDefinition {
   return {
     name: 'bench',
     description: 'GET / on the bench server',
-    journey: { name: 'one', description: '', session: 'none', steps: [{ target: 'bench', method: 'GET', path: '/', expect: 200 }], thinkTime: { min: 0, max: 0 } },
+    journey: {
+      name: 'one',
+      description: '',
+      session: 'none',
+      steps: [{ target: 'bench', method: 'GET', path: '/', expect: 200 }],
+      thinkTime: { min: 0, max: 0 },
+    },
     load,
     thresholds: {},
   };
@@ -82,7 +87,7 @@ process.on('SIGINT', () => {
   stopLoad();
 });
 
-async function runner(url: string, load: LoadProfile, httpClient: HttpClientName = 'builtin'): Promise<Summary> {
+async function runner(url: string, load: LoadProfile, httpClient: NonNullable<RunOptions['httpClient']> = 'builtin'): Promise<Summary> {
   return runScenario(definition(load), { targets: { bench: url }, signal: interrupt.signal, httpClient });
 }
 
@@ -140,7 +145,15 @@ async function main(): Promise<void> {
     if (!interrupt.signal.aborted && best > 0) {
       const pool = connections * settings.openPoolFactor;
       log(`archaics load, open model at ${rate}/s (${settings.openSharePct}% of its best closed rate), pool of ${pool} VUs`);
-      const open: LoadProfile = { executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration: `${durationS}s`, preAllocatedVUs: pool, maxVUs: pool, gracefulStop: '5s' };
+      const open: LoadProfile = {
+        executor: 'constant-arrival-rate',
+        rate,
+        timeUnit: '1s',
+        duration: `${durationS}s`,
+        preAllocatedVUs: pool,
+        maxVUs: pool,
+        gracefulStop: '5s',
+      };
       rows.push(runnerRow(await runner(url, open), `open, ${rate}/s, ${pool} VUs`, null));
     }
   } finally {
@@ -156,7 +169,20 @@ async function main(): Promise<void> {
   const runnerMedian = median(rows.filter((r) => r.tool === RUNNER && r.model.startsWith('closed')).map((r) => r.rps));
   const undiciMedian = median(rows.filter((r) => r.tool === RUNNER_UNDICI).map((r) => r.rps));
   const table = markdownTable(
-    ['tool', 'load', 'round', 'req/s', 'vs autocannon', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'p99 from schedule ms', 'dropped', 'errors'],
+    [
+      'tool',
+      'load',
+      'round',
+      'req/s',
+      'vs autocannon',
+      'p50 ms',
+      'p90 ms',
+      'p99 ms',
+      'max ms',
+      'p99 from schedule ms',
+      'dropped',
+      'errors',
+    ],
     rows.map((r) => [
       r.tool,
       r.model,
@@ -199,7 +225,10 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const base = join(dir, `runner-${day}`);
   writeFileSync(`${base}.md`, markdown);
-  writeFileSync(`${base}.json`, `${JSON.stringify({ machine: info, settings, medians: { autocannon: acMedian, runner: runnerMedian, runnerUndici: undiciMedian }, rows }, null, 2)}\n`);
+  writeFileSync(
+    `${base}.json`,
+    `${JSON.stringify({ machine: info, settings, medians: { autocannon: acMedian, runner: runnerMedian, runnerUndici: undiciMedian }, rows }, null, 2)}\n`,
+  );
   log(`results written to ${base}.md and ${base}.json`);
 }
 

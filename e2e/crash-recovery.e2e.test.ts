@@ -30,7 +30,11 @@ async function waitForRestart(service: BusinessService, oldPid: number | null): 
 describe('crash fault', () => {
   it('restarts db-service and keeps every acknowledged cart write', async () => {
     const user = await newUser(stack);
-    for (const [product_id, quantity] of [['p1', 1], ['p3', 2], ['p5', 3]] as const) {
+    for (const [product_id, quantity] of [
+      ['p1', 1],
+      ['p3', 2],
+      ['p5', 3],
+    ] as const) {
       const res = await call(`${stack.url('product-service')}/cart/add`, { token: user.jwt, body: { product_id, quantity } });
       expect(res.status).toBe(200);
     }

@@ -35,7 +35,9 @@ beforeAll(async () => {
       const raw = Buffer.concat(chunks);
       const signed = verifySignature(SECRET, raw, req.headers['x-archaics-signature'] as string | undefined);
       received.push({ at: Date.now(), body: JSON.parse(raw.toString('utf8')) as AnomalyWebhook, signed });
-      res.writeHead(signed ? 202 : 401, { 'content-type': 'application/json' }).end(JSON.stringify({ incident_id: `inc-${received.length}` }));
+      res
+        .writeHead(signed ? 202 : 401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ incident_id: `inc-${received.length}` }));
     });
   });
   await new Promise<void>((resolve) => operator.listen(0, '127.0.0.1', resolve));

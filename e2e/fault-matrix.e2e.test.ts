@@ -90,7 +90,11 @@ describe('fault matrix', () => {
       expect((await call(`${stack.url(service)}/inject-failure?type=error`, { method: 'POST' })).status).toBe(401);
       expect((await call(`${stack.url(service)}/inject-failure?type=error`, { method: 'POST', token: 'wrong' })).status).toBe(403);
       expect((await call(`${stack.url(service)}/reset`, { method: 'POST' })).status).toBe(401);
-      for (const [query, name] of [['type=error&intensity=0', 'intensity'], ['type=error&probability=2', 'probability'], ['type=error&duration=0', 'duration']]) {
+      for (const [query, name] of [
+        ['type=error&intensity=0', 'intensity'],
+        ['type=error&probability=2', 'probability'],
+        ['type=error&duration=0', 'duration'],
+      ]) {
         const res = await call(`${stack.url(service)}/inject-failure?${query}`, { method: 'POST', token: stack.token });
         expect(res.status).toBe(400);
         expect(res.body.detail).toMatch(new RegExp(`^${name}`));

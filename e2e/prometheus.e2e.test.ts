@@ -57,7 +57,10 @@ function localScrapeConfig(): string {
 
 async function promQuery(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const res = await fetch(`${PROMETHEUS}/api/v1/query?${new URLSearchParams({ query: expr })}`, { signal: AbortSignal.timeout(5000) });
-  const body = (await res.json()) as { status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  const body = (await res.json()) as {
+    status: string;
+    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  };
   if (body.status !== 'success') throw new Error(`query ${expr}: ${JSON.stringify(body)}`);
   return body.data.result;
 }
@@ -72,7 +75,10 @@ async function eventually<T>(what: string, fn: () => Promise<T | null | undefine
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\n${prometheusLog()}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}${last instanceof Error ? `: ${String(last)}` : last ? `: ${JSON.stringify(last)}` : ''}\n${prometheusLog()}`,
+      );
     await sleep(250);
   }
 }
@@ -114,7 +120,10 @@ async function stopPrometheus(): Promise<void> {
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'archaics-prometheus-'));
   if (!(await portIsFree(PROMETHEUS_PORT))) throw new Error(`port ${PROMETHEUS_PORT} (Prometheus of this test) is in use`);
-  stack = await startTestStack({ portOffset: PORT_OFFSET, only: ['telemetry', 'auth-service', 'db-service', 'product-service', 'payment-service'] });
+  stack = await startTestStack({
+    portOffset: PORT_OFFSET,
+    only: ['telemetry', 'auth-service', 'db-service', 'product-service', 'payment-service'],
+  });
   ({ jwt } = await newUser(stack));
 
   writeFileSync(join(workDir, 'prometheus.yml'), localScrapeConfig());
@@ -213,11 +222,21 @@ const sampleOf = (sample: MetricsSample, service: string): ServiceSample => samp
 describe('Prometheus with the project scrape config', () => {
   it('loads the project alert rules, and the error-ratio alert goes pending for the faulted service', async () => {
     const res = await fetch(`${PROMETHEUS}/api/v1/rules`);
-    const rules = ((await res.json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> } }).data.groups.flatMap((g) => g.rules);
-    expect(rules.map((r) => r.name).sort()).toEqual(['ChaosFaultActive', 'HighErrorRatio', 'HighLatencyP95', 'ServiceDown', 'UpstreamErrors']);
+    const rules = (
+      (await res.json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> } }
+    ).data.groups.flatMap((g) => g.rules);
+    expect(rules.map((r) => r.name).sort()).toEqual([
+      'ChaosFaultActive',
+      'HighErrorRatio',
+      'HighLatencyP95',
+      'ServiceDown',
+      'UpstreamErrors',
+    ]);
     expect(rules.every((r) => r.health === 'ok')).toBe(true);
     const alerts = await eventually('HighErrorRatio and ChaosFaultActive alerts', async () => {
-      const body = (await (await fetch(`${PROMETHEUS}/api/v1/alerts`)).json()) as { data: { alerts: Array<{ labels: Record<string, string>; state: string }> } };
+      const body = (await (await fetch(`${PROMETHEUS}/api/v1/alerts`)).json()) as {
+        data: { alerts: Array<{ labels: Record<string, string>; state: string }> };
+      };
       const names = body.data.alerts.map((a) => `${a.labels.alertname} ${a.labels.service}`);
       return names.includes('HighErrorRatio product-service') && names.includes('ChaosFaultActive product-service') ? names : null;
     });
@@ -249,8 +268,14 @@ describe('Prometheus with the project scrape config', () => {
       expect(agrees('request_rate', s.requestRate, p.requestRate), `${service} rate ${s.requestRate} vs ${p.requestRate}`).toBe(true);
       expect(agrees('error_ratio', s.errorRatio, p.errorRatio), `${service} errors ${s.errorRatio} vs ${p.errorRatio}`).toBe(true);
       expect(s.latency.p95, service).not.toBeNull();
-      expect(agrees('p95_latency_s', s.latency.p95!, p.latency.p95!), `${service} p95 ${s.latency.p95} vs ${p.latency.p95} (buckets ≤${bucketOf(s.latency.p95!)}, ≤${bucketOf(p.latency.p95!)})`).toBe(true);
-      expect(p.upstreams.map((u) => u.upstream), service).toEqual(s.upstreams.map((u) => u.upstream));
+      expect(
+        agrees('p95_latency_s', s.latency.p95!, p.latency.p95!),
+        `${service} p95 ${s.latency.p95} vs ${p.latency.p95} (buckets ≤${bucketOf(s.latency.p95!)}, ≤${bucketOf(p.latency.p95!)})`,
+      ).toBe(true);
+      expect(
+        p.upstreams.map((u) => u.upstream),
+        service,
+      ).toEqual(s.upstreams.map((u) => u.upstream));
       for (const [i, u] of s.upstreams.entries()) {
         const v = p.upstreams[i]!;
         expect(agrees('request_rate', u.callRate, v.callRate), `${service}→${u.upstream} calls ${u.callRate} vs ${v.callRate}`).toBe(true);

@@ -79,7 +79,7 @@ describe('local traces', () => {
 });
 
 describe('local logs', () => {
-  it('returns a request\'s lines from every service it touched, by trace id', async () => {
+  it("returns a request's lines from every service it touched, by trace id", async () => {
     const res = await call(`${stack.url('product-service')}/cart`, { token: jwt });
     const traceId = res.headers.get('x-trace-id')!;
     const reader = new LocalLogReader(stack.queryUrl);
@@ -91,7 +91,7 @@ describe('local logs', () => {
     for (const line of lines) expect(line.trace_id).toBe(traceId);
   });
 
-  it('tails a new request\'s lines within a second', async () => {
+  it("tails a new request's lines within a second", async () => {
     const reader = new LocalLogReader(stack.queryUrl);
     const controller = new AbortController();
     const seen: LogRecord[] = [];

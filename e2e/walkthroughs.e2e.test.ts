@@ -53,7 +53,9 @@ describe('cascading walkthroughs', () => {
     expect(res.body).toEqual(expect.objectContaining({ error: 'upstream_timeout', upstream: 'db-service' }));
     expect(res.ms).toBeLessThan(DEADLINE_MS + 500);
     await new Promise((r) => setTimeout(r, 200));
-    const warn = stack.logLines('product-service').find((l) => /^db-service timeout after \d+ms — upstream impact detected$/.test(String(l.message)));
+    const warn = stack
+      .logLines('product-service')
+      .find((l) => /^db-service timeout after \d+ms — upstream impact detected$/.test(String(l.message)));
     expect(warn).toBeDefined();
     expect(warn?.trace_id).toBe(res.headers.get('x-trace-id'));
   });

@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { HOPS, type Hop } from './chains.ts';
 import type { LoadResult } from './load-runner.ts';
 import { fixed, formatBytes, markdownTable, median, type Align, type Cell } from './markdown-table.ts';
+import type { SerializerRow, SerializerSettings } from './span-serializers.ts';
 import type { StoreCheck } from './telemetry-store.ts';
 
 export const TARGET_RPS_RATIO = 0.4;
@@ -122,7 +123,15 @@ export interface ExportPairSummary {
   ratioMedian: number;
   ratioBest: number;
   /** Medians of CPU µs per request. `storeServices` includes the telemetry process. */
-  cpu: { offChain: number; storeChain: number; storeTelemetry: number; offServices: number; storeServices: number; storeLoadGenerator: number; offLoadGenerator: number };
+  cpu: {
+    offChain: number;
+    storeChain: number;
+    storeTelemetry: number;
+    offServices: number;
+    storeServices: number;
+    storeLoadGenerator: number;
+    offLoadGenerator: number;
+  };
   /** Spans written to the store in the measured windows, and expected (5 per request). */
   spans: { written: number; expected: number };
   exportRequests: number;
@@ -209,7 +218,9 @@ export function summarise(rows: Row[]): Summary {
       rpsRatio: { target: TARGET_RPS_RATIO, value: ratioMedian, met: ratioMedian >= TARGET_RPS_RATIO },
       p99: { targetMs: TARGET_P99_MS, valueMs: instSummary.medianP99, met: instSummary.medianP99 <= TARGET_P99_MS },
       ...(exportPair
-        ? { exportToStore: { target: TARGET_STORE_RATIO, value: exportPair.ratioMedian, met: exportPair.ratioMedian >= TARGET_STORE_RATIO } }
+        ? {
+            exportToStore: { target: TARGET_STORE_RATIO, value: exportPair.ratioMedian, met: exportPair.ratioMedian >= TARGET_STORE_RATIO },
+          }
         : {}),
     },
     exportPair,
@@ -241,13 +252,15 @@ function readings(rows: Row[], summary: Summary): string[] {
     );
     const cores = cpus().length;
     const busy = (rs: Row[]): { ours: number; other: number } => ({
-      ours: medianOf(rs, (r) => ((r.cpuUsPerRequest.services + r.cpuUsPerRequest.loadGenerator + r.sinkCpuUsPerRequest) * r.load.rps) / 1e6),
+      ours: medianOf(
+        rs,
+        (r) => ((r.cpuUsPerRequest.services + r.cpuUsPerRequest.loadGenerator + r.sinkCpuUsPerRequest) * r.load.rps) / 1e6,
+      ),
       other: medianOf(rs, (r) => r.otherCores),
     });
     const busyBare = busy(bare);
     const busyInst = busy(inst);
-    const saturated = (b: { ours: number; other: number }): string =>
-      b.ours + b.other >= 0.85 * cores ? 'saturated' : 'not saturated';
+    const saturated = (b: { ours: number; other: number }): string => (b.ours + b.other >= 0.85 * cores ? 'saturated' : 'not saturated');
     lines.push(
       `Load generator (autocannon, same machine): ${fixed(medianOf(bare, (r) => r.cpuUsPerRequest.loadGenerator))} µs/request on the bare chain, ` +
         `${fixed(medianOf(inst, (r) => r.cpuUsPerRequest.loadGenerator))} µs on the instrumented one. ` +
@@ -261,7 +274,9 @@ function readings(rows: Row[], summary: Summary): string[] {
     );
     const logPerReq = medianOf(inst, (r) => r.logBytes / Math.max(1, r.load.requests));
     const totalLog = inst.reduce((sum, r) => sum + r.logBytes, 0);
-    lines.push(`Logs (INFO): ${fixed(logPerReq)} bytes per chain request on stdout (files), ${formatBytes(totalLog)} in the instrumented chain runs.`);
+    lines.push(
+      `Logs (INFO): ${fixed(logPerReq)} bytes per chain request on stdout (files), ${formatBytes(totalLog)} in the instrumented chain runs.`,
+    );
     const exported = inst.reduce((sum, r) => sum + (r.otlp?.spans ?? 0), 0);
     const expected = inst.reduce((sum, r) => sum + (r.otlp?.expectedSpans ?? 0), 0);
     const exportRequests = inst.reduce((sum, r) => sum + (r.otlp?.requests ?? 0), 0);
@@ -325,13 +340,15 @@ function renderProfile(profile: ProfileResult): string[] {
     const ms = profile.byHop[hop][bucket] ?? 0;
     return ms > 0 ? `${fixed((100 * ms) / busyMs[hop], 1)}%` : '';
   };
-  const rows: Cell[][] = ranked.slice(0, PROFILE_TOP).map(([bucket, ms]) => [
-    bucket,
-    share('product', bucket),
-    share('auth', bucket),
-    share('db', bucket),
-    `${fixed((100 * ms) / (busyMs.product + busyMs.auth + busyMs.db), 1)}%`,
-  ]);
+  const rows: Cell[][] = ranked
+    .slice(0, PROFILE_TOP)
+    .map(([bucket, ms]) => [
+      bucket,
+      share('product', bucket),
+      share('auth', bucket),
+      share('db', bucket),
+      `${fixed((100 * ms) / (busyMs.product + busyMs.auth + busyMs.db), 1)}%`,
+    ]);
   const rest = ranked.slice(PROFILE_TOP).reduce((sum, [, ms]) => sum + ms, 0);
   if (rest > 0) rows.push(['(everything else)', '', '', '', `${fixed((100 * rest) / (busyMs.product + busyMs.auth + busyMs.db), 1)}%`]);
   const idle = (hop: Hop): string => fixed((100 * (profile.byHop[hop]['(idle)'] ?? 0)) / profile.windowMs);
@@ -346,22 +363,31 @@ function renderProfile(profile: ProfileResult): string[] {
     '',
     '"node:X" is Node\'s own JavaScript (streams, http, net, crypto, async_hooks...); "(native...)" is code without a script ' +
       '(socket and file writes — the syscall time lands there —, JSON, microtasks...); "(program)" is V8/libuv work outside JavaScript; ' +
-      'a package name is time spent in that dependency\'s own functions (not in what it calls).',
+      "a package name is time spent in that dependency's own functions (not in what it calls).",
     '',
-    'Top functions by self time (share of the process\'s busy time):',
+    "Top functions by self time (share of the process's busy time):",
     '',
     ...HOPS.map(
-      (hop) =>
-        `- ${hop}: ` +
-        profile.topFunctions[hop].map(([fn, ms]) => `\`${fn}\` ${fixed((100 * ms) / busyMs[hop], 1)}%`).join(', '),
+      (hop) => `- ${hop}: ` + profile.topFunctions[hop].map(([fn, ms]) => `\`${fn}\` ${fixed((100 * ms) / busyMs[hop], 1)}%`).join(', '),
     ),
     '',
   ];
 }
 
 const EXPORT_HEADER = [
-  'chain', 'run', 'req/s', 'vs export off', 'p50 ms', 'p99 ms', 'CPU µs/req chain', 'telemetry', 'services', 'load gen',
-  'export reqs', 'spans stored / expected', 'other load (cores)',
+  'chain',
+  'run',
+  'req/s',
+  'vs export off',
+  'p50 ms',
+  'p99 ms',
+  'CPU µs/req chain',
+  'telemetry',
+  'services',
+  'load gen',
+  'export reqs',
+  'spans stored / expected',
+  'other load (cores)',
 ];
 const EXPORT_ALIGN: Align[] = ['left', 'left', ...Array<Align>(11).fill('right')];
 
@@ -439,10 +465,52 @@ function renderExportPair(rows: Row[], pair: ExportPairSummary, check: StoreChec
       'The telemetry process\'s CPU is counted in "services" (exporting locally costs that too) and shown apart in "telemetry"; ' +
       '"chain" is product + auth + db. Spans stored are the spans its /metrics counts as written (`telemetry_spans_written_total`) over the measured window (+1.5 s to flush).',
     '',
-    markdownTable(EXPORT_HEADER, pairRows.map((r) => exportRow(r, pair.off.medianRps)), EXPORT_ALIGN),
+    markdownTable(
+      EXPORT_HEADER,
+      pairRows.map((r) => exportRow(r, pair.off.medianRps)),
+      EXPORT_ALIGN,
+    ),
     '',
     ...lines.map((line) => `- ${line}`),
     '',
+  ];
+}
+
+/** How close otlp-transformer's serialisers must come to the project's encoder to replace it (issue "One way to do each thing"). */
+export const SERIALIZER_ADOPT_RATIO = 0.9;
+
+function renderSerializers(rows: readonly SerializerRow[], settings: SerializerSettings): string[] {
+  const protobuf = rows.find((r) => r.format === 'protobuf' && !r.serializer.startsWith('@archaics'));
+  const verdict =
+    protobuf === undefined
+      ? []
+      : [
+          `otlp-transformer's protobuf serialiser runs at ${fixed(100 * protobuf.vsEncoder)}% of the encoder's throughput ` +
+            `(to be adopted at ≥ ${fixed(100 * SERIALIZER_ADOPT_RATIO)}%): ` +
+            (protobuf.vsEncoder >= SERIALIZER_ADOPT_RATIO ? 'within the bound.' : 'not within the bound, the encoder stays.'),
+        ];
+  return [
+    '## Span serialisers',
+    '',
+    `The same ${settings.batch} chain-shaped spans (product, auth and db server spans and the two client spans of each request) ` +
+      `encoded as whole ExportTraceServiceRequests, in this process before the chains start: each serialiser for ${settings.roundMs} ms ` +
+      `in turn, ${settings.rounds} rounds, the median round shown. "vs encoder" is throughput over the project's encoder of the same format.`,
+    '',
+    markdownTable(
+      ['serialiser', 'format', 'µs/span', 'spans/s', 'bytes/span', 'vs encoder'],
+      rows.map((r) => [
+        r.serializer,
+        r.format,
+        fixed(r.usPerSpan, 2),
+        fixed(r.spansPerS),
+        fixed(r.bytesPerSpan),
+        `${fixed(100 * r.vsEncoder)}%`,
+      ]),
+      ['left', 'left', 'right', 'right', 'right', 'right'],
+    ),
+    '',
+    ...verdict.map((line) => `- ${line}`),
+    ...(verdict.length > 0 ? [''] : []),
   ];
 }
 
@@ -454,11 +522,13 @@ export interface ReportContext {
   profile: ProfileResult | null;
   /** The query-API check of the telemetry process after the export pair, when it ran. */
   store: StoreCheck | null;
+  /** The span serialisers against the project's encoder, when they were measured. */
+  serializers: { rows: SerializerRow[]; settings: SerializerSettings } | null;
 }
 
 /** The markdown report: results, summary against the targets, where the time goes, CPU profile. */
 export function renderMarkdown(rows: Row[], summary: Summary, context: ReportContext): string {
-  const { machine: info, settings, notes, profile, store } = context;
+  const { machine: info, settings, notes, profile, store, serializers } = context;
   const bareMedian = summary.bare.medianRps;
   const out: string[] = [];
   out.push(`# Chain bench — ${String(info.date).slice(0, 10)}`, '');
@@ -470,13 +540,17 @@ export function renderMarkdown(rows: Row[], summary: Summary, context: ReportCon
         ? `, then ${summary.exportPair.off.runs} round(s) of the export pair (export off then export to the local store); ` +
           'everything (load generator, services, OTLP sink, telemetry process) on this machine, 127.0.0.1.'
         : '; everything (load generator, services, OTLP sink) on this machine, 127.0.0.1.'),
-    'Instrumented: the real auth, db and product services (tracing at 100% with OTLP/HTTP export to the bench\'s sink, ' +
+    "Instrumented: the real auth, db and product services (tracing at 100% with OTLP/HTTP export to the bench's sink, " +
       'LOG_LEVEL=info with stdout to files, metrics, idle chaos hook, DB_PATH=:memory:). ' +
       'Bare: bench/bare, three node:http processes (keep-alive agents, JSON parse and serialize, nothing else).',
     '',
     '## Results',
     '',
-    markdownTable(RESULT_HEADER, rows.map((r) => resultRow(r, bareMedian)), RESULT_ALIGN),
+    markdownTable(
+      RESULT_HEADER,
+      rows.map((r) => resultRow(r, bareMedian)),
+      RESULT_ALIGN,
+    ),
     '',
     '"vs bare" is the run\'s req/s over the median of the bare chain runs. Latency from autocannon (ms resolution).',
     '',
@@ -499,18 +573,32 @@ export function renderMarkdown(rows: Row[], summary: Summary, context: ReportCon
   if (pair) {
     summaryRows.push(
       ['instrumented, export off (pair)', pair.off.runs, fixed(pair.off.bestRps), fixed(pair.off.medianRps), fixed(pair.off.medianP99, 1)],
-      ['instrumented, export to store (pair)', pair.store.runs, fixed(pair.store.bestRps), fixed(pair.store.medianRps), fixed(pair.store.medianP99, 1)],
+      [
+        'instrumented, export to store (pair)',
+        pair.store.runs,
+        fixed(pair.store.bestRps),
+        fixed(pair.store.medianRps),
+        fixed(pair.store.medianP99, 1),
+      ],
     );
   }
   out.push(
-    markdownTable(['chain', 'runs', 'best req/s', 'median req/s', 'median p99 ms'], summaryRows, ['left', 'right', 'right', 'right', 'right']),
+    markdownTable(['chain', 'runs', 'best req/s', 'median req/s', 'median p99 ms'], summaryRows, [
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+    ]),
     '',
   );
   if (summary.targets) {
     const t = summary.targets;
     out.push(
       `Instrumented / bare req/s: ${fixed(100 * summary.ratioMedian)}% (medians), ${fixed(100 * summary.ratioBest)}% (bests).` +
-        (pair ? ` Export to store / export off req/s: ${fixed(100 * pair.ratioMedian)}% (medians), ${fixed(100 * pair.ratioBest)}% (bests).` : ''),
+        (pair
+          ? ` Export to store / export off req/s: ${fixed(100 * pair.ratioMedian)}% (medians), ${fixed(100 * pair.ratioBest)}% (bests).`
+          : ''),
       '',
       '| target (from the issue) | measured (median) | |',
       '|---|---:|---|',
@@ -531,14 +619,29 @@ export function renderMarkdown(rows: Row[], summary: Summary, context: ReportCon
     '## Where the time goes',
     '',
     markdownTable(
-      ['chain', 'run', 'target', 'CPU µs/req product', 'auth', 'db', 'telemetry', 'services', 'load gen', 'log B/req', 'OTLP reqs', 'OTLP bytes', 'spans got / expected', 'other load (cores)'],
+      [
+        'chain',
+        'run',
+        'target',
+        'CPU µs/req product',
+        'auth',
+        'db',
+        'telemetry',
+        'services',
+        'load gen',
+        'log B/req',
+        'OTLP reqs',
+        'OTLP bytes',
+        'spans got / expected',
+        'other load (cores)',
+      ],
       rows.map(costRow),
       ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
     '',
     'CPU is user+system time of each process over the measured window (from /proc, 10 ms resolution) divided by the requests completed; ' +
       '"load gen" is the bench process itself (autocannon); "telemetry" is the telemetry process in the export pair, included in "services" there. ' +
-      'Exports are counted by the bench\'s OTLP sink in the same window (+1.5 s to flush); for the export-to-store runs, by the telemetry process ' +
+      "Exports are counted by the bench's OTLP sink in the same window (+1.5 s to flush); for the export-to-store runs, by the telemetry process " +
       '(accepted export requests and spans written, both from its /metrics). ' +
       '"other load" is the CPU the rest of the machine used meanwhile (/proc/stat minus the bench\'s processes), in cores.',
     '',
@@ -547,6 +650,7 @@ export function renderMarkdown(rows: Row[], summary: Summary, context: ReportCon
   );
   if (pair) out.push(...renderExportPair(rows, pair, store));
   if (profile) out.push(...renderProfile(profile));
+  if (serializers) out.push(...renderSerializers(serializers.rows, serializers.settings));
   if (notes.length > 0) out.push('## Notes', '', ...notes.map((n) => `- ${n}`), '');
   return out.join('\n');
 }

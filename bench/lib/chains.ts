@@ -156,19 +156,25 @@ export async function startInstrumentedChain(
   chaosToken: string,
   profileDirOf: (hop: Hop) => string = (hop) => join(settings.cpuProfileDir ?? '.', hop),
 ): Promise<Chain> {
-  const { urls, children } = await startThree(place, label, scripts, (hop, port, all) => ({
-    PORT: String(port[hop]),
-    HOST,
-    ARCHAICS_HOME: place.home,
-    CHAOS_TOKEN: chaosToken,
-    AUTH_SERVICE_URL: all.auth,
-    DB_SERVICE_URL: all.db,
-    OTEL_EXPORTER_OTLP_ENDPOINT: settings.otlpEndpoint,
-    LOG_LEVEL: settings.logLevel,
-    TRACE_SAMPLE_RATIO: settings.sampleRatio === undefined ? undefined : String(settings.sampleRatio),
-    DB_PATH: ':memory:',
-    AUTH_DB_PATH: ':memory:',
-  }), (hop) => (settings.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDirOf(hop)}`] : []));
+  const { urls, children } = await startThree(
+    place,
+    label,
+    scripts,
+    (hop, port, all) => ({
+      PORT: String(port[hop]),
+      HOST,
+      ARCHAICS_HOME: place.home,
+      CHAOS_TOKEN: chaosToken,
+      AUTH_SERVICE_URL: all.auth,
+      DB_SERVICE_URL: all.db,
+      OTEL_EXPORTER_OTLP_ENDPOINT: settings.otlpEndpoint,
+      LOG_LEVEL: settings.logLevel,
+      TRACE_SAMPLE_RATIO: settings.sampleRatio === undefined ? undefined : String(settings.sampleRatio),
+      DB_PATH: ':memory:',
+      AUTH_DB_PATH: ':memory:',
+    }),
+    (hop) => (settings.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDirOf(hop)}`] : []),
+  );
   const stop = (graceMs?: number): Promise<void> =>
     Promise.all(HOPS.map((hop) => place.group.stop(children[hop], graceMs))).then(() => undefined);
   try {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Variables the services read; inherited values are dropped so the bench sets every one itself. */
-const SERVICE_VARIABLES = /^(PORT|HOST|ARCHAICS_HOME|CHAOS_TOKEN|CHAOS_OPEN|LOG_LEVEL|TRACE_SAMPLE_RATIO|DB_PATH|AUTH_DB_PATH|JWT_SECRET|[A-Z_]+_SERVICE_URL|[A-Z_]+_TIMEOUT_MS|OTEL_[A-Z_]+|TELEMETRY_[A-Z_]+)$/;
+const SERVICE_VARIABLES =
+  /^(PORT|HOST|ARCHAICS_HOME|CHAOS_TOKEN|CHAOS_OPEN|LOG_LEVEL|TRACE_SAMPLE_RATIO|DB_PATH|AUTH_DB_PATH|JWT_SECRET|[A-Z_]+_SERVICE_URL|[A-Z_]+_TIMEOUT_MS|OTEL_[A-Z_]+|TELEMETRY_[A-Z_]+)$/;
 
 export interface ChildSpec {
   /** Name used for log files and messages, e.g. `instrumented-auth`. */

@@ -32,7 +32,10 @@ export function bucketOf(url: string, functionName: string): string {
   if (pkg) return `@archaics/${pkg[1]}${pkg[2] ? ` ${pkg[2]}` : ''}`;
   if (/\/services\/[^/]+\/src\//.test(url)) return 'service code';
   if (url.startsWith('node:')) {
-    const path = url.slice('node:'.length).replace(/^internal\//, '').replace(/^_/, '');
+    const path = url
+      .slice('node:'.length)
+      .replace(/^internal\//, '')
+      .replace(/^_/, '');
     return `node:${path.split('/')[0] ?? path}`;
   }
   return url;

@@ -5,8 +5,7 @@ export type Align = 'left' | 'right';
 export function markdownTable(header: readonly string[], rows: readonly (readonly Cell[])[], align: readonly Align[] = []): string {
   const text = rows.map((row) => header.map((_, i) => String(row[i] ?? '')));
   const widths = header.map((title, i) => Math.max(3, title.length, ...text.map((row) => (row[i] ?? '').length)));
-  const pad = (value: string, i: number): string =>
-    align[i] === 'right' ? value.padStart(widths[i] ?? 0) : value.padEnd(widths[i] ?? 0);
+  const pad = (value: string, i: number): string => (align[i] === 'right' ? value.padStart(widths[i] ?? 0) : value.padEnd(widths[i] ?? 0));
   const line = (cells: readonly string[]): string => `| ${cells.map(pad).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (align[i] === 'right' ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
   return [line(header), rule, ...text.map(line)].join('\n');

@@ -20,7 +20,10 @@ const SERVICE_NAME = /"service\.name","value":\{"stringValue":"([^"]+)"/;
 function protobufSpans(body: Buffer): { spans: number; service: string } {
   try {
     const request = decodeExportRequest(body) as {
-      resourceSpans?: Array<{ resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> }; scopeSpans?: Array<{ spans?: unknown[] }> }>;
+      resourceSpans?: Array<{
+        resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> };
+        scopeSpans?: Array<{ spans?: unknown[] }>;
+      }>;
     };
     let spans = 0;
     let service = 'unknown';

@@ -148,7 +148,11 @@ export async function startTelemetryStore(place: BenchPlace, dir: string, chaosT
     const traces = (traceAnswer.body as { data?: unknown } | undefined)?.data;
     let trace: StoreCheck['trace'] = null;
     if (traceAnswer.status === 200 && Array.isArray(traces) && traces.length > 0) {
-      const first = traces[0] as { traceID?: string; spans?: Array<{ processID?: string }>; processes?: Record<string, { serviceName?: string }> };
+      const first = traces[0] as {
+        traceID?: string;
+        spans?: Array<{ processID?: string }>;
+        processes?: Record<string, { serviceName?: string }>;
+      };
       const names = new Set<string>();
       for (const span of first.spans ?? []) {
         const name = first.processes?.[span.processID ?? '']?.serviceName;

@@ -52,7 +52,21 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'archaics-e2e-'));
   const token = resolveChaosToken({}, home);
   const env: Record<string, string | undefined> = { ...process.env, AUTH_SCRYPT_N: '1024', ...options.env };
-  for (const name of ['AUTH_SERVICE_URL', 'DB_SERVICE_URL', 'PRODUCT_SERVICE_URL', 'PAYMENT_SERVICE_URL', 'CHAOS_TOKEN', 'CHAOS_OPEN', 'PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'TELEMETRY_QUERY_URL', 'TELEMETRY_QUERY_PORT', 'JAEGER_URL', 'LOKI_URL', 'PROMETHEUS_URL']) {
+  for (const name of [
+    'AUTH_SERVICE_URL',
+    'DB_SERVICE_URL',
+    'PRODUCT_SERVICE_URL',
+    'PAYMENT_SERVICE_URL',
+    'CHAOS_TOKEN',
+    'CHAOS_OPEN',
+    'PORT',
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    'TELEMETRY_QUERY_URL',
+    'TELEMETRY_QUERY_PORT',
+    'JAEGER_URL',
+    'LOKI_URL',
+    'PROMETHEUS_URL',
+  ]) {
     if (!options.env?.[name]) delete env[name];
   }
   const supervisor = await startSupervisor({
@@ -113,7 +127,10 @@ export async function call(
 }
 
 /** Signs up and logs in a fresh user; returns its JWT. */
-export async function newUser(stack: TestStack, email = `u${Date.now()}${Math.random().toString(16).slice(2, 8)}@example.com`): Promise<{ email: string; jwt: string; userId: string }> {
+export async function newUser(
+  stack: TestStack,
+  email = `u${Date.now()}${Math.random().toString(16).slice(2, 8)}@example.com`,
+): Promise<{ email: string; jwt: string; userId: string }> {
   const password = 'secure-password-1';
   const signup = await call(`${stack.url('auth-service')}/signup`, { body: { email, password } });
   if (signup.status !== 201) throw new Error(`signup failed: ${signup.status} ${JSON.stringify(signup.body)}`);

@@ -10,6 +10,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 COPY packages/contracts/package.json packages/contracts/
+COPY packages/client/package.json packages/client/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/server/package.json packages/server/
 COPY packages/telemetry-query/package.json packages/telemetry-query/
@@ -23,6 +24,7 @@ RUN npm ci --omit=dev --no-audit --no-fund -w @archaics/dashboard --include-work
 FROM deps AS build
 RUN npm ci --no-audit --no-fund -w @archaics/dashboard --include-workspace-root
 COPY packages/contracts packages/contracts
+COPY packages/client packages/client
 COPY packages/runtime packages/runtime
 COPY packages/server packages/server
 COPY packages/telemetry-query packages/telemetry-query
@@ -40,6 +42,7 @@ ENV NODE_ENV=production \
     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
 WORKDIR /app
 COPY packages/contracts packages/contracts
+COPY packages/client packages/client
 COPY packages/runtime packages/runtime
 COPY packages/server packages/server
 COPY packages/telemetry-query packages/telemetry-query

@@ -35,59 +35,65 @@ describe('Dockerfiles', () => {
     expect([...dockerfiles().keys()].sort()).toEqual(DEPLOYABLES.map((d) => d.image).sort());
   });
 
-  it.each(DEPLOYABLES.map((d) => [d.image, d] as const))('%s: multi-stage, non-root, every COPY source exists, its workspace and its dependencies copied', (image, d) => {
-    const path = dockerfiles().get(image)!;
-    const instructions = parseDockerfile(readFileSync(path, 'utf8'));
-    const froms = instructions.filter((i) => i.keyword === 'FROM');
-    expect(froms.length).toBeGreaterThanOrEqual(2);
-    // Debian slim: better-sqlite3's prebuilt binaries are for glibc.
-    for (const from of froms) expect(from.args).toMatch(/^(node:20-bookworm-slim|deps)( AS \w+)?$/);
-    // A .dockerignore for this Dockerfile keeps node_modules out of the context.
-    expect(readFileSync(`${path}.dockerignore`, 'utf8')).toMatch(/^\*\*\/node_modules$/m);
+  it.each(DEPLOYABLES.map((d) => [d.image, d] as const))(
+    '%s: multi-stage, non-root, every COPY source exists, its workspace and its dependencies copied',
+    (image, d) => {
+      const path = dockerfiles().get(image)!;
+      const instructions = parseDockerfile(readFileSync(path, 'utf8'));
+      const froms = instructions.filter((i) => i.keyword === 'FROM');
+      expect(froms.length).toBeGreaterThanOrEqual(2);
+      // Debian slim: better-sqlite3's prebuilt binaries are for glibc.
+      for (const from of froms) expect(from.args).toMatch(/^(node:20-bookworm-slim|deps)( AS \w+)?$/);
+      // A .dockerignore for this Dockerfile keeps node_modules out of the context.
+      expect(readFileSync(`${path}.dockerignore`, 'utf8')).toMatch(/^\*\*\/node_modules$/m);
 
-    const stages = froms.map((f) => / AS (\w+)$/.exec(f.args)?.[1]);
-    const copied: string[] = [];
-    for (const copy of instructions.filter((i) => i.keyword === 'COPY')) {
-      const words = copy.args.split(/\s+/);
-      const fromStage = words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
-      const paths = words.filter((w) => !w.startsWith('--'));
-      const sources = paths.slice(0, -1);
-      expect(sources.length, `line ${copy.line}`).toBeGreaterThan(0);
-      if (fromStage) {
-        expect(stages, `line ${copy.line}: stage ${fromStage}`).toContain(fromStage);
-        continue;
+      const stages = froms.map((f) => / AS (\w+)$/.exec(f.args)?.[1]);
+      const copied: string[] = [];
+      for (const copy of instructions.filter((i) => i.keyword === 'COPY')) {
+        const words = copy.args.split(/\s+/);
+        const fromStage = words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
+        const paths = words.filter((w) => !w.startsWith('--'));
+        const sources = paths.slice(0, -1);
+        expect(sources.length, `line ${copy.line}`).toBeGreaterThan(0);
+        if (fromStage) {
+          expect(stages, `line ${copy.line}: stage ${fromStage}`).toContain(fromStage);
+          continue;
+        }
+        for (const source of sources) {
+          // Sources are relative to the build context, the repository root.
+          expect(existsSync(resolve(ROOT, source)), `${image}.Dockerfile line ${copy.line}: ${source}`).toBe(true);
+          copied.push(source.replace(/\/$/, ''));
+        }
       }
-      for (const source of sources) {
-        // Sources are relative to the build context, the repository root.
-        expect(existsSync(resolve(ROOT, source)), `${image}.Dockerfile line ${copy.line}: ${source}`).toBe(true);
-        copied.push(source.replace(/\/$/, ''));
+      const runtime = instructions.slice(instructions.lastIndexOf(froms.at(-1)!));
+      // The workspace and every workspace it depends on are in the image, manifests and sources.
+      for (const dir of workspaceClosure(d.dir)) {
+        expect(copied, `${image}: ${dir}/package.json`).toContain(`${dir}/package.json`);
+        expect(copied, `${image}: ${dir}`).toContain(dir);
       }
-    }
-    const runtime = instructions.slice(instructions.lastIndexOf(froms.at(-1)!));
-    // The workspace and every workspace it depends on are in the image, manifests and sources.
-    for (const dir of workspaceClosure(d.dir)) {
-      expect(copied, `${image}: ${dir}/package.json`).toContain(`${dir}/package.json`);
-      expect(copied, `${image}: ${dir}`).toContain(dir);
-    }
-    expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json']));
-    // Production dependencies of this workspace only, from the lockfile.
-    const install = instructions.find((i) => i.keyword === 'RUN' && i.args.includes('npm ci --omit=dev'));
-    expect(install?.args).toContain(`-w ${workspaceOf(d.dir)} --include-workspace-root`);
-    // Runs as the image's non-root user, from the workspace, with tsx (a root dependency).
-    const user = runtime.filter((i) => i.keyword === 'USER').at(-1);
-    expect(user?.args).toBe('node');
-    const workdir = runtime.filter((i) => i.keyword === 'WORKDIR').at(-1)!.args;
-    expect(workdir).toBe(`/app/${d.dir}`);
-    const cmd = JSON.parse(runtime.find((i) => i.keyword === 'CMD')!.args) as string[];
-    expect(cmd.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
-    expect(existsSync(join(ROOT, d.dir, cmd[3]!)), `${d.dir}/${cmd[3]}`).toBe(true);
-    expect(runtime.some((i) => i.keyword === 'HEALTHCHECK' && i.args.includes('/health'))).toBe(true);
-    expect(runtime.find((i) => i.keyword === 'EXPOSE')?.args).toBe(String(d.port));
-    const env = runtime.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
-    expect(env).toContain('HOST=0.0.0.0');
-    expect(env).toContain(`PORT=${d.port}`);
-    expect(env).toContain('ARCHAICS_HOME=/var/lib/archaics');
-  });
+      expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json']));
+      // Production dependencies of this workspace only, from the lockfile.
+      const install = instructions.find((i) => i.keyword === 'RUN' && i.args.includes('npm ci --omit=dev'));
+      expect(install?.args).toContain(`-w ${workspaceOf(d.dir)} --include-workspace-root`);
+      // Runs as the image's non-root user, from the workspace, with tsx (a root dependency).
+      const user = runtime.filter((i) => i.keyword === 'USER').at(-1);
+      expect(user?.args).toBe('node');
+      const workdir = runtime.filter((i) => i.keyword === 'WORKDIR').at(-1)!.args;
+      expect(workdir).toBe(`/app/${d.dir}`);
+      const cmd = JSON.parse(runtime.find((i) => i.keyword === 'CMD')!.args) as string[];
+      expect(cmd.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
+      expect(existsSync(join(ROOT, d.dir, cmd[3]!)), `${d.dir}/${cmd[3]}`).toBe(true);
+      expect(runtime.some((i) => i.keyword === 'HEALTHCHECK' && i.args.includes('/health'))).toBe(true);
+      expect(runtime.find((i) => i.keyword === 'EXPOSE')?.args).toBe(String(d.port));
+      const env = runtime
+        .filter((i) => i.keyword === 'ENV')
+        .map((i) => i.args)
+        .join(' ');
+      expect(env).toContain('HOST=0.0.0.0');
+      expect(env).toContain(`PORT=${d.port}`);
+      expect(env).toContain('ARCHAICS_HOME=/var/lib/archaics');
+    },
+  );
 
   it('keeps tsx where the images run it: a root dependency, not a dev one', () => {
     const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
@@ -132,7 +138,9 @@ describe('infra/docker/docker-compose.yml', () => {
     for (const name of ['prometheus', 'jaeger', 'loki', 'promtail', 'grafana']) expect(services[name]?.image, name).toMatch(/:[\w.]+$/);
     expect(services.jaeger.environment.COLLECTOR_OTLP_ENABLED).toBe('true');
     const aliases: string[] = services.jaeger.networks.default.aliases;
-    expect(services['auth-service'].environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(`http://${aliases.find((a) => a.endsWith('collector'))}:4318`);
+    expect(services['auth-service'].environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(
+      `http://${aliases.find((a) => a.endsWith('collector'))}:4318`,
+    );
     for (const name of ['anomaly-detector', 'ai-operator', 'dashboard']) {
       expect(services[name].environment.PROMETHEUS_URL).toBe('http://prometheus:9090');
     }
@@ -145,13 +153,17 @@ describe('infra/docker/docker-compose.yml', () => {
   });
 
   it('mounts only files that exist: the Prometheus config and rules, Promtail, Loki, Grafana provisioning and dashboards', () => {
-    const mounts = Object.values(services).flatMap((s: any) => (s.volumes ?? []) as string[]).filter((v) => v.startsWith('.'));
+    const mounts = Object.values(services)
+      .flatMap((s: any) => (s.volumes ?? []) as string[])
+      .filter((v) => v.startsWith('.'));
     expect(mounts.length).toBeGreaterThanOrEqual(7);
     for (const mount of mounts) {
       const source = mount.split(':')[0]!;
       expect(existsSync(resolve(DOCKER_DIR, source)), mount).toBe(true);
     }
-    const named = Object.values(services).flatMap((s: any) => (s.volumes ?? []) as string[]).filter((v) => !v.startsWith('.') && !v.startsWith('/'));
+    const named = Object.values(services)
+      .flatMap((s: any) => (s.volumes ?? []) as string[])
+      .filter((v) => !v.startsWith('.') && !v.startsWith('/'));
     for (const volume of named) expect(Object.keys(compose.volumes), volume).toContain(volume.split(':')[0]);
   });
 });

@@ -5,7 +5,21 @@ import { createMetrics } from '@archaics/server';
 import { K8S_OBSERVABILITY, readYaml, ROOT } from './infra-files.ts';
 
 const DASHBOARDS = join(K8S_OBSERVABILITY, 'grafana/dashboards');
-const PROMQL_FUNCTIONS_AND_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'bool', 'and', 'or', 'unless', 'inf', 'nan']);
+const PROMQL_FUNCTIONS_AND_KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'offset',
+  'bool',
+  'and',
+  'or',
+  'unless',
+  'inf',
+  'nan',
+]);
 
 /** The metric names a PromQL expression selects (functions, keywords, labels, strings and durations left out). */
 function promqlMetricNames(expr: string): string[] {
@@ -18,7 +32,7 @@ function promqlMetricNames(expr: string): string[] {
   for (const match of stripped.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)(\s*\()?/g)) {
     const [, name, call] = match;
     if (call || PROMQL_FUNCTIONS_AND_KEYWORDS.has(name!.toLowerCase())) continue;
-    const before = stripped[match.index! - 1];
+    const before = stripped[match.index - 1];
     if (before !== undefined && /[0-9.]/.test(before)) continue; // 1e3, 0.95
     names.add(name!);
   }
@@ -27,7 +41,11 @@ function promqlMetricNames(expr: string): string[] {
 
 /** Every series name a metric of this type puts on /metrics. */
 const seriesNames = (name: string, type: string): string[] =>
-  type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : type === 'summary' ? [name, `${name}_sum`, `${name}_count`] : [name];
+  type === 'histogram'
+    ? [`${name}_bucket`, `${name}_sum`, `${name}_count`]
+    : type === 'summary'
+      ? [name, `${name}_sum`, `${name}_count`]
+      : [name];
 
 /** `.ts` files under a folder, tests left out. */
 function sourceFiles(dir: string): string[] {
@@ -49,7 +67,9 @@ function metricsDefinedIn(dir: string): Map<string, string> {
   const found = new Map<string, string>();
   for (const file of sourceFiles(dir)) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/new (Counter|Gauge|Histogram|Summary)(?:<[^>]*>)?\(\s*\{\s*name:\s*['"]([a-zA-Z_:][a-zA-Z0-9_:]*)['"]/g)) {
+    for (const m of text.matchAll(
+      /new (Counter|Gauge|Histogram|Summary)(?:<[^>]*>)?\(\s*\{\s*name:\s*['"]([a-zA-Z_:][a-zA-Z0-9_:]*)['"]/g,
+    )) {
       found.set(m[2]!, m[1]!.toLowerCase());
     }
   }
@@ -61,7 +81,10 @@ async function exportedSeries(): Promise<{ all: Set<string>; aiops: Map<string, 
   const registry = createMetrics('any-service').registry;
   const all = new Set<string>(['up']);
   for (const metric of await registry.getMetricsAsJSON()) for (const s of seriesNames(metric.name, String(metric.type))) all.add(s);
-  const aiops = new Map([...metricsDefinedIn(join(ROOT, 'services/anomaly-detector/src')), ...metricsDefinedIn(join(ROOT, 'services/ai-operator/src'))]);
+  const aiops = new Map([
+    ...metricsDefinedIn(join(ROOT, 'services/anomaly-detector/src')),
+    ...metricsDefinedIn(join(ROOT, 'services/ai-operator/src')),
+  ]);
   for (const [name, type] of aiops) for (const s of seriesNames(name, type)) all.add(s);
   return { all, aiops };
 }
@@ -87,20 +110,34 @@ beforeAll(async () => {
 describe(promqlMetricNames.name, () => {
   it('finds the selected metrics and nothing else', () => {
     expect(
-      promqlMetricNames('histogram_quantile(0.95, sum by (le, service) (rate(http_request_duration_seconds_bucket{route!~"/health|/x",status=~"5.."}[1m]))) > 1e3'),
+      promqlMetricNames(
+        'histogram_quantile(0.95, sum by (le, service) (rate(http_request_duration_seconds_bucket{route!~"/health|/x",status=~"5.."}[1m]))) > 1e3',
+      ),
     ).toEqual(['http_request_duration_seconds_bucket']);
-    expect(promqlMetricNames('sum by (service) (rate(a_total[5m])) / on (service) group_left sum(b) or vector(0)')).toEqual(['a_total', 'b']);
+    expect(promqlMetricNames('sum by (service) (rate(a_total[5m])) / on (service) group_left sum(b) or vector(0)')).toEqual([
+      'a_total',
+      'b',
+    ]);
     expect(promqlMetricNames('up{job=~"auth-service"} == 0')).toEqual(['up']);
   });
 });
 
 describe('exported metric names', () => {
   it('come from the real registry (SPEC §6 and process defaults) and from the detector and operator sources', () => {
-    for (const name of ['http_requests_total', 'http_request_duration_seconds_bucket', 'upstream_requests_total', 'chaos_failure_active', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_p99_seconds']) {
+    for (const name of [
+      'http_requests_total',
+      'http_request_duration_seconds_bucket',
+      'upstream_requests_total',
+      'chaos_failure_active',
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_p99_seconds',
+    ]) {
       expect(exported.all.has(name), name).toBe(true);
     }
     // The detector's and operator's own metrics are read from their source, so a rename there shows here.
-    expect([...exported.aiops.keys()]).toEqual(expect.arrayContaining(['anomaly_score', 'operator_incidents_total', 'operator_actions_total']));
+    expect([...exported.aiops.keys()]).toEqual(
+      expect.arrayContaining(['anomaly_score', 'operator_incidents_total', 'operator_actions_total']),
+    );
     expect(exported.all.has('no_such_metric_total')).toBe(false);
   });
 });
@@ -110,12 +147,17 @@ describe('Grafana dashboards', () => {
     const kustomization = readYaml(join(K8S_OBSERVABILITY, 'kustomization.yaml'));
     const generator = kustomization.configMapGenerator.find((g: { name: string }) => g.name === 'grafana-dashboards');
     expect(generator.files.map((f: string) => f.replace('grafana/dashboards/', '')).sort()).toEqual(dashboardFiles().sort());
-    const datasources = readYaml(join(K8S_OBSERVABILITY, 'grafana/datasources.yml')).datasources as Array<{ uid: string; type: string; url: string }>;
+    const datasources = readYaml(join(K8S_OBSERVABILITY, 'grafana/datasources.yml')).datasources as Array<{
+      uid: string;
+      type: string;
+      url: string;
+    }>;
     expect(datasources.map((d) => d.type).sort()).toEqual(['jaeger', 'loki', 'prometheus']);
     const uids = new Set(datasources.map((d) => d.uid));
     for (const file of dashboardFiles()) {
       for (const panel of allPanels(load(file).panels)) {
-        for (const ds of [panel.datasource, ...(panel.targets ?? []).map((t) => t.datasource)]) if (ds) expect(uids.has(ds.uid), `${file} ${panel.title}`).toBe(true);
+        for (const ds of [panel.datasource, ...(panel.targets ?? []).map((t) => t.datasource)])
+          if (ds) expect(uids.has(ds.uid), `${file} ${panel.title}`).toBe(true);
       }
     }
   });
@@ -142,7 +184,16 @@ describe('Grafana dashboards', () => {
   it('covers what the issue asks: per-service rate, errors and duration, dependency calls, active faults, detector scores, operator incidents', () => {
     const exprs = dashboardFiles().flatMap((f) => allPanels(load(f).panels).flatMap((p) => (p.targets ?? []).map((t) => t.expr)));
     const uses = (metric: string) => exprs.some((e) => promqlMetricNames(e).includes(metric));
-    for (const metric of ['http_requests_total', 'http_request_duration_seconds_bucket', 'upstream_requests_total', 'upstream_request_duration_seconds_bucket', 'chaos_failure_active', 'anomaly_score', 'operator_incidents_total', 'operator_actions_total']) {
+    for (const metric of [
+      'http_requests_total',
+      'http_request_duration_seconds_bucket',
+      'upstream_requests_total',
+      'upstream_request_duration_seconds_bucket',
+      'chaos_failure_active',
+      'anomaly_score',
+      'operator_incidents_total',
+      'operator_actions_total',
+    ]) {
       expect(uses(metric), metric).toBe(true);
     }
     expect(exprs.some((e) => e.includes('status=~"5.."'))).toBe(true);

@@ -74,42 +74,50 @@ describe('infra/k8s/base', () => {
   it('puts every namespaced object in the archaics namespace, whose pods must be restricted', () => {
     const namespace = find(base, 'Namespace', 'archaics');
     expect(namespace?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    for (const o of base.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('archaics');
+    for (const o of base.filter((x) => x.kind !== 'Namespace'))
+      expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('archaics');
   });
 
-  it.each(DEPLOYABLES.map((d) => [d.image, d] as const))('runs %s: its image, port, probes, limits, service account, restricted security context', (name, d) => {
-    const deployment = find(base, 'Deployment', name);
-    expect(deployment, `Deployment ${name}`).toBeDefined();
-    expect(dockerfiles().has(name), `infra/docker/${name}.Dockerfile`).toBe(true);
-    const pod = deployment!.spec.template.spec;
-    expect(deployment!.spec.selector.matchLabels).toEqual({ app: name });
-    expect(deployment!.spec.template.metadata.labels.app).toBe(name);
-    expect(pod.containers).toHaveLength(1);
-    const [container] = pod.containers;
-    expect(container.image).toBe(`${name}:latest`);
-    expect(container.imagePullPolicy).not.toBe('Always');
-    expect(container.ports).toEqual([expect.objectContaining({ name: 'http', containerPort: d.port })]);
-    expect(container.env).toContainEqual({ name: 'PORT', value: String(d.port) });
-    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-      expect(container[probe]?.httpGet, `${name} ${probe}`).toEqual({ path: '/health', port: 'http' });
-    }
-    for (const key of ['requests', 'limits']) {
-      expect(container.resources[key].cpu, `${name} ${key}.cpu`).toBeTruthy();
-      expect(container.resources[key].memory, `${name} ${key}.memory`).toBeTruthy();
-    }
-    // The restricted Pod Security Standard, and a read-only root filesystem.
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
-    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-    expect(pod.hostNetwork ?? false).toBe(false);
-    // Writable places: the state folder and /tmp (tsx's cache), nothing else.
-    expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath).sort()).toEqual(['/tmp', '/var/lib/archaics']);
-    expect(find(base, 'ServiceAccount', pod.serviceAccountName), `ServiceAccount ${pod.serviceAccountName}`).toBeDefined();
-    expect(pod.automountServiceAccountToken).toBe(name === 'ai-operator');
-    const service = find(base, 'Service', name);
-    expect(service?.spec.selector).toEqual({ app: name });
-    expect(service?.spec.ports).toEqual([expect.objectContaining({ port: d.port, targetPort: 'http' })]);
-  });
+  it.each(DEPLOYABLES.map((d) => [d.image, d] as const))(
+    'runs %s: its image, port, probes, limits, service account, restricted security context',
+    (name, d) => {
+      const deployment = find(base, 'Deployment', name);
+      expect(deployment, `Deployment ${name}`).toBeDefined();
+      expect(dockerfiles().has(name), `infra/docker/${name}.Dockerfile`).toBe(true);
+      const pod = deployment!.spec.template.spec;
+      expect(deployment!.spec.selector.matchLabels).toEqual({ app: name });
+      expect(deployment!.spec.template.metadata.labels.app).toBe(name);
+      expect(pod.containers).toHaveLength(1);
+      const [container] = pod.containers;
+      expect(container.image).toBe(`${name}:latest`);
+      expect(container.imagePullPolicy).not.toBe('Always');
+      expect(container.ports).toEqual([expect.objectContaining({ name: 'http', containerPort: d.port })]);
+      expect(container.env).toContainEqual({ name: 'PORT', value: String(d.port) });
+      for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+        expect(container[probe]?.httpGet, `${name} ${probe}`).toEqual({ path: '/health', port: 'http' });
+      }
+      for (const key of ['requests', 'limits']) {
+        expect(container.resources[key].cpu, `${name} ${key}.cpu`).toBeTruthy();
+        expect(container.resources[key].memory, `${name} ${key}.memory`).toBeTruthy();
+      }
+      // The restricted Pod Security Standard, and a read-only root filesystem.
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+      expect(container.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(pod.hostNetwork ?? false).toBe(false);
+      // Writable places: the state folder and /tmp (tsx's cache), nothing else.
+      expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath).sort()).toEqual(['/tmp', '/var/lib/archaics']);
+      expect(find(base, 'ServiceAccount', pod.serviceAccountName), `ServiceAccount ${pod.serviceAccountName}`).toBeDefined();
+      expect(pod.automountServiceAccountToken).toBe(name === 'ai-operator');
+      const service = find(base, 'Service', name);
+      expect(service?.spec.selector).toEqual({ app: name });
+      expect(service?.spec.ports).toEqual([expect.objectContaining({ port: d.port, targetPort: 'http' })]);
+    },
+  );
 
   it('keeps db-service and auth-service SQLite on PersistentVolumeClaims, with one replica and Recreate', () => {
     for (const name of ['db-service', 'auth-service']) {
@@ -172,7 +180,10 @@ describe('infra/k8s/base', () => {
           continue;
         }
         for (const peer of rule.from) {
-          if (peer.namespaceSelector) otherNamespaces.push(`${peer.namespaceSelector.matchLabels['kubernetes.io/metadata.name']}/${peer.podSelector?.matchLabels?.app ?? '*'}`);
+          if (peer.namespaceSelector)
+            otherNamespaces.push(
+              `${peer.namespaceSelector.matchLabels['kubernetes.io/metadata.name']}/${peer.podSelector?.matchLabels?.app ?? '*'}`,
+            );
           else apps.add(peer.podSelector?.matchLabels?.app ?? '*');
         }
       }
@@ -262,7 +273,8 @@ describe('infra/k8s/observability', () => {
       );
       expect(selected.length, `Service ${service.metadata.name} selects a workload`).toBe(1);
       const containerPorts = selected[0]!.spec.template.spec.containers.flatMap((c: any) => c.ports.map((p: any) => p.name));
-      for (const port of service.spec.ports) expect(containerPorts, `${service.metadata.name} → ${port.targetPort}`).toContain(port.targetPort);
+      for (const port of service.spec.ports)
+        expect(containerPorts, `${service.metadata.name} → ${port.targetPort}`).toContain(port.targetPort);
     }
   });
 
@@ -284,7 +296,9 @@ describe('infra/k8s/observability', () => {
 describe('the seed commands', () => {
   it('port-forward scripts forward exactly to Services that exist, in the namespaces named', async () => {
     const { execFileSync } = await import('node:child_process');
-    const listed = execFileSync('bash', [join(ROOT, 'scripts/port-forward.sh'), '--list'], { encoding: 'utf8' }).trim().split('\n');
+    const listed = execFileSync('bash', [join(ROOT, 'scripts/port-forward.sh'), '--list'], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
     const ps1 = readFileSync(join(ROOT, 'scripts/port-forward.ps1'), 'utf8');
     const fromPs1 = [...ps1.matchAll(/Namespace = '([a-z-]+)'; Target = '(svc\/[a-z-]+)'; Ports = '(\d+:\d+)'/g)].map(
       (m) => `kubectl port-forward ${m[2]} ${m[3]} -n ${m[1]}`,
@@ -296,7 +310,10 @@ describe('the seed commands', () => {
       const objects = namespace === 'archaics' ? base : observability;
       const service = find(objects, 'Service', name!);
       expect(service, line).toBeDefined();
-      expect(service!.spec.ports.map((p: { port: number }) => p.port), line).toContain(Number(remote));
+      expect(
+        service!.spec.ports.map((p: { port: number }) => p.port),
+        line,
+      ).toContain(Number(remote));
       expect(local).toBe(remote);
     }
   });

@@ -65,7 +65,15 @@ describe('Prometheus configuration', () => {
     const compose = readYaml(COMPOSE_CONFIG);
     const jobs = (c: any): string[] => c.scrape_configs.map((j: { job_name: string }) => j.job_name).sort();
     expect(jobs(k8s)).toEqual(jobs(compose));
-    expect(jobs(k8s)).toEqual(['ai-operator', 'anomaly-detector', 'auth-service', 'db-service', 'payment-service', 'product-service', 'prometheus']);
+    expect(jobs(k8s)).toEqual([
+      'ai-operator',
+      'anomaly-detector',
+      'auth-service',
+      'db-service',
+      'payment-service',
+      'product-service',
+      'prometheus',
+    ]);
     expect(k8s.global).toEqual(compose.global);
     expect(k8s.rule_files).toEqual(compose.rule_files);
   });

@@ -1,5 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ScrapeMetricsReader } from '@archaics/telemetry-query';
 import { captureLogger, FakeUpstream } from '@archaics/server/testing';
@@ -33,16 +34,24 @@ async function start(metricsBody: () => string, env: Record<string, string> = {}
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(metricsBody());
     });
-    return new Promise<{ url: string; stop(): Promise<void> }>((resolve) =>
+    return new Promise<{ url: string; stop: () => Promise<void> }>((resolve) =>
       server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as import('node:net').AddressInfo;
+        const { port } = server.address() as AddressInfo;
         resolve({ url: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => server.close(() => r())) });
       }),
     );
   });
   fakes.push({ stop: metrics.stop } as unknown as FakeUpstream);
   const home = mkdtempSync(join(tmpdir(), 'archaics-detector-app-'));
-  const config = loadConfig({ ARCHAICS_HOME: home, CHAOS_TOKEN: 'tok', SCRAPE_INTERVAL_S: '0.2', BASELINE_SAMPLES: '5', AI_OPERATOR_URL: fake.url, PORT: '0', ...env });
+  const config = loadConfig({
+    ARCHAICS_HOME: home,
+    CHAOS_TOKEN: 'tok',
+    SCRAPE_INTERVAL_S: '0.2',
+    BASELINE_SAMPLES: '5',
+    AI_OPERATOR_URL: fake.url,
+    PORT: '0',
+    ...env,
+  });
   const log = captureLogger('anomaly-detector');
   app = await buildApp(config, {
     logger: log.logger,
@@ -67,7 +76,13 @@ describe(buildApp.name, () => {
     let n = 0;
     const { app } = await start(() => page((n += 10), n / 1000));
     const first = (await app.inject({ url: '/health' })).json();
-    expect(first).toMatchObject({ status: 'ok', service: 'anomaly-detector', model: 'isolation-forest', trained: false, baseline_required: 5 });
+    expect(first).toMatchObject({
+      status: 'ok',
+      service: 'anomaly-detector',
+      model: 'isolation-forest',
+      trained: false,
+      baseline_required: 5,
+    });
     expect(first.baseline_samples).toBeGreaterThanOrEqual(0);
     expect(first.last_scores).toEqual({});
     await until(async () => (await app.inject({ url: '/health' })).json().trained === true);

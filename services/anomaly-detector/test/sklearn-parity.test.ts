@@ -15,7 +15,7 @@ interface SklearnReference {
 function ranks(values: readonly number[]): number[] {
   const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
   const result = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && order[end + 1]![0] === order[start]![0]) end++;
     for (let k = start; k <= end; k++) result[order[k]![1]] = (start + end) / 2;
@@ -41,7 +41,13 @@ function spearman(a: readonly number[], b: readonly number[]): number {
 
 /** Indices of the k lowest score_samples (the most anomalous). */
 function mostAnomalous(scores: readonly number[], k: number): Set<number> {
-  return new Set(scores.map((s, i) => [s, i] as const).sort((a, b) => a[0] - b[0]).slice(0, k).map(([, i]) => i));
+  return new Set(
+    scores
+      .map((s, i) => [s, i] as const)
+      .sort((a, b) => a[0] - b[0])
+      .slice(0, k)
+      .map(([, i]) => i),
+  );
 }
 
 describe(`${IsolationForest.name} against scikit-learn`, () => {

@@ -5,7 +5,13 @@ import { buildApp } from './app.ts';
 import { buildTestApp, signupAndLogin, type TestApp } from './testing/test-app.ts';
 
 const NUM_RUNS = 150;
-const SQL = ["' OR '1'='1", "admin'--@example.com", "x@example.com'; DROP TABLE users; --", '" OR ""="', '1) UNION SELECT password_hash FROM users --'];
+const SQL = [
+  "' OR '1'='1",
+  "admin'--@example.com",
+  "x@example.com'; DROP TABLE users; --",
+  '" OR ""="',
+  '1) UNION SELECT password_hash FROM users --',
+];
 const ODD = ['', ' ', '\u0000', '\u202e', '𝕏', '👩‍👩‍👧', '\ud800', 'null', '__proto__', 'constructor'];
 
 const oddString = hostileText([...SQL, ...ODD], { binaryMaxLength: 300, also: fc.emailAddress() });
@@ -79,7 +85,12 @@ describe(buildApp.name, () => {
   });
 
   it('keeps the known account working whatever was sent before', async () => {
-    const res = await test.app.inject({ method: 'POST', url: '/login', payload: { email: 'known@example.com', password: 'known password' }, remoteAddress: '10.9.9.9' });
+    const res = await test.app.inject({
+      method: 'POST',
+      url: '/login',
+      payload: { email: 'known@example.com', password: 'known password' },
+      remoteAddress: '10.9.9.9',
+    });
     expect(res.statusCode).toBe(200);
   });
 });

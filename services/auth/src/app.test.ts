@@ -81,7 +81,9 @@ describe(buildApp.name, () => {
 
   it('documents its routes in the OpenAPI document', async () => {
     test = await buildTestApp();
-    const doc = (await test.app.inject('/docs/json')).json<{ paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }>();
+    const doc = (await test.app.inject('/docs/json')).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/signup', '/login', '/validate', '/health']));
     expect(Object.keys(doc.paths['/login']!.post!.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '429']));
     expect(Object.keys(doc.paths['/signup']!.post!.responses)).toEqual(expect.arrayContaining(['201', '400', '409']));

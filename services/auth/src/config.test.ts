@@ -50,7 +50,15 @@ describe(loadConfig.name, () => {
       LOGIN_MAX_FAILURES_PER_CLIENT: '7',
       LOGIN_WINDOW_S: '30',
     });
-    expect(config).toMatchObject({ jwtSecret: 's'.repeat(32), jwtTtlS: 60, dbPath: ':memory:', scryptN: 1024, loginMaxFailuresPerEmail: 3, loginMaxFailuresPerClient: 7, loginWindowS: 30 });
+    expect(config).toMatchObject({
+      jwtSecret: 's'.repeat(32),
+      jwtTtlS: 60,
+      dbPath: ':memory:',
+      scryptN: 1024,
+      loginMaxFailuresPerEmail: 3,
+      loginMaxFailuresPerClient: 7,
+      loginWindowS: 30,
+    });
     expect(existsSync(join(home, 'jwt-secret'))).toBe(false);
   });
 

@@ -32,7 +32,14 @@ afterEach(async () => {
 });
 
 const make = (operatorUrl: string, maxAttempts = 4) =>
-  new OperatorWebhook({ operatorUrl, secret: 's3cret', maxAttempts, backoffMs: 20, timeoutMs: 500, logger: captureLogger('anomaly-detector').logger });
+  new OperatorWebhook({
+    operatorUrl,
+    secret: 's3cret',
+    maxAttempts,
+    backoffMs: 20,
+    timeoutMs: 500,
+    logger: captureLogger('anomaly-detector').logger,
+  });
 
 describe(OperatorWebhook.name, () => {
   it('POSTs the payload to /analyze signed with HMAC-SHA256 and keeps the incident id', async () => {
@@ -49,7 +56,9 @@ describe(OperatorWebhook.name, () => {
 
   it('retries 503 with backoff until it is taken', async () => {
     let calls = 0;
-    fake = await FakeUpstream.start(() => (++calls < 3 ? { status: 503, body: { error: 'busy' } } : { status: 202, body: { incident_id: 'inc-8' } }));
+    fake = await FakeUpstream.start(() =>
+      ++calls < 3 ? { status: 503, body: { error: 'busy' } } : { status: 202, body: { incident_id: 'inc-8' } },
+    );
     webhook = make(fake.url);
     const state = webhook.send(payload);
     await until(() => state.status === 'delivered');
@@ -79,7 +88,14 @@ describe(OperatorWebhook.name, () => {
   it('gives up on an operator that never answers, attempt by attempt', async () => {
     fake = await FakeUpstream.start(() => ({ status: 202, body: {} }));
     fake.fault = { kind: 'delay', ms: 5000 };
-    webhook = new OperatorWebhook({ operatorUrl: fake.url, secret: 's', maxAttempts: 2, backoffMs: 10, timeoutMs: 100, logger: captureLogger('anomaly-detector').logger });
+    webhook = new OperatorWebhook({
+      operatorUrl: fake.url,
+      secret: 's',
+      maxAttempts: 2,
+      backoffMs: 10,
+      timeoutMs: 100,
+      logger: captureLogger('anomaly-detector').logger,
+    });
     const state = webhook.send(payload);
     await until(() => state.status === 'failed');
     expect(state.last_error).toMatch(/no answer within 100 ms/);

@@ -90,7 +90,9 @@ describe(ServiceModel.name, () => {
     const z = (v: FeatureVector) => names.map((n) => Math.max(0, (v[n] - stats.get(n)!.mean) / stats.get(n)!.scale));
     const random = new SeededRandom(3);
     const gauss = (): number => Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
-    const single = new IsolationForest({ seed: 0 }).fit(baseline.flatMap((v) => Array.from({ length: 8 }, () => z(v).map((x) => x + gauss()))));
+    const single = new IsolationForest({ seed: 0 }).fit(
+      baseline.flatMap((v) => Array.from({ length: 8 }, () => z(v).map((x) => x + gauss()))),
+    );
     const broken = { ...baseline[0]!, error_ratio: 1 };
     expect(single.anomalyScore([z(broken)])[0]!).toBeLessThan(THRESHOLD);
     expect(model.score(broken).score).toBeGreaterThan(THRESHOLD);

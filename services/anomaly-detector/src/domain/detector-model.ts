@@ -110,7 +110,13 @@ export class ServiceModel {
       const featureScore = this.forests.get(name)!.anomalyScore([[z]])[0]!;
       perFeature[name] = featureScore;
       score = Math.max(score, featureScore);
-      drivers.push({ feature: name, value, baseline_mean: stats.mean, baseline_std: stats.scale, z: round((value - stats.mean) / stats.scale) });
+      drivers.push({
+        feature: name,
+        value,
+        baseline_mean: stats.mean,
+        baseline_std: stats.scale,
+        z: round((value - stats.mean) / stats.scale),
+      });
     }
     drivers.sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
     return { score, perFeature, drivers };
@@ -139,11 +145,13 @@ export class ServiceModel {
     const forests = new Map<FeatureName, IsolationForest>();
     for (const { name } of SCORED_FEATURES) {
       const stat = model.stats?.[name];
-      if (!stat || !Number.isFinite(stat.mean) || !(stat.scale > 0)) throw new TypeError(`service model ${model.service}: bad stats for ${name}`);
+      if (!stat || !Number.isFinite(stat.mean) || !(stat.scale > 0))
+        throw new TypeError(`service model ${model.service}: bad stats for ${name}`);
       stats.set(name, { mean: stat.mean, scale: stat.scale });
       forests.set(name, IsolationForest.fromJSON(model.forests?.[name]));
     }
-    if (!(typeof model.rateFloor === 'number' && model.rateFloor >= MIN_RATE_FOR_CPU_PER_REQUEST)) throw new TypeError(`service model ${model.service}: bad rateFloor`);
+    if (!(typeof model.rateFloor === 'number' && model.rateFloor >= MIN_RATE_FOR_CPU_PER_REQUEST))
+      throw new TypeError(`service model ${model.service}: bad rateFloor`);
     return new ServiceModel(model.service!, model.rateFloor, stats, forests);
   }
 }

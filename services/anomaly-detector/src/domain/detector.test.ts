@@ -86,7 +86,10 @@ describe(Detector.name, () => {
     expect(sent).toHaveLength(0);
     expect(Math.max(...Object.values(detector.lastScores()))).toBeLessThan(settings.threshold);
 
-    reader.overrides = { 'db-service': { errorRatio: 1 }, 'product-service': { errorRatio: 1, upstreams: [{ upstream: 'db-service', callRate: 40, errorRatio: 1, p95Seconds: 0.01 }] } };
+    reader.overrides = {
+      'db-service': { errorRatio: 1 },
+      'product-service': { errorRatio: 1, upstreams: [{ upstream: 'db-service', callRate: 40, errorRatio: 1, p95Seconds: 0.01 }] },
+    };
     await ticks(1);
     expect(sent).toHaveLength(0); // one interval is not CONSECUTIVE = 2
     await ticks(6);
@@ -127,7 +130,9 @@ describe(Detector.name, () => {
   it('does not call more traffic with healthy latency and errors an anomaly', async () => {
     const { reader, sent, ticks } = setup();
     await ticks(10);
-    reader.overrides = Object.fromEntries(BUSINESS_SERVICES.map((s) => [s, { requestRate: 400, cpuCores: 1.0, latency: { p50: 0.01, p95: 0.09, p99: 0.2 } }]));
+    reader.overrides = Object.fromEntries(
+      BUSINESS_SERVICES.map((s) => [s, { requestRate: 400, cpuCores: 1.0, latency: { p50: 0.01, p95: 0.09, p99: 0.2 } }]),
+    );
     await ticks(10);
     expect(sent).toHaveLength(0);
   });

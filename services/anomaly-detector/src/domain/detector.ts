@@ -145,7 +145,13 @@ export class Detector {
     } catch (error) {
       this.lastError = (error as Error).message;
       this.ports.logger.warn(`metrics could not be read: ${this.lastError}`);
-      this.ports.onInterval?.({ phase: this.trained ? 'scoring' : 'learning', scores: new Map(), baselineCount: this.baselineProgress, opened: false, scrapeFailed: true });
+      this.ports.onInterval?.({
+        phase: this.trained ? 'scoring' : 'learning',
+        scores: new Map(),
+        baselineCount: this.baselineProgress,
+        opened: false,
+        scrapeFailed: true,
+      });
       return;
     }
     const at = this.now();
@@ -155,19 +161,28 @@ export class Detector {
     for (const service of sample.services) vectors.set(service.service, featureVector(service));
     if (!this.trained) {
       this.learn(sample, vectors, at);
-      this.ports.onInterval?.({ phase: 'learning', scores: new Map(), baselineCount: this.baselineCount, opened: false, scrapeFailed: false });
+      this.ports.onInterval?.({
+        phase: 'learning',
+        scores: new Map(),
+        baselineCount: this.baselineCount,
+        opened: false,
+        scrapeFailed: false,
+      });
       return;
     }
     const restarted = new Set(sample.services.filter((s) => s.up && s.restarted).map((s) => s.service));
     const opened = this.score(this.trained, vectors, restarted, at);
-    const scores = new Map<BusinessService, number | null>(BUSINESS_SERVICES.map((service) => [service, this.latest.get(service)?.score ?? null]));
+    const scores = new Map<BusinessService, number | null>(
+      BUSINESS_SERVICES.map((service) => [service, this.latest.get(service)?.score ?? null]),
+    );
     this.ports.onInterval?.({ phase: 'scoring', scores, baselineCount: this.baselineProgress, opened, scrapeFailed: false });
   }
 
   private learn(sample: MetricsSample, vectors: ReadonlyMap<BusinessService, FeatureVector | null>, at: Date): void {
     // Only clean intervals: every service up and measured, and no fault injected (a baseline
     // learnt during a fault would call that fault normal).
-    const clean = sample.services.length > 0 && sample.services.every((s) => s.up && vectors.get(s.service) && s.chaosFailureActive.length === 0);
+    const clean =
+      sample.services.length > 0 && sample.services.every((s) => s.up && vectors.get(s.service) && s.chaosFailureActive.length === 0);
     if (!clean) return;
     for (const [service, vector] of vectors) {
       const list = this.baseline.get(service) ?? [];
@@ -196,7 +211,12 @@ export class Detector {
   }
 
   /** Scores every service; true when an episode opened. */
-  private score(trained: TrainedModel, vectors: ReadonlyMap<BusinessService, FeatureVector | null>, restarted: ReadonlySet<BusinessService>, at: Date): boolean {
+  private score(
+    trained: TrainedModel,
+    vectors: ReadonlyMap<BusinessService, FeatureVector | null>,
+    restarted: ReadonlySet<BusinessService>,
+    at: Date,
+  ): boolean {
     const verdicts = new Map<BusinessService, { verdict: Verdict; score: number | null }>();
     const historyScores: Partial<Record<BusinessService, number | null>> = {};
     for (const [service, vector] of vectors) {

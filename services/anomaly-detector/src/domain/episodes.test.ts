@@ -5,7 +5,9 @@ import { EpisodeTracker, type Verdict } from './episodes.ts';
 const t = (s: number): Date => new Date(Date.UTC(2026, 10, 28, 10, 0, s));
 type Row = Partial<Record<BusinessService, Verdict>>;
 const verdicts = (row: Row) =>
-  new Map(Object.entries(row).map(([service, verdict]) => [service as BusinessService, { verdict: verdict!, score: verdict === 'anomalous' ? 0.8 : 0.4 }]));
+  new Map(
+    Object.entries(row).map(([service, verdict]) => [service as BusinessService, { verdict, score: verdict === 'anomalous' ? 0.8 : 0.4 }]),
+  );
 
 function run(tracker: EpisodeTracker, rows: Row[]) {
   return rows.map((row, i) => tracker.observe(t(2 * i), verdicts(row)));
@@ -14,7 +16,12 @@ function run(tracker: EpisodeTracker, rows: Row[]) {
 describe(EpisodeTracker.name, () => {
   it('opens after CONSECUTIVE anomalous intervals in a row, not before', () => {
     const tracker = new EpisodeTracker({ consecutive: 2, clearIntervals: 3 });
-    const out = run(tracker, [{ 'db-service': 'anomalous' }, { 'db-service': 'normal' }, { 'db-service': 'anomalous' }, { 'db-service': 'anomalous' }]);
+    const out = run(tracker, [
+      { 'db-service': 'anomalous' },
+      { 'db-service': 'normal' },
+      { 'db-service': 'anomalous' },
+      { 'db-service': 'anomalous' },
+    ]);
     expect(out.map((o) => Boolean(o.opened))).toEqual([false, false, false, true]);
     expect(out[3]!.opened!.services).toEqual(['db-service']);
     expect(out[3]!.opened!.firstAnomalousAt).toEqual(t(4));
@@ -51,7 +58,14 @@ describe(EpisodeTracker.name, () => {
 
   it('closes after CLEAR_INTERVALS quiet intervals and then opens a new one for a new fault', () => {
     const tracker = new EpisodeTracker({ consecutive: 1, clearIntervals: 2 });
-    const out = run(tracker, [{ 'auth-service': 'anomalous' }, { 'auth-service': 'normal' }, { 'auth-service': 'anomalous' }, { 'auth-service': 'normal' }, { 'auth-service': 'normal' }, { 'auth-service': 'anomalous' }]);
+    const out = run(tracker, [
+      { 'auth-service': 'anomalous' },
+      { 'auth-service': 'normal' },
+      { 'auth-service': 'anomalous' },
+      { 'auth-service': 'normal' },
+      { 'auth-service': 'normal' },
+      { 'auth-service': 'anomalous' },
+    ]);
     expect(out.map((o) => (o.opened ? 'open' : o.closed ? 'close' : '-'))).toEqual(['open', '-', '-', '-', 'close', 'open']);
     expect(out[0]!.opened!.id).not.toBe(out[5]!.opened!.id);
     expect(out[4]!.closed!.closedAt).toEqual(t(8));

@@ -51,8 +51,10 @@ export class EpisodeTracker {
   private sequence = 0;
 
   constructor(private readonly options: EpisodeOptions) {
-    if (!Number.isSafeInteger(options.consecutive) || options.consecutive < 1) throw new RangeError('consecutive must be a positive integer');
-    if (!Number.isSafeInteger(options.clearIntervals) || options.clearIntervals < 1) throw new RangeError('clearIntervals must be a positive integer');
+    if (!Number.isSafeInteger(options.consecutive) || options.consecutive < 1)
+      throw new RangeError('consecutive must be a positive integer');
+    if (!Number.isSafeInteger(options.clearIntervals) || options.clearIntervals < 1)
+      throw new RangeError('clearIntervals must be a positive integer');
   }
 
   get current(): Episode | null {

@@ -16,7 +16,16 @@ export const MIN_RATE_FOR_CPU_PER_REQUEST = 1;
  */
 export function featureVector(sample: ServiceSample): FeatureVector | null {
   if (!sample.up) {
-    return { request_rate: 0, error_ratio: 0, p95_latency_s: 0, cpu_cores: 0, cpu_per_request_ms: 0, upstream_error_ratio: 0, upstream_p95_s: 0, down: 1 };
+    return {
+      request_rate: 0,
+      error_ratio: 0,
+      p95_latency_s: 0,
+      cpu_cores: 0,
+      cpu_per_request_ms: 0,
+      upstream_error_ratio: 0,
+      upstream_p95_s: 0,
+      down: 1,
+    };
   }
   if (sample.windowSeconds === null) return null;
   const cpuCores = sample.cpuCores ?? 0;

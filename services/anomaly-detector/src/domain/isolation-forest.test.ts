@@ -123,9 +123,18 @@ describe(IsolationForest.name, () => {
   });
 
   it('does score 0.5 everywhere when it learned from a single row or only duplicates', () => {
-    expect(new IsolationForest().fit([[1, 2]]).anomalyScore([[1, 2], [50, -3]])).toEqual([0.5, 0.5]);
+    expect(
+      new IsolationForest().fit([[1, 2]]).anomalyScore([
+        [1, 2],
+        [50, -3],
+      ]),
+    ).toEqual([0.5, 0.5]);
     const duplicates = Array.from({ length: 40 }, () => [3, 3, 3]);
-    for (const score of new IsolationForest().fit(duplicates).anomalyScore([[3, 3, 3], [9, 0, 1]])) expect(score).toBeCloseTo(0.5, 12);
+    for (const score of new IsolationForest().fit(duplicates).anomalyScore([
+      [3, 3, 3],
+      [9, 0, 1],
+    ]))
+      expect(score).toBeCloseTo(0.5, 12);
   });
 
   it('does refuse bad options, unfitted use, wrong widths and malformed JSON', () => {
@@ -145,7 +154,11 @@ describe(IsolationForest.name, () => {
   });
 
   it('does keep anomaly scores finite and inside (0, 1) for any finite input', () => {
-    const value = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 1, 1e-8), fc.integer({ min: -3, max: 3 }));
+    const value = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.constantFrom(0, -0, 1, 1e-8),
+      fc.integer({ min: -3, max: 3 }),
+    );
     const dataset = fc.integer({ min: 1, max: 4 }).chain((width) =>
       fc.record({
         train: fc.array(fc.array(value, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 40 }),

@@ -67,7 +67,8 @@ export class IsolationForest {
 
   constructor(options: IsolationForestOptions = {}) {
     const { nEstimators = 100, maxSamples = 'auto', contamination = 'auto', seed = 0 } = options;
-    if (!Number.isSafeInteger(nEstimators) || nEstimators < 1) throw new RangeError(`nEstimators must be a positive integer, got ${nEstimators}`);
+    if (!Number.isSafeInteger(nEstimators) || nEstimators < 1)
+      throw new RangeError(`nEstimators must be a positive integer, got ${nEstimators}`);
     if (maxSamples !== 'auto' && (!Number.isSafeInteger(maxSamples) || maxSamples < 1)) {
       throw new RangeError(`maxSamples must be 'auto' or a positive integer, got ${maxSamples}`);
     }
@@ -169,7 +170,12 @@ export class IsolationForest {
 
   static fromJSON(json: unknown): IsolationForest {
     const model = parseModel(json);
-    const forest = new IsolationForest({ nEstimators: model.nEstimators, maxSamples: model.maxSamples, contamination: model.contamination, seed: model.seed });
+    const forest = new IsolationForest({
+      nEstimators: model.nEstimators,
+      maxSamples: model.maxSamples,
+      contamination: model.contamination,
+      seed: model.seed,
+    });
     forest.#state = { maxSamples: model.maxSamples, nFeatures: model.nFeatures, offset: model.offset, trees: model.trees };
     return forest;
   }
@@ -190,7 +196,9 @@ function growTree(rows: readonly (readonly number[])[], nFeatures: number, maxDe
     tree.size.push(size);
     return tree.size.length - 1;
   };
-  const stack: { node: number; members: (readonly number[])[]; depth: number }[] = [{ node: addNode(rows.length), members: [...rows], depth: 0 }];
+  const stack: { node: number; members: (readonly number[])[]; depth: number }[] = [
+    { node: addNode(rows.length), members: [...rows], depth: 0 },
+  ];
   for (let item = stack.pop(); item; item = stack.pop()) {
     const { node, members, depth } = item;
     if (depth >= maxDepth || members.length < 2) continue;
@@ -251,11 +259,13 @@ function parseModel(json: unknown): IsolationForestJSON {
   const model = json as Partial<IsolationForestJSON>;
   if (model.model !== 'isolation-forest' || model.version !== 1) fail('unknown model or version');
   const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
-  if (!isCount(model.nEstimators) || !isCount(model.maxSamples) || !isCount(model.nFeatures)) fail('bad nEstimators, maxSamples or nFeatures');
+  if (!isCount(model.nEstimators) || !isCount(model.maxSamples) || !isCount(model.nFeatures))
+    fail('bad nEstimators, maxSamples or nFeatures');
   if (!Number.isSafeInteger(model.seed)) fail('bad seed');
   if (typeof model.offset !== 'number' || !Number.isFinite(model.offset)) fail('bad offset');
   const { contamination } = model;
-  if (contamination !== 'auto' && !(typeof contamination === 'number' && contamination > 0 && contamination <= 0.5)) fail('bad contamination');
+  if (contamination !== 'auto' && !(typeof contamination === 'number' && contamination > 0 && contamination <= 0.5))
+    fail('bad contamination');
   if (!Array.isArray(model.trees) || model.trees.length !== model.nEstimators) fail('expected nEstimators trees');
   const trees = model.trees!.map((tree, t) => parseTree(tree, model.nFeatures!, (why) => fail(`tree ${t}: ${why}`)));
   return { ...(model as IsolationForestJSON), trees };
@@ -265,7 +275,10 @@ function parseTree(json: unknown, nFeatures: number, fail: (why: string) => neve
   const tree = (json ?? {}) as Partial<IsolationTreeJSON>;
   const columns = [tree.feature, tree.threshold, tree.left, tree.right, tree.size];
   const nodes = tree.feature?.length ?? 0;
-  if (nodes === 0 || !columns.every((c) => Array.isArray(c) && c.length === nodes && c.every((v) => typeof v === 'number' && Number.isFinite(v)))) {
+  if (
+    nodes === 0 ||
+    !columns.every((c) => Array.isArray(c) && c.length === nodes && c.every((v) => typeof v === 'number' && Number.isFinite(v)))
+  ) {
     fail('expected equal-length, non-empty arrays of finite numbers');
   }
   const { feature, threshold, left, right, size } = tree as IsolationTreeJSON;
@@ -274,7 +287,8 @@ function parseTree(json: unknown, nFeatures: number, fail: (why: string) => neve
     if (feature[i] === LEAF) continue;
     // Children come after their parent, so a walk from the root always ends at a leaf.
     const isChild = (c: number): boolean => Number.isSafeInteger(c) && c > i && c < nodes;
-    if (!Number.isSafeInteger(feature[i]) || feature[i]! < 0 || feature[i]! >= nFeatures || !isChild(left[i]!) || !isChild(right[i]!)) fail(`node ${i} is malformed`);
+    if (!Number.isSafeInteger(feature[i]) || feature[i]! < 0 || feature[i]! >= nFeatures || !isChild(left[i]!) || !isChild(right[i]!))
+      fail(`node ${i} is malformed`);
   }
   return { feature: [...feature], threshold: [...threshold], left: [...left], right: [...right], size: [...size] };
 }

@@ -1,27 +1,8 @@
 import { badRequest, checkBearer } from '@archaics/server';
-import { BUSINESS_SERVICES, ErrorResponse, ServiceScore } from '@archaics/contracts';
+import { AnomalyList, ErrorResponse, ServiceScore } from '@archaics/contracts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Detector } from '../domain/detector.ts';
-
-const service = Type.Unsafe<string>({ type: 'string', enum: [...BUSINESS_SERVICES] });
-
-const AnomalyRecord = Type.Object({
-  id: Type.String(),
-  opened_at: Type.String(),
-  first_anomalous_at: Type.String(),
-  closed_at: Type.Union([Type.String(), Type.Null()]),
-  services: Type.Array(service),
-  peak_scores: Type.Record(Type.String(), Type.Number()),
-  scores: Type.Array(ServiceScore),
-  webhook: Type.Object({
-    status: Type.String(),
-    attempts: Type.Integer(),
-    incident_id: Type.Union([Type.String(), Type.Null()]),
-    last_error: Type.Union([Type.String(), Type.Null()]),
-    delivered_at: Type.Union([Type.String(), Type.Null()]),
-  }),
-});
 
 const Limit = (fallback: number, max: number) =>
   Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$', description: `how many, 1..${max} (default ${fallback})` })) });
@@ -43,9 +24,10 @@ export function registerDetectorRoutes(app: FastifyInstance, deps: { detector: D
     {
       schema: {
         tags: ['detector'],
-        description: 'Anomalies (episodes), newest first: when they opened and closed, the services and scores, and the webhook to the ai-operator.',
+        description:
+          'Anomalies (episodes), newest first: when they opened and closed, the services and scores, and the webhook to the ai-operator.',
         querystring: Limit(50, 200),
-        response: { 200: Type.Object({ open: Type.Union([AnomalyRecord, Type.Null()]), anomalies: Type.Array(AnomalyRecord) }), 400: ErrorResponse },
+        response: { 200: AnomalyList, 400: ErrorResponse },
       },
     },
     async (request) => {
@@ -66,7 +48,9 @@ export function registerDetectorRoutes(app: FastifyInstance, deps: { detector: D
             trained: Type.Boolean(),
             threshold: Type.Number(),
             latest: Type.Array(ServiceScore),
-            history: Type.Array(Type.Object({ at: Type.String(), scores: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])) })),
+            history: Type.Array(
+              Type.Object({ at: Type.String(), scores: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])) }),
+            ),
           }),
           400: ErrorResponse,
         },
@@ -74,7 +58,12 @@ export function registerDetectorRoutes(app: FastifyInstance, deps: { detector: D
     },
     async (request) => {
       const limit = limitOf(request.query, 150, 600);
-      return { trained: detector.isTrained, threshold: detector.settings.threshold, latest: detector.latestScores(), history: detector.scoreHistory(limit) };
+      return {
+        trained: detector.isTrained,
+        threshold: detector.settings.threshold,
+        latest: detector.latestScores(),
+        history: detector.scoreHistory(limit),
+      };
     },
   );
 
@@ -86,7 +75,11 @@ export function registerDetectorRoutes(app: FastifyInstance, deps: { detector: D
         tags: ['detector'],
         description: 'Forgets the model and learns a new baseline from the next BASELINE_SAMPLES clean intervals (chaos token).',
         security: [{ bearer: [] }],
-        response: { 202: Type.Object({ status: Type.Literal('learning'), baseline_required: Type.Integer() }), 401: ErrorResponse, 403: ErrorResponse },
+        response: {
+          202: Type.Object({ status: Type.Literal('learning'), baseline_required: Type.Integer() }),
+          401: ErrorResponse,
+          403: ErrorResponse,
+        },
       },
     },
     async (_request, reply) => {

@@ -43,10 +43,17 @@ describe(TokenService.name, () => {
     const tokens = new TokenService({ secret: JWT_SECRET, ttlS: 60 });
     const otherKey = await sign({}, new TextEncoder().encode('another-secret-another-secret-another'));
     expect(await rejection(tokens, otherKey)).toBe('token signature is invalid');
-    const unsecured = new UnsecuredJWT({ email: subject.email }).setSubject(subject.user_id).setIssuer('archaics').setAudience('archaics').setExpirationTime('1h').encode();
+    const unsecured = new UnsecuredJWT({ email: subject.email })
+      .setSubject(subject.user_id)
+      .setIssuer('archaics')
+      .setAudience('archaics')
+      .setExpirationTime('1h')
+      .encode();
     expect(await rejection(tokens, unsecured)).toMatch(/algorithm|malformed|invalid/);
     const [header, , signature] = (await sign({})).split('.');
-    const payload = Buffer.from(JSON.stringify({ sub: 'someone-else', email: 'eve@example.com', iss: 'archaics', aud: 'archaics', exp: 9_999_999_999 })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ sub: 'someone-else', email: 'eve@example.com', iss: 'archaics', aud: 'archaics', exp: 9_999_999_999 }),
+    ).toString('base64url');
     expect(await rejection(tokens, `${header}.${payload}.${signature}`)).toBe('token signature is invalid');
   });
 

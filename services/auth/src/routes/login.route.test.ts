@@ -18,7 +18,10 @@ describe(registerLoginRoute.name, () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), token_type: 'bearer', expires_in: 120 });
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(test.log.records().find((r) => r.message === 'Login succeeded')).toMatchObject({ level: 'INFO', user: { email: 'ada@example.com' } });
+    expect(test.log.records().find((r) => r.message === 'Login succeeded')).toMatchObject({
+      level: 'INFO',
+      user: { email: 'ada@example.com' },
+    });
   });
 
   it('answers the same 401 for a wrong password and an unknown email, and warns', async () => {
@@ -86,7 +89,9 @@ describe(registerLoginRoute.name, () => {
   it('never limits successful logins (100 users from one client)', async () => {
     test = await buildTestApp({ LOGIN_MAX_FAILURES_PER_CLIENT: '5', LOGIN_MAX_FAILURES_PER_EMAIL: '2' });
     for (let i = 0; i < 100; i++) await signup(test.app, `user${i}@example.com`, PASSWORD);
-    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => login(test!.app, `user${i}@example.com`, PASSWORD, '10.1.1.1')));
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => login(test!.app, `user${i}@example.com`, PASSWORD, '10.1.1.1')),
+    );
     expect(answers.every((a) => a.statusCode === 200)).toBe(true);
   });
 

@@ -3,7 +3,11 @@ import { Type } from '@sinclair/typebox';
 export const Credentials = (password: { minLength: number; maxLength: number }, description: string) =>
   Type.Object(
     {
-      email: Type.String({ maxLength: 320, description: 'a valid address of at most 254 characters (trimmed, case-insensitive)', examples: ['ada@example.com'] }),
+      email: Type.String({
+        maxLength: 320,
+        description: 'a valid address of at most 254 characters (trimmed, case-insensitive)',
+        examples: ['ada@example.com'],
+      }),
       password: Type.String({ ...password, description }),
     },
     { additionalProperties: false },

@@ -14,7 +14,10 @@ describe(registerSignupRoute.name, () => {
     const res = await signup(test.app, '  Ada@Example.COM ', 'correct horse battery');
     expect(res.statusCode).toBe(201);
     const body = res.json<{ user_id: string; email: string }>();
-    expect(body).toEqual({ user_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/), email: 'ada@example.com' });
+    expect(body).toEqual({
+      user_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      email: 'ada@example.com',
+    });
     const line = test.log.records().find((r) => r.message === 'User signed up');
     expect(line).toMatchObject({ level: 'INFO', user: { user_id: body.user_id, email: 'ada@example.com' } });
   });

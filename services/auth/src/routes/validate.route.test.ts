@@ -56,7 +56,9 @@ describe(registerValidateRoute.name, () => {
       .sign(new TextEncoder().encode('not-the-secret-not-the-secret-not-the-secret'));
     expect((await validate(test, `Bearer ${forged}`)).json()).toEqual({ error: 'unauthorized', detail: 'token signature is invalid' });
     const [header, , signature] = token.split('.');
-    const payload = Buffer.from(JSON.stringify({ sub: 'eve', email: 'eve@example.com', iss: 'archaics', aud: 'archaics', exp: 9_999_999_999 })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ sub: 'eve', email: 'eve@example.com', iss: 'archaics', aud: 'archaics', exp: 9_999_999_999 }),
+    ).toString('base64url');
     expect((await validate(test, `Bearer ${header}.${payload}.${signature}`)).statusCode).toBe(401);
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
     expect((await validate(test, `Bearer ${none}`)).statusCode).toBe(401);
