@@ -1,15 +1,13 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { secretsMatch } from '@archaics/runtime';
 
 /** Name of the cookie that carries the pairing token after the first visit. */
 export const PAIRING_COOKIE = 'archaics_pair';
 /** Query parameter of the URL the terminal prints (and the QR code holds). */
 export const PAIRING_PARAM = 'pair';
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-
 /** Constant-time comparison of a presented pairing token. */
 export function pairingMatches(given: string | undefined, expected: string): boolean {
-  return given !== undefined && given !== '' && timingSafeEqual(digest(given), digest(expected));
+  return given !== undefined && given !== '' && secretsMatch(given, expected);
 }
 
 /** The value of one cookie of a `Cookie` header. */
