@@ -1,4 +1,4 @@
-import type { MetricsSample, ServiceSample, UpstreamSample } from '@archaics/telemetry-query';
+import { downSample, type MetricsSample, type ServiceSample, type UpstreamSample } from '@archaics/telemetry-query';
 import { BUSINESS_SERVICES, type BusinessService } from '@archaics/contracts';
 
 type Overrides = Partial<Omit<ServiceSample, 'service' | 'latency' | 'upstreams'>> & {
@@ -16,26 +16,9 @@ const UPSTREAMS: Record<BusinessService, string[]> = {
 /** A healthy service under light load, with the given overrides. */
 export function serviceSample(service: BusinessService, overrides: Overrides = {}): ServiceSample {
   const { p95, upstreams, ...rest } = overrides;
+  if (rest.up === false) return downSample(service, 'ECONNREFUSED');
   const normalEdges = UPSTREAMS[service].map((upstream) => ({ upstream, callRate: 3, errorRatio: 0, p95Seconds: 0.004 }));
   const edges = normalEdges.map((edge) => ({ ...edge, ...upstreams?.find((u) => u.upstream === edge.upstream) }));
-  if (rest.up === false) {
-    return {
-      service,
-      up: false,
-      error: 'ECONNREFUSED',
-      restarted: false,
-      windowSeconds: null,
-      requestRate: 0,
-      errorRatio: 0,
-      latency: { p50: null, p95: null, p99: null },
-      cpuCores: null,
-      residentMemoryBytes: null,
-      eventLoopLagSeconds: null,
-      eventLoopLagP99Seconds: null,
-      upstreams: [],
-      chaosFailureActive: [],
-    };
-  }
   return {
     service,
     up: true,
