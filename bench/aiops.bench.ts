@@ -51,7 +51,7 @@ const OPERATOR_FAULTS: ReadonlyArray<readonly [BusinessService, FaultType]> = [
   ['product-service', 'crash'],
 ];
 /** More services per type, so that every type is detected on more than one service. */
-const EXTRA_FAULTS: Readonly<Record<FaultType, readonly BusinessService[]>> = {
+const EXTRA_FAULTS: Readonly<Partial<Record<FaultType, readonly BusinessService[]>>> = {
   error: ['product-service'],
   timeout: ['payment-service', 'product-service'],
   cpu: ['db-service', 'auth-service', 'payment-service'],
@@ -301,7 +301,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < settings.runsPerFault; round++)
       for (const [service, type] of OPERATOR_FAULTS) plan.push({ service, type, probability: 1, operator: true });
     for (const type of Object.keys(EXTRA_FAULTS) as FaultType[]) {
-      const extra = EXTRA_FAULTS[type];
+      const extra = EXTRA_FAULTS[type] ?? [];
       let i = 0;
       while (plan.filter((p) => p.type === type).length < settings.minPerType && extra.length > 0)
         plan.push({ service: extra[i++ % extra.length]!, type, probability: 1, operator: true });

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '@archaics/server';
-import { K8S_OBSERVABILITY, readYaml, ROOT } from './infra-files.ts';
+import { K8S_OBSERVABILITY, promtool, readYaml, ROOT } from './infra-files.ts';
 
 const DASHBOARDS = join(K8S_OBSERVABILITY, 'grafana/dashboards');
 const PROMQL_FUNCTIONS_AND_KEYWORDS = new Set([
@@ -94,13 +95,68 @@ interface Panel {
   title: string;
   type: string;
   datasource?: { uid: string };
-  targets?: Array<{ expr: string; datasource?: { uid: string } }>;
+  targets?: Array<{ expr: string; legendFormat?: string; datasource?: { uid: string } }>;
+  fieldConfig?: { defaults?: { unit?: string } };
   panels?: Panel[];
 }
 
+/** A dashboard annotation query (Prometheus): marks the time ranges where `expr` has series. */
+interface Annotation {
+  name: string;
+  enable: boolean;
+  expr?: string;
+  titleFormat?: string;
+  textFormat?: string;
+  tagKeys?: string;
+  datasource?: { uid: string };
+}
+
+interface Dashboard {
+  uid: string;
+  title: string;
+  panels: Panel[];
+  annotations: { list: Annotation[] };
+}
+
 const dashboardFiles = (): string[] => readdirSync(DASHBOARDS).filter((f) => f.endsWith('.json'));
-const load = (file: string): { uid: string; title: string; panels: Panel[] } => JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8'));
+const load = (file: string): Dashboard => JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8'));
 const allPanels = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
+/** Every PromQL expression of a dashboard: panel queries and annotation queries. */
+const allExprs = (dashboard: Dashboard): string[] => [
+  ...allPanels(dashboard.panels).flatMap((p) => (p.targets ?? []).map((t) => t.expr)),
+  ...dashboard.annotations.list.flatMap((a) => (a.expr === undefined ? [] : [a.expr])),
+];
+/** The label lists of every `by (...)` in an expression. */
+const groupings = (expr: string): string[][] =>
+  [...expr.matchAll(/\bby\s*\(([^)]*)\)/g)].map((m) => m[1]!.split(',').map((label) => label.trim()));
+
+/**
+ * Evaluates `expr` with promtool over the given series (`name{labels} value`, each value held
+ * for a minute) and passes if it returns exactly `expected` (label sets in PromQL form → value).
+ */
+function promqlReturns(expr: string, series: string[], expected: Record<string, number>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'archaics-promql-'));
+  try {
+    const test = {
+      rule_files: [],
+      evaluation_interval: '15s',
+      tests: [
+        {
+          interval: '15s',
+          input_series: series.map((s) => ({ series: s.replace(/ \S+$/, ''), values: `${s.split(' ').pop()}x4` })),
+          promql_expr_test: [
+            { expr, eval_time: '30s', exp_samples: Object.entries(expected).map(([labels, value]) => ({ labels, value })) },
+          ],
+        },
+      ],
+    };
+    const file = join(dir, 'dashboard-query.test.yml');
+    writeFileSync(file, JSON.stringify(test)); // JSON is YAML
+    return promtool('test', 'rules', file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 let exported: Awaited<ReturnType<typeof exportedSeries>>;
 beforeAll(async () => {
@@ -177,6 +233,11 @@ describe('Grafana dashboards', () => {
         for (const name of names) if (!exported.all.has(name)) unknown.push(`${panel.title}: ${name}`);
       }
     }
+    for (const annotation of dashboard.annotations.list) {
+      if (annotation.expr === undefined) continue;
+      for (const name of promqlMetricNames(annotation.expr))
+        if (!exported.all.has(name)) unknown.push(`annotation ${annotation.name}: ${name}`);
+    }
     expect(queries).toBeGreaterThan(3);
     expect(unknown).toEqual([]);
   });
@@ -197,5 +258,78 @@ describe('Grafana dashboards', () => {
       expect(uses(metric), metric).toBe(true);
     }
     expect(exprs.some((e) => e.includes('status=~"5.."'))).toBe(true);
+  });
+
+  it('shows every active fault with its scope (SPEC 2.1): one row per service, type and scope', () => {
+    const services = load('archaics-services.json');
+    const active = allPanels(services.panels).filter((p) =>
+      (p.targets ?? []).some((t) => promqlMetricNames(t.expr).includes('chaos_failure_active')),
+    );
+    expect(active.map((p) => p.title)).toEqual(['Active faults']);
+    const target = active[0]!.targets![0]!;
+    expect(target.legendFormat).toContain('{{scope}}');
+
+    // No query anywhere folds the scopes of chaos_failure_active together.
+    const faultExprs = dashboardFiles()
+      .flatMap((f) => allExprs(load(f)))
+      .filter((e) => promqlMetricNames(e).includes('chaos_failure_active'));
+    expect(faultExprs.length).toBeGreaterThan(1);
+    for (const expr of faultExprs) {
+      expect(groupings(expr).length, expr).toBeGreaterThan(0);
+      for (const labels of groupings(expr)) expect(labels, expr).toEqual(expect.arrayContaining(['service', 'type', 'scope']));
+    }
+
+    // The same type under two scopes stays two rows; an inactive fault is not shown.
+    const out = promqlReturns(
+      target.expr,
+      [
+        'chaos_failure_active{service="product-service",type="latency",scope="service",job="product-service",instance="a:8003"} 1',
+        'chaos_failure_active{service="product-service",type="latency",scope="edge:db-service",job="product-service",instance="a:8003"} 1',
+        'chaos_failure_active{service="product-service",type="partition",scope="edge:auth-service",job="product-service",instance="a:8003"} 1',
+        'chaos_failure_active{service="db-service",type="error",scope="route:/cart/add",job="db-service",instance="b:8002"} 1',
+        'chaos_failure_active{service="db-service",type="error",scope="service",job="db-service",instance="b:8002"} 0',
+      ],
+      {
+        '{service="product-service",type="latency",scope="service"}': 1,
+        '{service="product-service",type="latency",scope="edge:db-service"}': 1,
+        '{service="product-service",type="partition",scope="edge:auth-service"}': 1,
+        '{service="db-service",type="error",scope="route:/cart/add"}': 1,
+      },
+    );
+    expect(out).toContain('SUCCESS');
+  });
+
+  it('marks active faults, with their scope, on the time axis of every dashboard', () => {
+    for (const file of dashboardFiles()) {
+      const faults = load(file).annotations.list.filter(
+        (a) => a.expr !== undefined && promqlMetricNames(a.expr).includes('chaos_failure_active'),
+      );
+      expect(faults, file).toHaveLength(1);
+      expect(faults[0]).toMatchObject({ enable: true, datasource: { uid: 'prometheus' } });
+      expect(`${faults[0]!.titleFormat} ${faults[0]!.textFormat}`).toMatch(/\{\{service\}\}[\s\S]*\{\{type\}\}[\s\S]*\{\{scope\}\}/);
+      expect(faults[0]!.tagKeys?.split(',')).toEqual(expect.arrayContaining(['service', 'type', 'scope']));
+    }
+  });
+
+  it('has a memory panel per service, where a leak fault shows', () => {
+    const memory = allPanels(load('archaics-services.json').panels).filter((p) =>
+      (p.targets ?? []).some((t) => promqlMetricNames(t.expr).includes('process_resident_memory_bytes')),
+    );
+    expect(memory).toHaveLength(1);
+    expect(memory[0]).toMatchObject({ type: 'timeseries', fieldConfig: { defaults: { unit: 'bytes' } } });
+    const target = memory[0]!.targets![0]!;
+    // Process metrics carry no service label: the scrape job is named after the service.
+    expect(groupings(target.expr)).toEqual([['job']]);
+    expect(target.legendFormat).toBe('{{job}}');
+    const out = promqlReturns(
+      target.expr,
+      [
+        'process_resident_memory_bytes{job="db-service",instance="b:8002"} 629145600',
+        'process_resident_memory_bytes{job="product-service",instance="a:8003"} 83886080',
+        'process_resident_memory_bytes{job="prometheus",instance="localhost:9090"} 629145600',
+      ],
+      { '{job="db-service"}': 629145600, '{job="product-service"}': 83886080 },
+    );
+    expect(out).toContain('SUCCESS');
   });
 });

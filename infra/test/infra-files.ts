@@ -42,6 +42,19 @@ export function parseYamlDocuments(text: string, source: string): unknown[] {
   });
 }
 
+/** Debian's prometheus package (.ci/apt-packages) ships it. */
+export const PROMTOOL = '/usr/bin/promtool';
+
+/** Runs promtool; returns its output, or throws with it. */
+export function promtool(...args: string[]): string {
+  try {
+    return execFileSync(PROMTOOL, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    throw new Error(`promtool ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  }
+}
+
 export function readYaml<T = any>(path: string): T {
   // merge: compose files use YAML merge keys (`<<: *anchor`).
   return parseYaml(readFileSync(path, 'utf8'), { merge: true }) as T;

@@ -1,24 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DOCKER_DIR, K8S_OBSERVABILITY, readYaml } from './infra-files.ts';
+import { DOCKER_DIR, K8S_OBSERVABILITY, promtool, readYaml } from './infra-files.ts';
 
-const PROMTOOL = '/usr/bin/promtool'; // Debian's prometheus package (.ci/apt-packages)
 const K8S_CONFIG = join(K8S_OBSERVABILITY, 'prometheus/prometheus.yml');
 const RULES = join(K8S_OBSERVABILITY, 'prometheus/alert-rules.yml');
 const COMPOSE_CONFIG = join(DOCKER_DIR, 'prometheus/prometheus.yml');
-
-/** Runs promtool; returns its output, or throws with it. */
-function promtool(...args: string[]): string {
-  try {
-    return execFileSync(PROMTOOL, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string };
-    throw new Error(`promtool ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
-  }
-}
 
 /** Checks a config with the rules beside it, as both deployments mount them (/etc/prometheus/). */
 function checkConfigWithRules(config: string): string {

@@ -1,25 +1,76 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { oneOf } from './one-of.ts';
-import type { BusinessService } from './services.ts';
+import { dependenciesOf, isBusinessService, type BusinessService } from './services.ts';
 
-/** Fault types of SPEC §2. */
-export const FAULT_TYPES = ['timeout', 'error', 'cpu', 'crash', 'bad_data'] as const;
+/** The seed's five fault types (SPEC §2), whose behaviour never changes. */
+export const SEED_FAULT_TYPES = ['timeout', 'error', 'cpu', 'crash', 'bad_data'] as const;
+/** Every fault type: the seed's five and those of SPEC 2.1 (gray latency, memory leak, broken edges). */
+export const FAULT_TYPES = [...SEED_FAULT_TYPES, 'latency', 'leak', 'partition', 'blackhole'] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 /** A fault type, as a schema. */
 export const FaultType = oneOf(FAULT_TYPES);
 
-/** Which fault types each business service accepts. */
+/** Types that only exist on an edge (they need `target`). */
+export const EDGE_ONLY_FAULT_TYPES: readonly FaultType[] = Object.freeze(['partition', 'blackhole']);
+/** Types that act on the whole process and take neither `route` nor `target`. */
+export const PROCESS_FAULT_TYPES: readonly FaultType[] = Object.freeze(['cpu', 'leak', 'crash']);
+/** The statuses an `error` fault may answer with (default 500); 429 carries `Retry-After`. */
+export const ERROR_STATUSES = [500, 502, 503, 429] as const;
+export type ErrorStatus = (typeof ERROR_STATUSES)[number];
+
+/** The upstreams a service calls through its dependency clients: the targets its edge faults may name. */
+export function faultTargetsFor(service: BusinessService): BusinessService[] {
+  return dependenciesOf(service).filter(isBusinessService);
+}
+
+/**
+ * The route templates of each business service that a `route` fault may name (its business
+ * routes; control endpoints are never faulted). Each service checks against the routes it
+ * really registered, and a test keeps this list equal to them.
+ */
+export const FAULT_ROUTES: Readonly<Record<BusinessService, readonly string[]>> = Object.freeze({
+  'auth-service': ['/login', '/signup', '/validate'],
+  'db-service': ['/cart/:user_id', '/cart/add', '/cart/clear', '/products', '/products/:id'],
+  'product-service': ['/cart', '/cart/add', '/cart/clear', '/products'],
+  'payment-service': ['/create-checkout-session', '/simulated-checkout/:id', '/webhook/stripe'],
+});
+
+/** Which fault types each business service accepts: bad_data on db only, edge-only types on a service that calls others. */
 export function faultTypesFor(service: BusinessService): FaultType[] {
-  return service === 'db-service' ? [...FAULT_TYPES] : FAULT_TYPES.filter((t) => t !== 'bad_data');
+  const calls = faultTargetsFor(service).length > 0;
+  return FAULT_TYPES.filter((type) => {
+    if (type === 'bad_data') return service === 'db-service';
+    if (EDGE_ONLY_FAULT_TYPES.includes(type)) return calls;
+    return true;
+  });
 }
 
 export const FAULT_LIMITS = Object.freeze({
   intensity: { min: 1, max: 10, default: 1 },
   probability: { min: 0, max: 1, default: 1 },
   duration: { maxSeconds: 86_400 },
+  /** latency's `ms`; its default is 100 × intensity. */
+  ms: { min: 1, max: 30_000, perIntensity: 100 },
+  /** latency's `jitter`: each delay is `ms × (1 ± jitter·u)`. */
+  jitter: { min: 0, max: 1, default: 0 },
+  /** leak: intensity MiB more every second, up to this many MiB in all. */
+  leak: { capMiB: 512 },
 });
 
-/** The active fault as /health reports it. */
+/** Where a fault applies (SPEC 2.1): the whole service, one route template, or one edge (the caller's calls to an upstream). */
+export interface FaultScope {
+  readonly route?: string | undefined;
+  readonly target?: string | undefined;
+}
+
+/** The scope label of `chaos_failure_active` and of `failures[].scope`: `service`, `route:/cart/add` or `edge:db-service`. */
+export function scopeLabel(scope: FaultScope): string {
+  if (scope.target !== undefined) return `edge:${scope.target}`;
+  if (scope.route !== undefined) return `route:${scope.route}`;
+  return 'service';
+}
+
+/** An active fault as /health reports it. */
 export const FailureState = Type.Object({
   type: FaultType,
   intensity: Type.Integer(),
@@ -27,6 +78,13 @@ export const FailureState = Type.Object({
   started_at: Type.String({ format: 'date-time' }),
   expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   remaining_s: Type.Union([Type.Number(), Type.Null()]),
+  scope: Type.String({ description: 'service, route:<template> or edge:<upstream>' }),
+  route: Type.Optional(Type.String({ description: 'the route template the fault applies to' })),
+  target: Type.Optional(Type.String({ description: 'the upstream whose calls the fault breaks (an edge fault)' })),
+  ms: Type.Optional(Type.Integer({ description: 'latency: the mean delay' })),
+  jitter: Type.Optional(Type.Number({ description: 'latency: each delay is ms × (1 ± jitter·u)' })),
+  status: Type.Optional(Type.Integer({ description: 'error: the HTTP status answered' })),
+  leaked_mib: Type.Optional(Type.Number({ description: 'leak: MiB held so far' })),
 });
 export type FailureState = Static<typeof FailureState>;
 
@@ -35,7 +93,8 @@ export const HealthResponse = Type.Object({
   service: Type.String(),
   version: Type.String(),
   uptime_s: Type.Number(),
-  failure: Type.Union([FailureState, Type.Null()]),
+  failure: Type.Union([FailureState, Type.Null()], { description: 'the service-wide fault, or null' }),
+  failures: Type.Array(FailureState, { description: 'every active fault, service-wide, per route and per edge' }),
 });
 export type HealthResponse = Static<typeof HealthResponse>;
 
@@ -45,6 +104,11 @@ export const InjectQuery = Type.Object({
   intensity: Type.Optional(Type.String({ description: 'integer 1..10, default 1' })),
   probability: Type.Optional(Type.String({ description: '0..1, default 1, drawn per request' })),
   duration: Type.Optional(Type.String({ description: 'seconds, >0, at most 86400; omitted = until reset' })),
+  ms: Type.Optional(Type.String({ description: 'latency: 1..30000 ms, default 100 × intensity' })),
+  jitter: Type.Optional(Type.String({ description: 'latency: 0..1, default 0; each delay is ms × (1 ± jitter·u)' })),
+  status: Type.Optional(Type.String({ description: `error: one of ${ERROR_STATUSES.join(', ')}, default 500` })),
+  route: Type.Optional(Type.String({ description: 'scope: only requests whose route template equals it, e.g. /cart/add' })),
+  target: Type.Optional(Type.String({ description: 'scope: an edge fault on calls to this upstream (auth-service, db-service)' })),
 });
 export type InjectQuery = Static<typeof InjectQuery>;
 
@@ -55,10 +119,18 @@ export const InjectResponse = Type.Object({
 });
 export type InjectResponse = Static<typeof InjectResponse>;
 
+/** Query string of POST /reset: none clears every fault; `route` or `target` clears that scope's only. */
+export const ResetQuery = Type.Object({
+  route: Type.Optional(Type.String({ description: 'clear only the fault on this route template' })),
+  target: Type.Optional(Type.String({ description: 'clear only the edge fault on calls to this upstream' })),
+});
+export type ResetQuery = Static<typeof ResetQuery>;
+
 export const ResetResponse = Type.Object({
   status: Type.Literal('reset'),
   service: Type.String(),
-  cleared: Type.Union([Type.String(), Type.Null()]),
+  cleared: Type.Union([Type.String(), Type.Null()], { description: 'the type of a cleared fault (the service-wide one first), or null' }),
+  cleared_faults: Type.Array(Type.Object({ type: FaultType, scope: Type.String() }), { description: 'every fault cleared' }),
 });
 export type ResetResponse = Static<typeof ResetResponse>;
 

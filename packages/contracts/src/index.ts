@@ -13,18 +13,27 @@ export {
 export type { PlatformService, ServiceName, GraphNode } from './services.ts';
 export { oneOf } from './one-of.ts';
 export {
+  SEED_FAULT_TYPES,
   FAULT_TYPES,
+  EDGE_ONLY_FAULT_TYPES,
+  PROCESS_FAULT_TYPES,
+  ERROR_STATUSES,
   FAULT_LIMITS,
   FaultType,
   faultTypesFor,
+  faultTargetsFor,
+  FAULT_ROUTES,
+  scopeLabel,
   FailureState,
   HealthResponse,
   InjectQuery,
   InjectResponse,
+  ResetQuery,
   ResetResponse,
   ErrorResponse,
   upstreamErrors,
 } from './chaos.ts';
+export type { ErrorStatus, FaultScope } from './chaos.ts';
 export { LOG_LEVELS, LogLevel, LogLine } from './logs.ts';
 export {
   MAX_LINE_QUANTITY,

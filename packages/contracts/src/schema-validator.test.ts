@@ -39,9 +39,10 @@ describe(schemaValidator.name, () => {
       started_at: '2026-01-15T10:30:00Z',
       expires_at: null,
       remaining_s: null,
+      scope: 'service',
     };
     expect(schemaValidator(FailureState).issues(failure)).toEqual([
-      { path: 'type', message: 'is not one of timeout, error, cpu, crash, bad_data' },
+      { path: 'type', message: 'is not one of timeout, error, cpu, crash, bad_data, latency, leak, partition, blackhole' },
     ]);
   });
 

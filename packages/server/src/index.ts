@@ -8,7 +8,8 @@ export { encodeTraceRequestJson, encodeTraceRequestProto } from './tracing/otlp-
 export { createMetrics, LATENCY_BUCKETS, registerTotalsCounter } from './metrics/metrics.ts';
 export type { ServiceMetrics, UpstreamOutcome } from './metrics/metrics.ts';
 export { ChaosEngine } from './chaos/chaos-engine.ts';
-export type { ChaosEngineOptions, DrawnFault, FaultParams } from './chaos/chaos-engine.ts';
+export type { ChaosEngineOptions, DrawnFault, FaultParams, ParsedFault, ResetParams, ResetResult } from './chaos/chaos-engine.ts';
+export { MemoryLeak } from './chaos/memory-leak.ts';
 export { CpuBurner } from './chaos/cpu-burner.ts';
 export { AppError, badRequest, notFound, unauthorized } from './errors/app-error.ts';
 export { DependencyClient, UpstreamFailure, upstreamClient } from './http/dependency-client.ts';
@@ -18,6 +19,7 @@ export {
   BadRequestError,
   ForbiddenError,
   InjectedError,
+  injectedError,
   InternalError,
   InvalidJsonError,
   NotFoundError,

@@ -3,7 +3,14 @@ export type { TelemetryConfig, TelemetryReaders } from './telemetry-readers.ts';
 export { TelemetryQueryError } from './http-query.ts';
 export type { TelemetryFailureKind } from './http-query.ts';
 export { CONTROL_ROUTE_PATTERN, downSample, isControlRoute } from './metrics/metrics-reader.ts';
-export type { LatencyQuantiles, MetricsReader, MetricsSample, ServiceSample, UpstreamSample } from './metrics/metrics-reader.ts';
+export type {
+  ChaosFault,
+  LatencyQuantiles,
+  MetricsReader,
+  MetricsSample,
+  ServiceSample,
+  UpstreamSample,
+} from './metrics/metrics-reader.ts';
 export { ScrapeMetricsReader } from './metrics/scrape-metrics-reader.ts';
 export type { ScrapeMetricsReaderOptions, ScrapeTarget } from './metrics/scrape-metrics-reader.ts';
 export { PrometheusMetricsReader, prometheusQueries } from './metrics/prometheus-metrics-reader.ts';

@@ -67,7 +67,7 @@ describe(buildApp.name, () => {
     test = await buildTestApp();
     const res = await test.app.inject({ method: 'POST', url: '/inject-failure?type=bad_data', headers: chaosHeaders });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ allowed: ['timeout', 'error', 'cpu', 'crash'] });
+    expect(res.json()).toMatchObject({ allowed: ['timeout', 'error', 'cpu', 'crash', 'latency', 'leak'] });
   });
 
   it('answers 500 injected_error on its routes under the error fault, /health still fine', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FAULT_TYPES } from '@archaics/contracts';
+import { faultTypesFor } from '@archaics/contracts';
 import { buildApp } from './app.ts';
 import { buildTestApp, chaosHeaders, injectFault, type TestApp } from './testing/test-app.ts';
 
@@ -61,7 +61,7 @@ describe(buildApp.name, () => {
   it('accepts all five fault types and keeps /health answering under bad_data', async () => {
     test = await buildTestApp();
     const unknown = await test.app.inject({ method: 'POST', url: '/inject-failure?type=nope', headers: chaosHeaders });
-    expect(unknown.json()).toMatchObject({ allowed: [...FAULT_TYPES] });
+    expect(unknown.json()).toMatchObject({ allowed: faultTypesFor('db-service') });
     await injectFault(test.app, 'type=bad_data&intensity=10');
     const health = await test.app.inject('/health');
     expect(health.statusCode).toBe(200);

@@ -99,8 +99,8 @@ describe(ChaosEngine.name, () => {
     chaos.inject({ type: 'error' });
     const text = await metrics.registry.metrics();
     expect(text).toContain('chaos_injections_total{service="db-service",type="timeout"} 1');
-    expect(text).toContain('chaos_failure_active{service="db-service",type="error"} 1');
-    expect(text).toContain('chaos_failure_active{service="db-service",type="timeout"} 0');
+    expect(text).toContain('chaos_failure_active{service="db-service",type="error",scope="service"} 1');
+    expect(text).toContain('chaos_failure_active{service="db-service",type="timeout",scope="service"} 0');
   });
 
   it('aborts pending injected delays on reset', () => {

@@ -22,6 +22,17 @@ export const UnauthorizedError = createError<[detail: string]>('unauthorized', '
 export const ForbiddenError = createError<[detail: string]>('forbidden', '%s', 403);
 /** The `error` fault (SPEC §2): the body names the service instead of a detail. */
 export const InjectedError = createError<[service: string]>('injected_error', '%s', 500);
+
+/**
+ * The `error` fault's answer with the status it was injected with (SPEC 2.1: 500, 502, 503
+ * or 429); a 429 carries `Retry-After`.
+ */
+export function injectedError(service: string, status = 500, retryAfterS?: number): InstanceType<typeof InjectedError> {
+  const error = new InjectedError(service);
+  error.statusCode = status;
+  if (retryAfterS !== undefined) Object.assign(error, { retryAfterS });
+  return error;
+}
 /** Anything unexpected: the body carries no detail. */
 export const InternalError = createError('internal_error', 'internal error', 500);
 

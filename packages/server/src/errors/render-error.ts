@@ -44,7 +44,14 @@ export function isUnexpected(error: Error, status: number): boolean {
 
 function stable(error: Error & { code: string }, status: number): RenderedError {
   const code = error.code.toLowerCase();
-  if (error instanceof InjectedError) return { status, body: { error: code, service: error.message }, headers: {} };
+  if (error instanceof InjectedError) {
+    const retryAfterS = (error as { retryAfterS?: number }).retryAfterS;
+    return {
+      status,
+      body: { error: code, service: error.message },
+      headers: retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) },
+    };
+  }
   if (error instanceof InternalError) return { status, body: { error: code }, headers: {} };
   return { status, body: { error: code, detail: error.message }, headers: {} };
 }

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
 import {
   BrokenCircuitError,
   ConsecutiveBreaker,
@@ -12,8 +12,10 @@ import {
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import type { UpstreamConfig } from '@archaics/runtime';
+import type { DrawnFault } from '../chaos/chaos-engine.ts';
 import type { ServiceMetrics, UpstreamOutcome } from '../metrics/metrics.ts';
 import {
+  ATTR_CHAOS_FAULT,
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_PEER_SERVICE,
@@ -56,6 +58,13 @@ export interface DependencyClientOptions {
   logger: Logger;
   metrics: ServiceMetrics;
   tracing: Tracing;
+  /** Edge faults held by the caller (SPEC 2.1 `target`): drawn for each attempt to this upstream. */
+  edgeFaults?: EdgeFaults;
+}
+
+/** Where a dependency client finds the edge faults on its upstream (the service's chaos engine). */
+export interface EdgeFaults {
+  drawEdge(upstream: string): DrawnFault | undefined;
 }
 
 export interface DependencyRequest {
@@ -153,7 +162,7 @@ export class DependencyClient {
     let outcome: UpstreamOutcome = 'success';
     try {
       const response = await this.breaker.execute(() =>
-        policy.execute(({ signal }) => this.attempt<T>(req, traceHeaders, deadline, signal)),
+        policy.execute(({ signal }) => this.attempt<T>(req, traceHeaders, deadline, signal, span)),
       );
       outcome = response.status >= 400 ? 'client_error' : 'success';
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
@@ -200,8 +209,15 @@ export class DependencyClient {
     traceHeaders: Record<string, string>,
     deadline: AbortSignal,
     cancelled: AbortSignal,
+    span: Span,
   ): Promise<Omit<DependencyResponse<T>, 'elapsedMs'>> {
     if (deadline.aborted || cancelled.aborted) throw new AttemptFailure('timeout');
+    const fault = this.options.edgeFaults?.drawEdge(this.options.upstream);
+    if (fault) {
+      span.setAttribute(ATTR_CHAOS_FAULT, fault.type);
+      const injected = await this.sufferEdgeFault<T>(fault, deadline, cancelled);
+      if (injected) return injected;
+    }
     const hasBody = req.body !== undefined;
     let response;
     try {
@@ -235,6 +251,56 @@ export class DependencyClient {
     }
     return { status: response.statusCode, headers: response.headers, body: body as T };
   }
+
+  /**
+   * Applies an edge fault to one attempt, in the caller, before anything is sent: partition
+   * fails at once as unreachable, blackhole waits for the deadline, latency (and timeout)
+   * wait their delay inside the deadline, error fails as if the upstream had answered its
+   * status (a 429 is returned as that answer). The upstream sees none of it. Returns the
+   * answer to use instead of calling, or undefined to go on and call.
+   */
+  private async sufferEdgeFault<T>(
+    fault: DrawnFault,
+    deadline: AbortSignal,
+    cancelled: AbortSignal,
+  ): Promise<Omit<DependencyResponse<T>, 'elapsedMs'> | undefined> {
+    const { upstream } = this.options;
+    switch (fault.type) {
+      case 'partition':
+        throw new AttemptFailure('unreachable');
+      case 'error': {
+        const status = fault.status ?? 500;
+        if (status >= 500) throw new AttemptFailure('error', status);
+        const headers = fault.retryAfterS === undefined ? {} : { 'retry-after': String(fault.retryAfterS) };
+        return { status, headers, body: { error: 'injected_error', service: upstream } as T };
+      }
+      case 'blackhole':
+      case 'timeout':
+      case 'latency': {
+        // A blackhole never answers; the wait ends early only when the deadline passes or the fault is cleared.
+        const delayMs = fault.type === 'blackhole' ? Number.POSITIVE_INFINITY : (fault.delayMs ?? 0);
+        await waitUnless(delayMs, [deadline, cancelled, fault.signal]);
+        if (deadline.aborted || cancelled.aborted) throw new AttemptFailure('timeout');
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** Waits `ms` (forever when infinite) or until one of the signals aborts. */
+function waitUnless(ms: number, signals: readonly AbortSignal[]): Promise<void> {
+  if (signals.some((signal) => signal.aborted)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      if (timer) clearTimeout(timer);
+      for (const signal of signals) signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+    for (const signal of signals) signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function describe(failure: UpstreamFailure): string {
@@ -257,10 +323,22 @@ function describe(failure: UpstreamFailure): string {
  * metrics and tracing (e.g. `app.archaics`), the upstream's URL and deadline from its config.
  */
 export function upstreamClient(
-  context: Pick<DependencyClientOptions, 'service' | 'logger' | 'metrics' | 'tracing'>,
+  context: Pick<DependencyClientOptions, 'service' | 'logger' | 'metrics' | 'tracing'> & {
+    chaos?: EdgeFaults & { addUpstream(upstream: string): void };
+  },
   upstream: string,
   config: UpstreamConfig,
 ): DependencyClient {
-  const { service, logger, metrics, tracing } = context;
-  return new DependencyClient({ service, upstream, baseUrl: config.url, timeoutMs: config.timeoutMs, logger, metrics, tracing });
+  const { service, logger, metrics, tracing, chaos } = context;
+  chaos?.addUpstream(upstream);
+  return new DependencyClient({
+    service,
+    upstream,
+    baseUrl: config.url,
+    timeoutMs: config.timeoutMs,
+    logger,
+    metrics,
+    tracing,
+    ...(chaos ? { edgeFaults: chaos } : {}),
+  });
 }

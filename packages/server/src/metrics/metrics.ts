@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { FAULT_TYPES } from '@archaics/contracts';
+import { EDGE_ONLY_FAULT_TYPES, FAULT_TYPES } from '@archaics/contracts';
 
 /** Latency buckets (seconds): fine below 100 ms, coarse up to the longest injected timeout. */
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20];
@@ -15,7 +15,7 @@ export interface ServiceMetrics {
   readonly upstreamRequests: Counter<'service' | 'upstream' | 'outcome'>;
   readonly upstreamDuration: Histogram<'service' | 'upstream'>;
   readonly upstreamBadData: Counter<'service' | 'upstream'>;
-  readonly chaosActive: Gauge<'service' | 'type'>;
+  readonly chaosActive: Gauge<'service' | 'type' | 'scope'>;
   readonly chaosInjections: Counter<'service' | 'type'>;
   readonly service: string;
 }
@@ -61,8 +61,8 @@ export function createMetrics(service: string, options: { defaults?: boolean } =
     }),
     chaosActive: new Gauge({
       name: 'chaos_failure_active',
-      help: '1 while a fault of this type is injected.',
-      labelNames: ['service', 'type'],
+      help: '1 while a fault of this type is injected, by scope (service, route:<template>, edge:<upstream>).',
+      labelNames: ['service', 'type', 'scope'],
       registers: [registry],
     }),
     chaosInjections: new Counter({
@@ -73,7 +73,7 @@ export function createMetrics(service: string, options: { defaults?: boolean } =
     }),
   };
   for (const type of FAULT_TYPES) {
-    metrics.chaosActive.set({ service, type }, 0);
+    if (!EDGE_ONLY_FAULT_TYPES.includes(type)) metrics.chaosActive.set({ service, type, scope: 'service' }, 0);
     metrics.chaosInjections.inc({ service, type }, 0);
   }
   return metrics;

@@ -32,6 +32,7 @@ const health: FastifyPluginCallback<HealthPluginOptions> = (app, options, done) 
       version,
       uptime_s: Math.round((Date.now() - startedAt) / 100) / 10,
       failure: chaos.state(),
+      failures: chaos.states(),
       ...extra?.read(),
     }),
   );

@@ -1,4 +1,4 @@
-import type { BusinessService } from '@archaics/contracts';
+import { scopeLabel, type BusinessService } from '@archaics/contracts';
 
 /** Latency quantiles in seconds; `null` when no request finished in the window (PromQL: NaN). */
 export interface LatencyQuantiles {
@@ -54,11 +54,25 @@ export interface ServiceSample {
   /** One entry per dependency the service called (in the window or before). */
   readonly upstreams: readonly UpstreamSample[];
   /**
-   * Fault types whose `chaos_failure_active` is 1. This is the injected ground truth:
-   * for display, experiments and acting afterwards — **not for RCA**, which must infer the
-   * cause from the other telemetry (SPEC §5).
+   * Fault types whose `chaos_failure_active` is 1, sorted, each once however many scopes
+   * it is active on. This is the injected ground truth: for display, experiments and
+   * acting afterwards — **not for RCA**, which must infer the cause from the other
+   * telemetry (SPEC §5).
    */
   readonly chaosFailureActive: readonly string[];
+  /**
+   * The same active faults with where they apply, one per type and scope (SPEC 2.1), sorted
+   * by type then scope; the same ground truth, not for RCA. Both readers always set it; it
+   * is optional only so that samples written by hand without it stay valid.
+   */
+  readonly chaosFaults?: readonly ChaosFault[];
+}
+
+/** One active injected fault, as `chaos_failure_active{type,scope}` names it. */
+export interface ChaosFault {
+  readonly type: string;
+  /** `service`, `route:<template>` or `edge:<upstream>`; a series without the label counts as `service`. */
+  readonly scope: string;
 }
 
 /** One reading of every business service. */
@@ -115,5 +129,33 @@ export function downSample(service: BusinessService, error: string): ServiceSamp
     eventLoopLagP99Seconds: null,
     upstreams: [],
     chaosFailureActive: [],
+    chaosFaults: [],
   };
 }
+
+/** One `chaos_failure_active` reading of a service: its `type` and `scope` labels and its value. */
+export interface ChaosReading {
+  readonly type: string | undefined;
+  readonly scope: string | undefined;
+  readonly value: number;
+}
+
+const SERVICE_SCOPE = scopeLabel({});
+
+/**
+ * The active faults among a service's `chaos_failure_active` readings (value > 0): each
+ * (type, scope) once, and each type once. A reading without a scope label (or an empty one,
+ * which Prometheus treats as absent) is a service-wide fault.
+ */
+export function activeChaos(readings: Iterable<ChaosReading>): Pick<ServiceSample, 'chaosFailureActive'> & { chaosFaults: ChaosFault[] } {
+  const faults = new Map<string, ChaosFault>();
+  for (const { type, scope, value } of readings) {
+    if (!type || !(value > 0)) continue;
+    const fault = { type, scope: scope || SERVICE_SCOPE };
+    faults.set(`${fault.type}\u0000${fault.scope}`, fault);
+  }
+  const chaosFaults = [...faults.values()].sort((a, b) => compare(a.type, b.type) || compare(a.scope, b.scope));
+  return { chaosFailureActive: [...new Set(chaosFaults.map((f) => f.type))], chaosFaults };
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -56,13 +56,19 @@ describe(PrometheusMetricsReader.name, () => {
         { upstream: 'db-service', callRate: 12, errorRatio: 0.25, p95Seconds: 0.98 },
       ],
       chaosFailureActive: [],
+      chaosFaults: [],
     });
     expect(db).toMatchObject({
       up: true,
       restarted: true,
       requestRate: 35.5,
       errorRatio: expect.closeTo(0.1, 10),
+      // A timeout service-wide and one on /products: the type once, the faults each with their scope.
       chaosFailureActive: ['timeout'],
+      chaosFaults: [
+        { type: 'timeout', scope: 'route:/products' },
+        { type: 'timeout', scope: 'service' },
+      ],
     });
     expect(auth).toMatchObject({ up: true, errorRatio: 0, upstreams: [] });
     expect(payment).toMatchObject({ up: false, error: expect.stringContaining('up=0'), cpuCores: null });
@@ -81,8 +87,41 @@ describe(PrometheusMetricsReader.name, () => {
     expect(q.upstreamErrors).toBe(
       'sum by (service, upstream) (rate(upstream_requests_total{service=~"db-service",outcome!~"success|client_error"}[30s]))',
     );
+    expect(q.chaos).toBe('max by (service, type, scope) (chaos_failure_active{service=~"db-service"})');
     expect(q.up).toBe('min by (job) (up{job=~"db-service"})');
     expect(q.cpu).toBe('sum by (job) (rate(process_cpu_seconds_total{job=~"db-service"}[30s]))');
+  });
+
+  it('does report active faults per scope: types once, every scope kept, a series without scope taken as service-wide', async () => {
+    const queries = prometheusQueries(['auth-service', 'db-service', 'product-service', 'payment-service'], '1m', 'job');
+    const at = 1768471200.123;
+    const active = (metric: Record<string, string>, value = '1') => ({ metric, value: [at, value] });
+    const chaos = {
+      status: 'success',
+      data: {
+        resultType: 'vector',
+        result: [
+          active({ service: 'product-service', type: 'partition', scope: 'edge:db-service' }),
+          active({ service: 'product-service', type: 'latency', scope: 'service' }),
+          active({ service: 'product-service', type: 'latency', scope: 'edge:auth-service' }),
+          active({ service: 'product-service', type: 'error', scope: 'route:/cart/add' }, '0'),
+          // A service from before SPEC 2.1: no scope label.
+          active({ service: 'auth-service', type: 'error' }),
+          active({ service: 'db-service', type: 'leak', scope: 'service' }, 'NaN'),
+        ],
+      },
+    };
+    const prometheus = await fakePrometheus(queries, { ...recorded, chaos });
+    const { services } = await new PrometheusMetricsReader({ url: prometheus.url, now }).sample();
+    const [auth, db, product] = services;
+    expect(product!.chaosFailureActive).toEqual(['latency', 'partition']);
+    expect(product!.chaosFaults).toEqual([
+      { type: 'latency', scope: 'edge:auth-service' },
+      { type: 'latency', scope: 'service' },
+      { type: 'partition', scope: 'edge:db-service' },
+    ]);
+    expect(auth).toMatchObject({ chaosFailureActive: ['error'], chaosFaults: [{ type: 'error', scope: 'service' }] });
+    expect(db).toMatchObject({ chaosFailureActive: [], chaosFaults: [] });
   });
 
   it('does report a service Prometheus has no target for as down, naming the label it looked for', async () => {

@@ -1,6 +1,7 @@
 import { BUSINESS_SERVICES, type BusinessService } from '@archaics/contracts';
 import { backendEndpoint, getJson, isRecord, snippet, TelemetryQueryError, type BackendEndpoint } from '../http-query.ts';
 import {
+  activeChaos,
   CONTROL_ROUTE_PATTERN,
   downSample,
   UPSTREAM_OK_OUTCOMES,
@@ -79,7 +80,7 @@ export function prometheusQueries(services: readonly string[], window: string, t
     upstreamCalls: `sum by (service, upstream) (rate(upstream_requests_total{${own}}[${window}]))`,
     upstreamErrors: `sum by (service, upstream) (rate(upstream_requests_total{${own},outcome!~"${UPSTREAM_OK_OUTCOMES.join('|')}"}[${window}]))`,
     upstreamP95: `histogram_quantile(0.95, sum by (le, service, upstream) (rate(upstream_request_duration_seconds_bucket{${own}}[${window}])))`,
-    chaos: `max by (service, type) (chaos_failure_active{${own}})`,
+    chaos: `max by (service, type, scope) (chaos_failure_active{${own}})`,
     up: `min by (${targetLabel}) (up{${target}})`,
     cpu: `sum by (${targetLabel}) (rate(process_cpu_seconds_total{${target}}[${window}]))`,
     memory: `sum by (${targetLabel}) (process_resident_memory_bytes{${target}})`,
@@ -178,10 +179,9 @@ export class PrometheusMetricsReader implements MetricsReader {
         eventLoopLagSeconds: finiteOr(lag.get(service), null),
         eventLoopLagP99Seconds: finiteOr(lagP99.get(service), null),
         upstreams,
-        chaosFailureActive: r.chaos
-          .filter((e) => e.metric.service === service && e.value > 0 && e.metric.type)
-          .map((e) => e.metric.type!)
-          .sort(),
+        ...activeChaos(
+          r.chaos.filter((e) => e.metric.service === service).map((e) => ({ type: e.metric.type, scope: e.metric.scope, value: e.value })),
+        ),
       };
     });
     return { timestamp, source: 'prometheus', services };

@@ -122,6 +122,7 @@ describe(ScrapeMetricsReader.name, () => {
     expect(product.upstreams[1]!.p95Seconds).toBeGreaterThan(0.5);
     expect(product.upstreams[1]!.p95Seconds).toBeLessThanOrEqual(1);
     expect(product.chaosFailureActive).toEqual(['cpu']);
+    expect(product.chaosFaults).toEqual([{ type: 'cpu', scope: 'service' }]);
 
     // Nothing happened in the next window: zero rates, no quantiles, the upstreams still listed.
     clock.advance(2000);
@@ -131,6 +132,52 @@ describe(ScrapeMetricsReader.name, () => {
       ['auth-service', 0, null],
       ['db-service', 0, null],
     ]);
+  });
+
+  it('does read active faults per scope from the exposition: each type once, every (type, scope) once', async () => {
+    const faults = [
+      '# HELP chaos_failure_active 1 while a fault of this type is injected.',
+      '# TYPE chaos_failure_active gauge',
+      'chaos_failure_active{service="product-service",type="timeout",scope="service"} 0',
+      'chaos_failure_active{service="product-service",type="latency",scope="service"} 1',
+      'chaos_failure_active{service="product-service",type="latency",scope="edge:db-service"} 1',
+      'chaos_failure_active{service="product-service",type="partition",scope="edge:auth-service"} 1',
+      'chaos_failure_active{service="product-service",type="error",scope="route:/cart/add"} 1',
+      'chaos_failure_active{service="product-service",type="error",scope="route:/products"} 0',
+      '',
+    ];
+    let text = [exposition({ requests: 1, cpu: 0 }), ...faults].join('\n');
+    const service = await metricsEndpoint(() => text);
+    const reader = new ScrapeMetricsReader({ targets: [{ service: 'product-service', url: service.url }] });
+    const product = only((await reader.sample()).services);
+    expect(product.chaosFailureActive).toEqual(['error', 'latency', 'partition']);
+    expect(product.chaosFaults).toEqual([
+      { type: 'error', scope: 'route:/cart/add' },
+      { type: 'latency', scope: 'edge:db-service' },
+      { type: 'latency', scope: 'service' },
+      { type: 'partition', scope: 'edge:auth-service' },
+    ]);
+
+    // A service from before SPEC 2.1 has no scope label (or an empty one): its faults are service-wide.
+    text = [
+      exposition({ requests: 2, cpu: 0 }),
+      'chaos_failure_active{service="product-service",type="cpu"} 1',
+      'chaos_failure_active{service="product-service",type="error",scope=""} 1',
+      'chaos_failure_active{service="product-service",type="crash"} 0',
+      '',
+    ].join('\n');
+    const legacy = only((await reader.sample()).services);
+    expect(legacy.chaosFailureActive).toEqual(['cpu', 'error']);
+    expect(legacy.chaosFaults).toEqual([
+      { type: 'cpu', scope: 'service' },
+      { type: 'error', scope: 'service' },
+    ]);
+  });
+
+  it('does report no fault for a service that cannot be read', async () => {
+    const failing = await metricsEndpoint(() => 'oops', 503);
+    const down = only((await new ScrapeMetricsReader({ targets: [{ service: 'db-service', url: failing.url }] }).sample()).services);
+    expect(down).toMatchObject({ up: false, chaosFailureActive: [], chaosFaults: [] });
   });
 
   it('does survive a counter reset: a restarted service never gives a negative rate', async () => {

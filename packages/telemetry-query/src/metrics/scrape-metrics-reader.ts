@@ -1,8 +1,10 @@
 import type { BusinessService } from '@archaics/contracts';
 import { getText } from '../http-query.ts';
 import {
+  activeChaos,
   downSample,
   isControlRoute,
+  type ChaosReading,
   UPSTREAM_OK_OUTCOMES,
   type MetricsReader,
   type MetricsSample,
@@ -49,7 +51,7 @@ interface Snapshot {
   readonly counters: ReadonlyMap<string, CounterSeries & { readonly name: string }>;
   readonly histograms: ReadonlyMap<string, HistogramSeries>;
   readonly gauges: ReadonlyMap<string, number>;
-  readonly chaosActive: readonly string[];
+  readonly chaos: readonly ChaosReading[];
   readonly upstreamNames: readonly string[];
 }
 
@@ -115,7 +117,7 @@ function takeSnapshot(samples: readonly PromSample[], timeMs: number): Snapshot 
   const counters = new Map<string, CounterSeries & { name: string }>();
   const histograms = new Map<string, HistogramSeries>();
   const gauges = new Map<string, number>();
-  const chaosActive: string[] = [];
+  const chaos: ChaosReading[] = [];
   const upstreamNames = new Set<string>();
   let startTime: number | undefined;
   for (const sample of samples) {
@@ -135,7 +137,7 @@ function takeSnapshot(samples: readonly PromSample[], timeMs: number): Snapshot 
     } else if (sample.name === 'process_start_time_seconds') {
       startTime = sample.value;
     } else if (sample.name === 'chaos_failure_active') {
-      if (sample.value > 0 && sample.labels.type) chaosActive.push(sample.labels.type);
+      chaos.push({ type: sample.labels.type, scope: sample.labels.scope, value: sample.value });
     } else if (
       sample.name === 'process_resident_memory_bytes' ||
       sample.name === 'nodejs_eventloop_lag_seconds' ||
@@ -144,7 +146,7 @@ function takeSnapshot(samples: readonly PromSample[], timeMs: number): Snapshot 
       gauges.set(sample.name, sample.value);
     }
   }
-  return { timeMs, startTime, counters, histograms, gauges, chaosActive, upstreamNames: [...upstreamNames].sort() };
+  return { timeMs, startTime, counters, histograms, gauges, chaos, upstreamNames: [...upstreamNames].sort() };
 }
 
 function describeWindow(service: BusinessService, previous: Snapshot | undefined, current: Snapshot): ServiceSample {
@@ -158,7 +160,7 @@ function describeWindow(service: BusinessService, previous: Snapshot | undefined
     residentMemoryBytes: gauge('process_resident_memory_bytes'),
     eventLoopLagSeconds: gauge('nodejs_eventloop_lag_seconds'),
     eventLoopLagP99Seconds: gauge('nodejs_eventloop_lag_p99_seconds'),
-    chaosFailureActive: current.chaosActive,
+    ...activeChaos(current.chaos),
   };
   const seconds = previous === undefined ? 0 : (current.timeMs - previous.timeMs) / 1000;
   if (previous === undefined || !(seconds > 0)) {

@@ -6,7 +6,7 @@ import { serviceStatuses, type HealthProbe } from './service-status.ts';
 const healthy = (service: string, failure: HealthResponse['failure'] = null): HealthProbe => ({
   ok: true,
   at: 0,
-  health: { status: 'ok', service, version: '0.1.0', uptime_s: 1, failure },
+  health: { status: 'ok', service, version: '0.1.0', uptime_s: 1, failure, failures: failure ? [failure] : [] },
 });
 const all = (): Record<string, HealthProbe> => ({
   'auth-service': healthy('auth-service'),
@@ -38,7 +38,15 @@ describe(serviceStatuses.name, () => {
   });
 
   it('degrades a faulted service and the services that depend on it, not the others', () => {
-    const failure = { type: 'timeout' as const, intensity: 1, probability: 1, started_at: '', expires_at: '', remaining_s: 41.2 };
+    const failure = {
+      type: 'timeout' as const,
+      intensity: 1,
+      probability: 1,
+      started_at: '',
+      expires_at: '',
+      remaining_s: 41.2,
+      scope: 'service',
+    };
     const statuses = serviceStatuses({ ...all(), 'db-service': healthy('db-service', failure) }, []);
     expect(statuses['db-service']).toMatchObject({ status: 'degraded', reasons: ['fault timeout (42 s left)'], failure });
     expect(statuses['product-service'].status).toBe('degraded');
