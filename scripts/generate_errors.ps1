@@ -1,22 +1,30 @@
 #!/usr/bin/env pwsh
 <#
 .SYNOPSIS
-  Gives the anomaly detector something to see: injects faults on db and auth, drives
-  bounded traffic (login, products, cart) at the local stack, then resets every service,
-  also on Ctrl-C or an error. Traffic goes to 127.0.0.1/localhost only; every loop is bounded.
+  Gives the anomaly detector something to see: injects the faults of a scenario (db and
+  auth failing, a gray slow db, or product's edges broken), drives bounded traffic (login,
+  products, cart) at the local stack, then resets every service, also on Ctrl-C or an
+  error. Traffic goes to 127.0.0.1/localhost only; every loop is bounded.
 
 .DESCRIPTION
-  Injects db timeout (40% of requests) and auth error (30%) for -FaultSeconds, sends
-  traffic for -Seconds, then runs `archaics reset --all`. Needs the stack (npm start).
+  Injects the faults of -Scenario for -FaultSeconds, sends traffic for -Seconds, then runs
+  `archaics reset --all`. Needs the stack (npm start). Scenarios:
+    classic    db timeout on 40% of requests, auth error on 30% (the default)
+    gray       db latency 400 ms +/-50% (slow but inside product's deadline), product
+               error 503 on /cart/add for 30%
+    partition  product's calls to db refused on 50% of requests (partition), its calls
+               to auth unanswered on 20% (blackhole, they end at its deadline)
   Reads ARCHAICS_HOME (default <repo>/.archaics), ARCHAICS_PORT_OFFSET, CHAOS_TOKEN,
   AUTH_SERVICE_URL, PRODUCT_SERVICE_URL, DB_SERVICE_URL.
 
 .EXAMPLE
   ./scripts/generate_errors.ps1
   ./scripts/generate_errors.ps1 -Seconds 30 -FaultSeconds 45
+  ./scripts/generate_errors.ps1 -Scenario partition
 #>
 [CmdletBinding()]
 param(
+  [ValidateSet('classic', 'gray', 'partition')][string]$Scenario = 'classic',
   [ValidateRange(1, 600)][int]$Seconds = 60,
   [ValidateRange(1, 3600)][int]$FaultSeconds = 90
 )
@@ -104,10 +112,22 @@ $injected = $false
 $exitCode = 0
 try {
   $injected = $true
-  Invoke-Archaics inject db timeout --probability 0.4 --duration $FaultSeconds
-  Invoke-Archaics inject auth error --probability 0.3 --duration $FaultSeconds
+  switch ($Scenario) {
+    'classic' {
+      Invoke-Archaics inject db timeout --probability 0.4 --duration $FaultSeconds
+      Invoke-Archaics inject auth error --probability 0.3 --duration $FaultSeconds
+    }
+    'gray' {
+      Invoke-Archaics inject db latency --ms 400 --jitter 0.5 --duration $FaultSeconds
+      Invoke-Archaics inject product error --status 503 --route /cart/add --probability 0.3 --duration $FaultSeconds
+    }
+    'partition' {
+      Invoke-Archaics inject product partition --target db --probability 0.5 --duration $FaultSeconds
+      Invoke-Archaics inject product blackhole --target auth --probability 0.2 --duration $FaultSeconds
+    }
+  }
   Write-Host ''
-  Write-Host "sending traffic for ${Seconds}s to $Auth and $Product (Ctrl-C stops it and resets the faults)"
+  Write-Host "sending traffic for ${Seconds}s to $Auth and $Product (scenario $Scenario; Ctrl-C stops it and resets the faults)"
 
   $clock = [Diagnostics.Stopwatch]::StartNew()
   $nextReport = 5

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Gives the anomaly detector something to see: injects faults on db and auth, drives
-# bounded traffic (login, products, cart) at the local stack, then resets every service,
-# also on Ctrl-C or an error. Traffic goes to 127.0.0.1/localhost only; every loop is bounded.
+# Gives the anomaly detector something to see: injects the faults of a scenario (db and
+# auth failing, a gray slow db, or product's edges broken), drives bounded traffic (login,
+# products, cart) at the local stack, then resets every service, also on Ctrl-C or an
+# error. Traffic goes to 127.0.0.1/localhost only; every loop is bounded.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,9 +11,16 @@ usage() {
   cat <<'EOF'
 usage: scripts/generate_errors.sh [options]
 
-Injects db timeout (40% of requests) and auth error (30%) for the fault window, sends
-traffic for the traffic window, then resets every service (also on Ctrl-C).
+Injects the faults of a scenario for the fault window, sends traffic for the traffic
+window, then resets every service (also on Ctrl-C).
 
+  --scenario NAME     which faults (default classic):
+                        classic    db timeout on 40% of requests, auth error on 30%
+                        gray       db latency 400 ms ±50% (slow but inside product's
+                                   deadline), product error 503 on /cart/add for 30%
+                        partition  product's calls to db refused on 50% of requests
+                                   (partition), its calls to auth unanswered on 20%
+                                   (blackhole, they end at its deadline)
   --seconds N         traffic window in seconds (default 60, 1..600)
   --fault-seconds N   fault window in seconds (default 90, 1..3600); the faults clear
                       themselves after it even if this script is killed with -9
@@ -24,6 +32,7 @@ ARCHAICS_PORT_OFFSET, CHAOS_TOKEN, AUTH_SERVICE_URL, PRODUCT_SERVICE_URL, DB_SER
 EOF
 }
 
+SCENARIO=classic
 TRAFFIC_S=60
 FAULT_S=90
 WORKERS=4
@@ -38,6 +47,12 @@ number_arg() { # name value min max
 
 while (($# > 0)); do
   case "$1" in
+    --scenario)
+      case "${2:-}" in
+        classic | gray | partition) SCENARIO="$2" && shift 2 ;;
+        *) echo "generate_errors.sh: --scenario must be one of classic, gray, partition, got \"${2:-}\"" >&2 && exit 2 ;;
+      esac
+      ;;
     --seconds) number_arg --seconds "${2:-}" 1 600 && TRAFFIC_S="$2" && shift 2 ;;
     --fault-seconds) number_arg --fault-seconds "${2:-}" 1 3600 && FAULT_S="$2" && shift 2 ;;
     --workers) number_arg --workers "${2:-}" 1 16 && WORKERS="$2" && shift 2 ;;
@@ -121,8 +136,20 @@ Watch it in another terminal:
 EOF
 
 FAULTS_INJECTED=1
-archaics inject db timeout --probability 0.4 --duration "$FAULT_S"
-archaics inject auth error --probability 0.3 --duration "$FAULT_S"
+case "$SCENARIO" in
+  classic)
+    archaics inject db timeout --probability 0.4 --duration "$FAULT_S"
+    archaics inject auth error --probability 0.3 --duration "$FAULT_S"
+    ;;
+  gray)
+    archaics inject db latency --ms 400 --jitter 0.5 --duration "$FAULT_S"
+    archaics inject product error --status 503 --route /cart/add --probability 0.3 --duration "$FAULT_S"
+    ;;
+  partition)
+    archaics inject product partition --target db --probability 0.5 --duration "$FAULT_S"
+    archaics inject product blackhole --target auth --probability 0.2 --duration "$FAULT_S"
+    ;;
+esac
 echo
 
 hit() { # worker-file method url [body]
@@ -151,7 +178,7 @@ worker() { # index
   done
 }
 
-echo "sending traffic for ${TRAFFIC_S}s with $WORKERS workers to $AUTH and $PRODUCT"
+echo "sending traffic for ${TRAFFIC_S}s with $WORKERS workers to $AUTH and $PRODUCT (scenario $SCENARIO)"
 for i in $(seq 1 "$WORKERS"); do
   worker "$i" &
   WORKER_PIDS+=("$!")

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSINESS_SERVICES, type HealthResponse } from '@archaics/contracts';
-import { call, startTestStack, type TestStack } from '../../../e2e/support/test-stack.ts';
+import { call, newUser, startTestStack, type TestStack } from '../../../e2e/support/test-stack.ts';
 import { injectCommand } from '../src/commands/inject.command.ts';
 import { loadCommand } from '../src/commands/load.command.ts';
 import { resetCommand } from '../src/commands/reset.command.ts';
@@ -188,6 +188,97 @@ describe(`archaics ${resetCommand.name}`, { timeout: 60_000 }, () => {
     expect(result.stdout).toMatch(/^ {2}product-service +reset +no fault was active$/m);
     expect(result.stdout).toContain('every service reset (4)');
     for (const service of BUSINESS_SERVICES) expect((await health(service)).failure, service).toBeNull();
+  });
+});
+
+describe(`archaics ${injectCommand.name} and ${resetCommand.name} with scopes (SPEC 2.1)`, { timeout: 60_000 }, () => {
+  it('injects a gray latency with --ms: db answers slower, and still answers', async () => {
+    try {
+      const result = await runCli(['inject', 'db', 'latency', '--ms', '300', '--jitter', '0.5'], env);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^db-service: latency injected — ms 300, jitter 0\.5, intensity 1, probability 1, until reset$/m);
+      expect((await health('db-service')).failure).toMatchObject({ type: 'latency', scope: 'service', ms: 300, jitter: 0.5 });
+      const products = await call(`${stack.url('db-service')}/products`);
+      expect(products.status).toBe(200);
+      // Each delay is 300 ms × (1 ± 0.5 u): at least 150 ms.
+      expect(products.ms).toBeGreaterThanOrEqual(140);
+    } finally {
+      await resetEverything();
+    }
+  });
+
+  it('breaks the product → db edge with partition --target db, while db itself stays healthy', async () => {
+    try {
+      const user = await newUser(stack);
+      const result = await runCli(['inject', 'product', 'partition', '--target', 'db'], env);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^product-service: partition injected on edge:db-service — intensity 1, probability 1, until reset$/m);
+      expect(result.stdout).toContain('undo it: archaics reset product --target db');
+      const products = await call(`${stack.url('product-service')}/products`, { token: user.jwt });
+      expect(products).toMatchObject({ status: 502, body: { error: 'upstream_error', upstream: 'db-service' } });
+      expect((await call(`${stack.url('db-service')}/products`)).status).toBe(200);
+      const product = await health('product-service');
+      expect(product.failure).toBeNull();
+      expect(product.failures).toMatchObject([{ type: 'partition', scope: 'edge:db-service', target: 'db-service' }]);
+      expect((await health('db-service')).failures).toEqual([]);
+    } finally {
+      await resetEverything();
+    }
+  });
+
+  it('faults one route with --route and --status, and leaves the others alone', async () => {
+    try {
+      const user = await newUser(stack);
+      const result = await runCli(['inject', 'product', 'error', '--status', '503', '--route', '/cart/add'], env);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(
+        /^product-service: error injected on route:\/cart\/add — status 503, intensity 1, probability 1, until reset$/m,
+      );
+      const add = await call(`${stack.url('product-service')}/cart/add`, { token: user.jwt, body: { product_id: 'p1', quantity: 1 } });
+      expect(add.status).toBe(503);
+      expect((await call(`${stack.url('product-service')}/cart`, { token: user.jwt })).status).toBe(200);
+      expect((await call(`${stack.url('product-service')}/products`, { token: user.jwt })).status).toBe(200);
+    } finally {
+      await resetEverything();
+    }
+  });
+
+  it('shows each fault with its scope in status, and reset --target clears that one only', async () => {
+    try {
+      for (const args of [
+        ['inject', 'product', 'latency', '--ms', '50'],
+        ['inject', 'product', 'partition', '--target', 'db', '--probability', '0.5'],
+      ]) {
+        const result = await runCli(args, env);
+        expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+      }
+      const status = await runCli(['status', '--window', '0.2'], env);
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toMatch(/^ {2}product-service +up +\S+ +2 faults \(below\) /m);
+      expect(status.stdout).toMatch(/^ {2}service +fault +scope +parameters +time$/m);
+      expect(status.stdout).toMatch(/^ {2}product-service +latency +service +ms=50 +until reset$/m);
+      expect(status.stdout).toMatch(/^ {2}product-service +partition +edge:db-service +p=0\.5 +until reset$/m);
+      expect(status.stdout).toMatch(/^ {2}db-service +up +\S+ +none /m);
+      const json = JSON.parse((await runCli(['status', '--json', '--window', '0.2'], env)).stdout) as {
+        services: Array<{ service: string; failure: { type: string } | null; failures: Array<{ type: string; scope: string }> }>;
+      };
+      const product = json.services.find((s) => s.service === 'product-service');
+      expect(product?.failure?.type).toBe('latency');
+      expect(product?.failures.map((f) => `${f.type} ${f.scope}`).sort()).toEqual(['latency service', 'partition edge:db-service']);
+
+      const edge = await runCli(['reset', 'product', '--target', 'db'], env);
+      expect(edge.code, edge.stderr).toBe(0);
+      expect(edge.stdout).toBe('product-service: reset — cleared partition on edge:db-service\n');
+      expect((await health('product-service')).failures).toMatchObject([{ type: 'latency', scope: 'service' }]);
+      const again = await runCli(['reset', 'product', '--target', 'db'], env);
+      expect(again.stdout).toBe('product-service: reset — no fault was active on edge:db-service\n');
+
+      const rest = await runCli(['reset', 'product'], env);
+      expect(rest.stdout).toBe('product-service: reset — cleared latency\n');
+      expect((await health('product-service')).failures).toEqual([]);
+    } finally {
+      await resetEverything();
+    }
   });
 });
 

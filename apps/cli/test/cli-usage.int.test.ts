@@ -52,7 +52,10 @@ describe(main.name, () => {
       ]);
       expect(reset.stdout).toContain('X-Archaics-Reason');
       expect(reset.stdout).toContain('halt-all');
-      expect(inject.stdout).toContain('bad_data  db only');
+      expect(inject.stdout).toMatch(/^ +bad_data +db only/m);
+      for (const type of ['latency', 'leak', 'partition', 'blackhole']) expect(inject.stdout).toMatch(new RegExp(`^ +${type} +\\S`, 'm'));
+      for (const option of ['--ms', '--jitter', '--status', '--route', '--target']) expect(inject.stdout).toContain(`${option} <`);
+      expect(reset.stdout).toContain('archaics reset SERVICE [--route R | --target T]');
       expect(logs.stdout).toContain('LOKI_URL');
       expect(trace.stdout).toContain('JAEGER_URL');
     },
@@ -73,6 +76,10 @@ describe(main.name, () => {
         [['inject', 'db', 'timeout', '--intensity', '11'], /--intensity must be an integer 1\.\.10, got "11"/],
         [['inject', 'db', 'timeout', '--probability', '1.5'], /--probability must be a number 0\.\.1/],
         [['inject', 'db', 'timeout', '--duration', 'soon'], /--duration must be a duration/],
+        [['inject', 'db', 'latency', '--ms', '0'], /--ms must be an integer 1\.\.30000, got "0"/],
+        [['inject', 'product', 'partition'], /partition needs --target/],
+        [['inject', 'product', 'error', '--route', '/nope'], /--route "\/nope" is not a route of product-service/],
+        [['reset', 'db', '--target', 'auth'], /--target: db-service calls no other service/],
         [['reset'], /which service\?/],
         [['reset', 'db', '--all'], /not both/],
         [['load'], /which scenario\? one of .*normal/],

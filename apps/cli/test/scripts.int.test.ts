@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSINESS_SERVICES, type HealthResponse } from '@archaics/contracts';
 import { call, startTestStack, type TestStack } from '../../../e2e/support/test-stack.ts';
+import { serviceArgument } from '../src/commands/arguments.ts';
+import { parseFault } from '../src/commands/inject.command.ts';
 import { COMMANDS } from '../src/commands/registry.ts';
 import { REPO_ROOT } from '../src/supervisor/stack.ts';
 import { removeTempHomes, tempHome, waitFor } from './fixtures/fake-stack.ts';
@@ -28,6 +30,16 @@ describe('scripts', { timeout: 60_000 }, () => {
     const ps1 = readFileSync(join(REPO_ROOT, 'scripts/generate_errors.ps1'), 'utf8');
     expect(ps1).toContain('finally');
     expect(ps1).toContain("reset --all --reason 'generate_errors.ps1 finished'");
+    expect(ps1).toContain("[ValidateSet('classic', 'gray', 'partition')][string]$Scenario = 'classic'");
+    for (const line of [
+      'inject db latency --ms 400 --jitter 0.5',
+      'inject product error --status 503 --route /cart/add',
+      'inject product partition --target db',
+      'inject product blackhole --target auth',
+    ]) {
+      expect(ps1, line).toContain(line);
+      expect(readFileSync(join(REPO_ROOT, 'scripts/generate_errors.sh'), 'utf8'), line).toContain(line);
+    }
   });
 });
 
@@ -37,8 +49,13 @@ describe('chaos-help.sh', { timeout: 60_000 }, () => {
     expect(result.code, result.stderr).toBe(0);
     for (const section of ['START', 'FAULTS', 'CLI', 'LOAD', 'WALKTHROUGHS', 'WATCH', 'ANOMALY DEMO'])
       expect(result.stdout).toMatch(new RegExp(`^${section}\\b`, 'm'));
-    for (const type of ['timeout', 'error', 'cpu', 'crash', 'bad_data'])
+    for (const type of ['timeout', 'error', 'cpu', 'crash', 'bad_data', 'latency', 'leak', 'partition', 'blackhole'])
       expect(result.stdout).toMatch(new RegExp(`^ +(?:type +)?${type} +\\S`, 'm'));
+    for (const parameter of ['ms, jitter', 'status', 'route', 'target'])
+      expect(result.stdout).toMatch(new RegExp(`^  ${parameter} +\\S`, 'm'));
+    expect(result.stdout).toMatch(/^GRAY FAILURES AND BROKEN EDGES$/m);
+    expect(result.stdout).toContain('inject-failure?type=partition&target=db-service');
+    for (const scenario of ['gray', 'partition']) expect(result.stdout).toContain(`./scripts/generate_errors.sh --scenario ${scenario}`);
     for (const title of [
       '1. db timeout → product 504',
       '2. auth error → product 503',
@@ -47,6 +64,22 @@ describe('chaos-help.sh', { timeout: 60_000 }, () => {
     ]) {
       expect(result.stdout).toContain(title);
       expect(README).toContain(`### ${title}`);
+    }
+  });
+
+  it('shows only CLI injections the CLI accepts', async () => {
+    const { stdout } = await runScript('scripts/chaos-help.sh', [], {});
+    const injections = [...stdout.matchAll(/npx archaics inject (\S+) (\S+)((?: --?[a-z]+ \S+)*)/g)];
+    expect(injections.length).toBeGreaterThanOrEqual(8);
+    for (const [line, service = '', type = '', rest = ''] of injections) {
+      const words = rest.trim() === '' ? [] : rest.trim().split(/ +/);
+      const long: Record<string, string> = { i: 'intensity', p: 'probability', d: 'duration' };
+      const values: Record<string, string> = {};
+      for (let i = 0; i < words.length; i += 2) {
+        const flag = (words[i] ?? '').replace(/^-+/, '');
+        values[long[flag] ?? flag] = words[i + 1] ?? '';
+      }
+      expect(() => parseFault(serviceArgument(service), type, { json: false, ...values }), line).not.toThrow();
     }
   });
 
@@ -78,13 +111,19 @@ describe('chaos-help.sh', { timeout: 60_000 }, () => {
 
 describe('generate_errors.sh', { timeout: 60_000 }, () => {
   it('shows its help and exits 2 on a bad argument or a URL off this machine', async () => {
-    const [help, bad, remote] = await Promise.all([
+    const [help, bad, scenario, remote] = await Promise.all([
       runScript('scripts/generate_errors.sh', ['--help'], {}),
       runScript('scripts/generate_errors.sh', ['--seconds', '9999'], {}),
+      runScript('scripts/generate_errors.sh', ['--scenario', 'flood'], {}),
       runScript('scripts/generate_errors.sh', [], { PRODUCT_SERVICE_URL: 'http://example.com:8003' }),
     ]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('usage: scripts/generate_errors.sh');
+    for (const name of ['classic', 'gray', 'partition']) expect(help.stdout).toMatch(new RegExp(`^ +${name} +\\S`, 'm'));
+    expect(scenario).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--scenario must be one of classic, gray, partition, got "flood"'),
+    });
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--seconds must be a whole number 1..600, got "9999"') });
     expect(remote).toMatchObject({
       code: 2,
@@ -143,6 +182,51 @@ describe('generate_errors.sh', { timeout: 60_000 }, () => {
         .filter((l) => typeof l.message === 'string' && /^(GET|POST) \/(products|cart)/.test(l.message));
       expect(productLines.length).toBeGreaterThan(5);
     }, 60_000);
+
+    /** Every active fault of every service, as `service type scope`. */
+    async function allFaults(): Promise<string[]> {
+      const lists = await Promise.all(
+        BUSINESS_SERVICES.map(async (service) => {
+          const health = (await call(`${stack.url(service)}/health`)).body as HealthResponse;
+          return health.failures.map((f) => `${service} ${f.type} ${f.scope}`);
+        }),
+      );
+      return lists.flat();
+    }
+
+    it('injects the faults of the gray and the partition scenarios, then resets them', async () => {
+      const gray = await runScript(
+        'scripts/generate_errors.sh',
+        ['--scenario', 'gray', '--seconds', '2', '--fault-seconds', '20', '--workers', '2'],
+        env,
+        { timeoutMs: 60_000 },
+      );
+      expect(gray.code, gray.stderr).toBe(0);
+      expect(gray.stdout).toMatch(/^db-service: latency injected — ms 400, jitter 0\.5, intensity 1, probability 1, for 20s/m);
+      expect(gray.stdout).toMatch(
+        /^product-service: error injected on route:\/cart\/add — status 503, intensity 1, probability 0\.3, for 20s/m,
+      );
+      expect(gray.stdout).toContain('(scenario gray)');
+      // Slow but inside product's deadline: the products still come back.
+      expect(gray.stdout).toMatch(/^done: \d+ requests; status codes: 200×\d+/m);
+      expect(await allFaults()).toEqual([]);
+
+      const partition = await runScript(
+        'scripts/generate_errors.sh',
+        ['--scenario', 'partition', '--seconds', '3', '--fault-seconds', '20', '--workers', '2'],
+        env,
+        { timeoutMs: 60_000 },
+      );
+      expect(partition.code, partition.stderr).toBe(0);
+      expect(partition.stdout).toMatch(/^product-service: partition injected on edge:db-service — intensity 1, probability 0\.5, for 20s/m);
+      expect(partition.stdout).toMatch(
+        /^product-service: blackhole injected on edge:auth-service — intensity 1, probability 0\.2, for 20s/m,
+      );
+      // Half of product's calls to db are refused: some requests answer 502 upstream_error.
+      expect(partition.stdout).toMatch(/^done: .* 502×\d+/m);
+      expect(partition.stdout).toContain('halt-all: resetting every service — reason: generate_errors.sh finished (exit 0)');
+      expect(await allFaults()).toEqual([]);
+    }, 120_000);
 
     it('resets every service when interrupted with Ctrl-C', async () => {
       const running = spawnCli(['--seconds', '60', '--fault-seconds', '120', '--workers', '2'], env, {

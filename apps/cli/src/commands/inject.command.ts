@@ -1,10 +1,32 @@
-import { FAULT_LIMITS, FAULT_TYPES, faultTypesFor, type FaultType } from '@archaics/contracts';
+import {
+  EDGE_ONLY_FAULT_TYPES,
+  ERROR_STATUSES,
+  FAULT_LIMITS,
+  FAULT_TYPES,
+  faultTargetsFor,
+  faultTypesFor,
+  PROCESS_FAULT_TYPES,
+  scopeLabel,
+  type BusinessService,
+  type FaultType,
+} from '@archaics/contracts';
 import { StackRefusedError, type FaultParams } from '@archaics/client';
 import { readCliConfig } from '../client/cli.config.ts';
 import { cliCredential, cliStack, commandErrorOf } from '../client/cli-stack.ts';
 import { painterFor } from '../format/color.ts';
+import { faultParameters } from '../format/fault.ts';
 import { formatSeconds } from '../format/units.ts';
-import { intOption, numberOption, secondsOption, SERVICE_ARGUMENT, serviceArgument } from './arguments.ts';
+import {
+  edgeCallers,
+  intOption,
+  numberOption,
+  routeOption,
+  secondsOption,
+  SERVICE_ARGUMENT,
+  serviceArgument,
+  shortName,
+  targetOption,
+} from './arguments.ts';
 import {
   CommandError,
   defineCommand,
@@ -16,12 +38,17 @@ import {
 } from './command.ts';
 import { ENVIRONMENT, usage } from './usage.ts';
 
-const { intensity: INTENSITY, probability: PROBABILITY, duration: DURATION } = FAULT_LIMITS;
+const { intensity: INTENSITY, probability: PROBABILITY, duration: DURATION, ms: MS, jitter: JITTER, leak: LEAK } = FAULT_LIMITS;
 
 const OPTIONS = {
   intensity: { type: 'string', short: 'i' },
   probability: { type: 'string', short: 'p' },
   duration: { type: 'string', short: 'd' },
+  ms: { type: 'string' },
+  jitter: { type: 'string' },
+  status: { type: 'string' },
+  route: { type: 'string' },
+  target: { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const satisfies CommandOptions;
 
@@ -30,17 +57,25 @@ export const injectCommand = defineCommand({
   usage: usage({
     synopsis: 'archaics inject SERVICE TYPE [options]',
     description: `Injects a fault into one business service (POST /inject-failure with the chaos token)
-and prints the failure state the service reports. One fault is active per service: a
-new injection replaces the old one.`,
+and prints the failure state the service reports. A fault applies to the whole service,
+to one route (--route) or to one edge (--target); one fault is active per scope, and a
+new injection replaces only the one of its scope.`,
     arguments: [
       SERVICE_ARGUMENT,
       [
         'TYPE',
-        `timeout   waits 2 × intensity s before handling a request
-error     answers HTTP 500 {"error":"injected_error"}
-cpu       burns CPU (intensity × 10% of each core) until reset or expiry
-crash     the process exits with code 1 (at once when probability is 1)
-bad_data  db only: corrupts records of each read (intensity/10 of them)`,
+        `timeout    waits 2 × intensity s before handling a request
+error      answers HTTP 500 {"error":"injected_error"} (or --status)
+latency    waits --ms (± --jitter) before handling a request, then answers
+           normally: slow but working, maybe inside its callers' deadline
+cpu        burns CPU (intensity × 10% of each core) until reset or expiry
+leak       holds intensity MiB more memory every second (at most ${LEAK.capMiB} MiB);
+           reset frees it
+crash      the process exits with code 1 (at once when probability is 1)
+bad_data   db only: corrupts records of each read (intensity/10 of them)
+partition  product, payment, with --target: calls to it fail at once (unreachable)
+blackhole  product, payment, with --target: calls to it get no answer and end at
+           the caller's deadline (timeout)`,
       ],
     ],
     options: [
@@ -50,12 +85,27 @@ bad_data  db only: corrupts records of each read (intensity/10 of them)`,
         '-d, --duration <s>',
         `seconds, or 90s, 2m, 1h; > 0 and at most ${DURATION.maxSeconds} s\n(default: until \`archaics reset SERVICE\`)`,
       ],
+      ['--ms <n>', `latency only: the delay, ${MS.min}..${MS.max} ms (default ${MS.perIntensity} × intensity)`],
+      ['--jitter <j>', `latency only: ${JITTER.min}..${JITTER.max}, each delay is ms × (1 ± jitter·u) (default ${JITTER.default})`],
+      ['--status <code>', `error only: ${ERROR_STATUSES.join(', ')} (default 500; 429 carries Retry-After)`],
+      [
+        '--route <route>',
+        'only requests to this route template, e.g. /cart/add (a wrong one is\nrefused with the list); not with cpu, leak, crash',
+      ],
+      [
+        '--target <service>',
+        'an edge fault: only the calls of SERVICE (product, payment) to this\nupstream (auth, db); the upstream sees nothing wrong. partition and\nblackhole need it; not with cpu, leak, crash, nor with --route',
+      ],
       ['--json', "print the service's answer as JSON"],
     ],
     examples: [
       'archaics inject db timeout --intensity 2 --probability 0.4 --duration 60',
       'archaics inject auth error -p 0.3 -d 90',
       'archaics inject db bad_data --duration 30',
+      'archaics inject db latency --ms 300 --jitter 0.5',
+      'archaics inject product error --status 503 --route /cart/add',
+      'archaics inject product partition --target db',
+      'archaics inject product blackhole --target auth',
     ],
     exitCode: `0 injected, 2 a bad argument (checked here, or refused by the service with
 its reason), 1 the service did not answer or refused the chaos token.`,
@@ -65,6 +115,65 @@ its reason), 1 the service did not answer or refused the chaos token.`,
   run,
 });
 
+type InjectValues = ParsedArguments<typeof OPTIONS>['values'];
+
+/**
+ * The fault of `archaics inject SERVICE TYPE [options]`, checked as far as the contracts
+ * allow (the type for the service, every range, which options go with which type and
+ * scope); anything wrong is a usage error naming the option.
+ */
+export function parseFault(service: BusinessService, typeText: string, values: InjectValues): FaultParams {
+  const allowed = faultTypesFor(service);
+  const type = typeText.trim().toLowerCase();
+  if (!(FAULT_TYPES as readonly string[]).includes(type))
+    throw new UsageError(`unknown fault type "${typeText}"; one of ${allowed.join(', ')}`);
+  const fault = type as FaultType;
+  if (!allowed.includes(fault)) {
+    if (EDGE_ONLY_FAULT_TYPES.includes(fault)) {
+      throw new UsageError(
+        `${type} breaks an edge, and ${service} calls no other service; inject it into ${edgeCallers().join(' or ')} with --target`,
+      );
+    }
+    throw new UsageError(`${type} applies to db-service only; ${service} takes ${allowed.join(', ')}`);
+  }
+  for (const option of ['ms', 'jitter'] as const) {
+    if (values[option] !== undefined && fault !== 'latency') throw new UsageError(`--${option} goes with latency only, not ${type}`);
+  }
+  if (values.status !== undefined && fault !== 'error') throw new UsageError(`--status goes with error only, not ${type}`);
+  if (values.route !== undefined && values.target !== undefined)
+    throw new UsageError('give --route or --target, not both: a fault has one scope');
+  for (const option of ['route', 'target'] as const) {
+    if (values[option] !== undefined && PROCESS_FAULT_TYPES.includes(fault)) {
+      throw new UsageError(`--${option} does not go with ${type}: ${PROCESS_FAULT_TYPES.join(', ')} act on the whole process`);
+    }
+  }
+  if (values.target === undefined && EDGE_ONLY_FAULT_TYPES.includes(fault)) {
+    const targets = faultTargetsFor(service).map(shortName);
+    throw new UsageError(`${type} needs --target: the upstream whose calls it breaks (${targets.join(' or ')})`);
+  }
+  return {
+    type,
+    ...(values.intensity === undefined ? {} : { intensity: intOption('intensity', values.intensity, INTENSITY.min, INTENSITY.max) }),
+    ...(values.probability === undefined
+      ? {}
+      : { probability: numberOption('probability', values.probability, PROBABILITY.min, PROBABILITY.max) }),
+    ...(values.duration === undefined ? {} : { duration: secondsOption('duration', values.duration, DURATION.maxSeconds) }),
+    ...(values.ms === undefined ? {} : { ms: intOption('ms', values.ms, MS.min, MS.max) }),
+    ...(values.jitter === undefined ? {} : { jitter: numberOption('jitter', values.jitter, JITTER.min, JITTER.max) }),
+    ...(values.status === undefined ? {} : { status: statusOption(values.status) }),
+    ...(values.route === undefined ? {} : { route: routeOption(service, values.route) }),
+    ...(values.target === undefined ? {} : { target: targetOption(service, values.target) }),
+  };
+}
+
+function statusOption(text: string): number {
+  const status = Number(text);
+  if (!(ERROR_STATUSES as readonly number[]).includes(status)) {
+    throw new UsageError(`--status must be one of ${ERROR_STATUSES.join(', ')}, got "${text}"`);
+  }
+  return status;
+}
+
 async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, context: CommandContext): Promise<number> {
   const { stdout, stderr, env, cwd } = context;
   const [serviceText, typeText] = positionals;
@@ -72,20 +181,7 @@ async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, con
     throw new UsageError('needs a SERVICE and a fault TYPE, e.g. `archaics inject db timeout`');
   noMorePositionals(positionals, 2);
   const service = serviceArgument(serviceText);
-  const type = typeText.trim().toLowerCase();
-  if (!(FAULT_TYPES as readonly string[]).includes(type))
-    throw new UsageError(`unknown fault type "${typeText}"; one of ${faultTypesFor(service).join(', ')}`);
-  if (!faultTypesFor(service).includes(type as FaultType)) {
-    throw new UsageError(`${type} applies to db-service only; ${service} takes ${faultTypesFor(service).join(', ')}`);
-  }
-  const fault: FaultParams = {
-    type,
-    ...(values.intensity === undefined ? {} : { intensity: intOption('intensity', values.intensity, INTENSITY.min, INTENSITY.max) }),
-    ...(values.probability === undefined
-      ? {}
-      : { probability: numberOption('probability', values.probability, PROBABILITY.min, PROBABILITY.max) }),
-    ...(values.duration === undefined ? {} : { duration: secondsOption('duration', values.duration, DURATION.maxSeconds) }),
-  };
+  const fault = parseFault(service, typeText, values);
 
   const config = readCliConfig(env, cwd);
   const stack = cliStack(config, env);
@@ -113,14 +209,21 @@ async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, con
   }
   const paint = painterFor(stdout, env);
   const f = answer.failure;
+  const scope = scopeLabel(f);
   const until =
     f.expires_at === null
       ? 'until reset'
       : `for ${formatSeconds(Math.round(f.remaining_s ?? 0))} (until ${f.expires_at.slice(11, 19)} UTC)`;
-  stdout.write(
-    `${paint('bold', service)}: ${paint('yellow', `${f.type} injected`)} — intensity ${f.intensity}, probability ${f.probability}, ${until}\n`,
-  );
+  const details = [
+    ...faultParameters(f).map(([name, value]) => `${name} ${value}`),
+    `intensity ${f.intensity}`,
+    `probability ${f.probability}`,
+    until,
+  ];
+  const on = scope === 'service' ? '' : ` on ${scope}`;
+  stdout.write(`${paint('bold', service)}: ${paint('yellow', `${f.type} injected${on}`)} — ${details.join(', ')}\n`);
   if (f.type === 'crash' && f.probability >= 1) stdout.write('  the process exits now; under `npm start` the supervisor restarts it\n');
-  stdout.write(`  see it: archaics status    undo it: archaics reset ${service.replace(/-service$/, '')}\n`);
+  const resetScope = f.target !== undefined ? ` --target ${shortName(f.target)}` : f.route !== undefined ? ` --route ${f.route}` : '';
+  stdout.write(`  see it: archaics status    undo it: archaics reset ${shortName(service)}${resetScope}\n`);
   return 0;
 }

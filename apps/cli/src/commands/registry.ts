@@ -18,12 +18,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'inject',
-    summary: 'inject a fault into a service (timeout, error, cpu, crash, bad_data)',
+    summary: 'inject a fault into a service, one route or one edge (timeout, error, latency, partition, ...)',
     load: async () => (await import('./inject.command.ts')).injectCommand,
   },
   {
     name: 'reset',
-    summary: 'clear the fault of one service, or of all of them (--all)',
+    summary: 'clear the faults of one service (or one scope of it), or of all of them (--all)',
     load: async () => (await import('./reset.command.ts')).resetCommand,
   },
   {

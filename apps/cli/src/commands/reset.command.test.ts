@@ -63,3 +63,60 @@ describe(resetCommand.name, () => {
     expect(ok.requests[0]?.headers['x-archaics-reason']).toBeUndefined();
   });
 });
+
+describe(`${resetCommand.name} (SPEC 2.1)`, () => {
+  it('clears one scope with --route or --target, and names what it cleared', async () => {
+    const answers = [
+      {
+        status: 'reset',
+        service: 'product-service',
+        cleared: 'partition',
+        cleared_faults: [{ type: 'partition', scope: 'edge:db-service' }],
+      },
+      { status: 'reset', service: 'product-service', cleared: null, cleared_faults: [] },
+      {
+        status: 'reset',
+        service: 'product-service',
+        cleared: 'latency',
+        cleared_faults: [
+          { type: 'latency', scope: 'service' },
+          { type: 'error', scope: 'route:/cart/add' },
+        ],
+      },
+    ];
+    const ok = await startFakeControl(() => ({ status: 200, body: answers.shift() }));
+    fakes.push(ok);
+    const env = { CHAOS_TOKEN: 'tok', PRODUCT_SERVICE_URL: ok.url };
+    const edge = await reset(['product', '--target', 'db'], env);
+    const route = await reset(['product', '--route', '/cart/add'], env);
+    const all = await reset(['product'], env);
+    expect(ok.requests.map((r) => r.url)).toEqual(['/reset?target=db-service', '/reset?route=%2Fcart%2Fadd', '/reset']);
+    expect(edge).toMatchObject({ code: 0, out: 'product-service: reset — cleared partition on edge:db-service\n' });
+    expect(route).toMatchObject({ code: 0, out: 'product-service: reset — no fault was active on route:/cart/add\n' });
+    expect(all).toMatchObject({ code: 0, out: 'product-service: reset — cleared latency, error on route:/cart/add\n' });
+  });
+
+  it('refuses a scope it can check, sending nothing, and shows the service refusing one it cannot', async () => {
+    const refusing = await startFakeControl(() => ({ status: 400, body: { error: 'bad_request', detail: 'target: not an upstream' } }));
+    fakes.push(refusing);
+    const env = { CHAOS_TOKEN: 'tok', PRODUCT_SERVICE_URL: refusing.url, DB_SERVICE_URL: refusing.url };
+    const cases: Array<[string[], RegExp]> = [
+      [['db', '--target', 'auth'], /--target: db-service calls no other service/],
+      [['product', '--target', 'payment'], /--target "payment" is not a service product-service calls/],
+      [['product', '--route', '/nope'], /--route "\/nope" is not a route of product-service; one of \/cart/],
+      [['product', '--route', '/cart', '--target', 'db'], /give --route or --target, not both/],
+      [['--all', '--target', 'db'], /--target clears one scope of one SERVICE, not with --all/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await reset(args, env);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.err, args.join(' ')).toMatch(message);
+    }
+    expect(refusing.requests).toHaveLength(0);
+    const refused = await reset(['product', '--target', 'db'], env);
+    expect(refused).toMatchObject({
+      code: 2,
+      err: 'archaics reset: product-service refused the reset: target: not an upstream (bad_request)\n',
+    });
+  });
+});

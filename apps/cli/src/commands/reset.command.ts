@@ -1,10 +1,11 @@
-import { BUSINESS_SERVICES, type BusinessService } from '@archaics/contracts';
+import { BUSINESS_SERVICES, scopeLabel, type BusinessService } from '@archaics/contracts';
 import { REASON_HEADER, StackRefusedError, type ChaosCredential, type StackClient } from '@archaics/client';
 import { readCliConfig } from '../client/cli.config.ts';
 import { cliCredential, cliStack, commandErrorOf } from '../client/cli-stack.ts';
 import { painterFor } from '../format/color.ts';
+import { describeCleared } from '../format/fault.ts';
 import { renderTable } from '../format/table.ts';
-import { SERVICE_ARGUMENT, serviceArgument } from './arguments.ts';
+import { routeOption, SERVICE_ARGUMENT, serviceArgument, targetOption } from './arguments.ts';
 import {
   CommandError,
   defineCommand,
@@ -22,14 +23,17 @@ export const DEFAULT_HALT_REASON = 'halt-all from the archaics CLI';
 const OPTIONS = {
   all: { type: 'boolean', short: 'a', default: false },
   reason: { type: 'string', short: 'r' },
+  route: { type: 'string' },
+  target: { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const satisfies CommandOptions;
 
 export const resetCommand = defineCommand({
   name: 'reset',
   usage: usage({
-    synopsis: 'archaics reset SERVICE [--reason TEXT]\narchaics reset --all [--reason TEXT]',
-    description: 'Clears the active fault (POST /reset with the chaos token).',
+    synopsis: 'archaics reset SERVICE [--route R | --target T] [--reason TEXT]\narchaics reset --all [--reason TEXT]',
+    description: `Clears the active faults of a service (POST /reset with the chaos token): every one,
+or with --route or --target only the fault of that scope, and says which it cleared.`,
     arguments: [SERVICE_ARGUMENT],
     options: [
       [
@@ -40,9 +44,16 @@ export const resetCommand = defineCommand({
         '-r, --reason <text>',
         `why: printed here, and sent to every service in the ${REASON_HEADER}\nheader (with --all the default is "${DEFAULT_HALT_REASON}")`,
       ],
+      ['--route <route>', 'clear only the fault on this route template (e.g. /cart/add)'],
+      ['--target <service>', 'clear only the edge fault on the calls to this upstream (auth, db)'],
       ['--json', 'print the outcome of each service as JSON'],
     ],
-    examples: ['archaics reset db', 'archaics reset --all --reason "experiment over"'],
+    examples: [
+      'archaics reset db',
+      'archaics reset product --target db',
+      'archaics reset product --route /cart/add',
+      'archaics reset --all --reason "experiment over"',
+    ],
     environment: [ENVIRONMENT.chaosToken, ENVIRONMENT.home, ENVIRONMENT.serviceUrls, ENVIRONMENT.portOffset],
   }),
   options: OPTIONS,
@@ -53,9 +64,18 @@ interface Outcome {
   readonly service: BusinessService;
   readonly url: string;
   readonly ok: boolean;
-  /** The fault type that was cleared, null when none was active. */
+  /** The fault type that was cleared (the service-wide one first), null when none was active. */
   readonly cleared: string | null;
+  /** Every fault cleared, with its scope. */
+  readonly cleared_faults: ReadonlyArray<{ readonly type: string; readonly scope: string }>;
   readonly error: string | null;
+  /** The service refused the reset as a bad request (HTTP 400). */
+  readonly refused: boolean;
+}
+
+interface Scope {
+  readonly route?: string;
+  readonly target?: string;
 }
 
 async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, context: CommandContext): Promise<number> {
@@ -66,7 +86,16 @@ async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, con
   if (!values.all && named === undefined)
     throw new UsageError('which service? `archaics reset db`, or `archaics reset --all` for every one');
   if (values.reason !== undefined && values.reason.trim() === '') throw new UsageError('--reason needs some text');
+  if (values.route !== undefined && values.target !== undefined)
+    throw new UsageError('give --route or --target, not both: each clears one scope');
+  for (const option of ['route', 'target'] as const) {
+    if (values.all && values[option] !== undefined) throw new UsageError(`--${option} clears one scope of one SERVICE, not with --all`);
+  }
   const services: BusinessService[] = values.all ? [...BUSINESS_SERVICES] : [serviceArgument(named ?? '')];
+  const [first] = services;
+  let scope: Scope = {};
+  if (first !== undefined && values.route !== undefined) scope = { route: routeOption(first, values.route) };
+  if (first !== undefined && values.target !== undefined) scope = { target: targetOption(first, values.target) };
   const reason = values.reason?.trim() ?? (values.all ? DEFAULT_HALT_REASON : undefined);
 
   const config = readCliConfig(env, cwd);
@@ -78,22 +107,29 @@ async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, con
     else if (reason !== undefined) stdout.write(`reason: ${reason}\n`);
   }
 
-  const outcomes = await Promise.all(services.map((service) => resetOne(stack, service, credential, reason)));
+  const outcomes = await Promise.all(services.map((service) => resetOne(stack, service, credential, reason, scope)));
   if (values.json) {
-    stdout.write(`${JSON.stringify({ reason: reason ?? null, services: outcomes }, null, 2)}\n`);
+    const scoped = scope.route === undefined && scope.target === undefined ? {} : { scope: scopeLabel(scope) };
+    stdout.write(`${JSON.stringify({ reason: reason ?? null, ...scoped, services: outcomes }, null, 2)}\n`);
   } else if (values.all) {
     const rows = outcomes.map((o) => [
       o.service,
       o.ok ? paint('green', 'reset') : paint('red', 'FAILED'),
-      o.ok ? clearedText(o.cleared) : (o.error ?? ''),
+      o.ok ? clearedText(o.cleared_faults, {}) : (o.error ?? ''),
     ]);
     stdout.write(renderTable([{ header: 'service' }, { header: 'outcome' }, { header: 'detail' }], rows));
   } else {
     const [outcome] = outcomes;
-    if (outcome?.ok) stdout.write(`${paint('bold', outcome.service)}: ${paint('green', 'reset')} — ${clearedText(outcome.cleared)}\n`);
+    if (outcome?.ok)
+      stdout.write(`${paint('bold', outcome.service)}: ${paint('green', 'reset')} — ${clearedText(outcome.cleared_faults, scope)}\n`);
   }
 
   const failed = outcomes.filter((o) => !o.ok);
+  if (!values.all && failed[0]?.refused) {
+    // The service's own check disagreed with ours: its detail is the better message.
+    stderr.write(`archaics reset: ${failed[0].error}\n`);
+    return 2;
+  }
   if (!values.all && failed[0]) throw new CommandError(failed[0].error ?? `${failed[0].service}: reset failed`);
   for (const outcome of failed) stderr.write(`archaics reset: ${outcome.error}\n`);
   if (values.all && !values.json) {
@@ -109,21 +145,28 @@ async function resetOne(
   service: BusinessService,
   credential: ChaosCredential,
   reason: string | undefined,
+  scope: Scope,
 ): Promise<Outcome> {
   const url = stack.services.url(service);
   try {
-    const answer = await stack.services.reset(service, reason === undefined ? {} : { reason });
-    return { service, url, ok: true, cleared: answer.cleared, error: null };
+    const answer = await stack.services.reset(service, { ...(reason === undefined ? {} : { reason }), scope });
+    // A service of the seed answers `cleared` only.
+    const clearedFaults = answer.cleared_faults ?? (answer.cleared === null ? [] : [{ type: answer.cleared, scope: 'service' }]);
+    return { service, url, ok: true, cleared: answer.cleared, cleared_faults: clearedFaults, error: null, refused: false };
   } catch (error) {
     const failure = commandErrorOf(error);
     let message = failure instanceof Error ? failure.message : String(failure);
     if (error instanceof StackRefusedError && (error.status === 401 || error.status === 403)) {
       message = `${service} refused the chaos token (HTTP ${error.status}: ${error.reason}); the token came from ${credential.source}`;
     }
-    return { service, url, ok: false, cleared: null, error: message };
+    const refused = error instanceof StackRefusedError && error.status === 400;
+    if (refused) message = `${service} refused the reset: ${error.reason}`;
+    return { service, url, ok: false, cleared: null, cleared_faults: [], error: message, refused };
   }
 }
 
-function clearedText(cleared: string | null): string {
-  return cleared === null ? 'no fault was active' : `cleared ${cleared}`;
+/** `cleared latency, error on route:/cart/add` / `no fault was active` (`on edge:db-service` when one scope was asked for). */
+function clearedText(cleared: Outcome['cleared_faults'], scope: Scope): string {
+  if (cleared.length > 0) return `cleared ${describeCleared(cleared).join(', ')}`;
+  return scope.route === undefined && scope.target === undefined ? 'no fault was active' : `no fault was active on ${scopeLabel(scope)}`;
 }

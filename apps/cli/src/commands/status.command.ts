@@ -1,11 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BUSINESS_SERVICES, isBusinessService, type BusinessService, type FailureState, type HealthResponse } from '@archaics/contracts';
+import {
+  BUSINESS_SERVICES,
+  isBusinessService,
+  scopeLabel,
+  type BusinessService,
+  type FailureState,
+  type HealthResponse,
+} from '@archaics/contracts';
 import type { MetricsReader } from '@archaics/telemetry-query';
 import type { ServiceStatus, StackClient } from '@archaics/client';
 import { readCliConfig, type CliConfig } from '../client/cli.config.ts';
 import { cliStack, commandErrorOf } from '../client/cli-stack.ts';
 import { cliTelemetry, telemetryFailure, type Backend } from '../client/telemetry.readers.ts';
 import { painterFor, type Painter } from '../format/color.ts';
+import { faultParameters, faultParameterWords, timeLeft } from '../format/fault.ts';
 import { renderTable } from '../format/table.ts';
 import { formatMillis, formatPercent, formatSeconds } from '../format/units.ts';
 import { readSupervisorFile } from '../supervisor/supervisor-file.ts';
@@ -26,7 +34,8 @@ export const statusCommand = defineCommand({
 its time left (from /health), requests per second, error ratio (5xx), p95 latency and
 CPU (100% = one core) from the metrics reader (two scrapes of /metrics --window apart, or
 Prometheus when PROMETHEUS_URL is set), and, when a supervisor runs for the state folder,
-the state and restarts of each process.`,
+the state and restarts of each process. Below it, one line per active fault with its
+scope (service, route:<template>, edge:<upstream>), its parameters and its time left.`,
     options: [
       ['--window <s>', 'seconds between the two /metrics scrapes (default 1; 0.2..30)'],
       ['--json', 'print one JSON object instead of the table'],
@@ -46,7 +55,10 @@ export interface ServiceReport {
   readonly error: string | null;
   readonly uptime_s: number | null;
   readonly version: string | null;
+  /** The service-wide fault, or null. */
   readonly failure: FailureState | null;
+  /** Every active fault: service-wide, per route and per edge. */
+  readonly failures: readonly FailureState[];
   readonly rps: number | null;
   readonly error_ratio: number | null;
   readonly p95_ms: number | null;
@@ -87,6 +99,8 @@ async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, con
       uptime_s: up ? answer.uptime_s : null,
       version: up ? answer.version : null,
       failure: up ? answer.failure : null,
+      // A service of the seed reports its one fault as `failure` only.
+      failures: up ? (answer.failures ?? (answer.failure ? [answer.failure] : [])) : [],
       rps: sample?.rps ?? null,
       error_ratio: sample?.errorRatio ?? null,
       p95_ms: sample?.p95Ms ?? null,
@@ -198,7 +212,7 @@ function render(reports: readonly ServiceReport[], others: readonly OtherProcess
     r.service,
     r.up ? paint('green', 'up') : paint('red', 'down'),
     r.uptime_s === null ? '-' : formatSeconds(r.uptime_s),
-    r.up ? (r.failure ? paint('yellow', describeFailure(r.failure)) : 'none') : '-',
+    r.up ? faultCell(r, paint) : '-',
     r.rps === null ? '-' : r.rps.toFixed(1),
     r.error_ratio === null ? '-' : r.error_ratio > 0 ? paint('red', formatPercent(r.error_ratio)) : formatPercent(r.error_ratio),
     r.p95_ms === null ? '-' : formatMillis(r.p95_ms),
@@ -206,6 +220,12 @@ function render(reports: readonly ServiceReport[], others: readonly OtherProcess
     ...(supervised ? [r.supervisor?.state ?? '-', r.supervisor === null ? '-' : String(r.supervisor.restarts)] : []),
   ]);
   const lines = [renderTable(columns, rows)];
+  const faults = reports.flatMap((r) => r.failures.map((failure) => [r.service, failure] as const));
+  if (faults.length > 0) {
+    const columns = [{ header: 'service' }, { header: 'fault' }, { header: 'scope' }, { header: 'parameters' }, { header: 'time' }];
+    const rows = faults.map(([service, f]) => [service, paint('yellow', f.type), scopeLabel(f), faultParameterWords(f), timeLeft(f)]);
+    lines.push('\n', renderTable(columns, rows));
+  }
   for (const other of others) {
     const state = other.state === 'running' ? other.state : paint('yellow', other.state);
     lines.push(
@@ -222,9 +242,21 @@ function render(reports: readonly ServiceReport[], others: readonly OtherProcess
   return lines.join('');
 }
 
-/** `timeout ×2 p=0.4, 57s left` / `error p=1, until reset`. */
+/** The table's fault cell: the one fault described, `none`, or how many (each is listed below the table). */
+function faultCell(report: ServiceReport, paint: Painter): string {
+  const { failures } = report;
+  if (failures.length === 0) return 'none';
+  const [only] = failures;
+  if (failures.length === 1 && only !== undefined) {
+    const scope = scopeLabel(only);
+    return paint('yellow', scope === 'service' ? describeFailure(only) : `${only.type} on ${scope}, ${timeLeft(only)}`);
+  }
+  return paint('yellow', `${failures.length} faults (below)`);
+}
+
+/** `timeout ×2 p=0.4, 57s left` / `error p=1, until reset` / `latency ms=300 jitter=0.5 p=1, until reset`. */
 export function describeFailure(failure: FailureState): string {
   const intensity = failure.intensity === 1 ? '' : ` ×${failure.intensity}`;
-  const left = failure.remaining_s === null ? 'until reset' : `${formatSeconds(Math.ceil(failure.remaining_s))} left`;
-  return `${failure.type}${intensity} p=${failure.probability}, ${left}`;
+  const parameters = faultParameters(failure).map(([name, value]) => ` ${name}=${value}`);
+  return `${failure.type}${intensity}${parameters.join('')} p=${failure.probability}, ${timeLeft(failure)}`;
 }
