@@ -116,6 +116,7 @@ const FAILURE = {
   started_at: '2026-11-28T09:14:00.000Z',
   expires_at: '2026-11-28T09:15:00.000Z',
   remaining_s: 42.5,
+  scope: 'service',
 };
 
 let db: FakeUpstream;
