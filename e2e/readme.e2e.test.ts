@@ -31,17 +31,33 @@ afterAll(async () => {
 });
 
 describe('README', () => {
-  it('has the tour, the token line and the four walkthroughs marked runnable', () => {
-    expect(runnableBlocks(readFileSync(README, 'utf8'))).toHaveLength(6);
+  it("has the tour, the token line, the four walkthroughs beyond the seed and the seed's four marked runnable", () => {
+    expect(runnableBlocks(readFileSync(README, 'utf8'))).toHaveLength(10);
   });
 
-  it('runs the guided tour and the four walkthroughs as written', async () => {
+  it('runs the guided tour and the eight walkthroughs as written', async () => {
     const script = runnableBlocks(readFileSync(README, 'utf8')).join('\n');
     const { stdout } = await run('bash', ['-c', script], { cwd, timeout: 120_000, maxBuffer: 10 * 1024 * 1024 });
     // Tour: products listed, cart filled, checkout simulated.
     expect(stdout).toMatch(/"id":"p1"/);
     expect(stdout).toMatch(/"product_id":"p1"[^}]*"quantity":2/);
     expect(stdout).toMatch(/"mode":"simulated"/);
+    // Beyond the seed: gray latency answers 200 inside the deadline, slower by the fault's 240..360 ms.
+    const gray = /products -> (\d{3}) in ([\d.]+)s/.exec(stdout);
+    expect(gray?.[1]).toBe('200');
+    expect(Number(gray?.[2])).toBeGreaterThanOrEqual(0.24);
+    expect(Number(gray?.[2])).toBeLessThan(1);
+    // Partition product → db: product 502 upstream_error, db itself reports no fault, product counts the attempts.
+    expect(stdout).toMatch(/HTTP\/1\.1 502[\s\S]*"error":"upstream_error"[^}]*"upstream":"db-service"/i);
+    expect(stdout).toMatch(/"service":"db-service"[^\n]*"failure":null,"failures":\[\]/);
+    expect(stdout).toMatch(/upstream_requests_total\{[^}]*upstream="db-service",outcome="unreachable"[^}]*\} [1-9]/m);
+    // One route: /cart/add 503 while /products answers.
+    expect(stdout).toMatch(/cart\/add -> 503\nproducts -> 200/);
+    // The leak: RSS grows by tens of MiB in 5 s, and /health counts what is held.
+    const rss = [...stdout.matchAll(/db rss (\d+) MiB/g)].map((m) => Number(m[1]));
+    expect(rss).toHaveLength(2);
+    expect(rss[1]! - rss[0]!).toBeGreaterThanOrEqual(25);
+    expect(stdout).toMatch(/"type":"leak"[^}]*"leaked_mib":(3\d|4\d)/);
     // Walkthroughs 1-3: the documented statuses.
     expect(stdout).toMatch(/HTTP\/1\.1 504[\s\S]*"error":"upstream_timeout"[^}]*"upstream":"db-service"/i);
     expect(stdout).toMatch(/HTTP\/1\.1 503[\s\S]*"error":"auth_unavailable"/i);

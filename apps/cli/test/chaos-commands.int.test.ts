@@ -273,8 +273,14 @@ describe(`archaics ${injectCommand.name} and ${resetCommand.name} with scopes (S
       const again = await runCli(['reset', 'product', '--target', 'db'], env);
       expect(again.stdout).toBe('product-service: reset — no fault was active on edge:db-service\n');
 
+      const inject = await runCli(['inject', 'product', 'error', '--status', '503', '--route', '/cart/add'], env);
+      expect(inject.code, inject.stderr).toBe(0);
+      const whole = await runCli(['reset', 'product', '--scope', 'service'], env);
+      expect(whole.stdout).toBe('product-service: reset — cleared latency\n');
+      expect((await health('product-service')).failures).toMatchObject([{ type: 'error', scope: 'route:/cart/add', status: 503 }]);
+
       const rest = await runCli(['reset', 'product'], env);
-      expect(rest.stdout).toBe('product-service: reset — cleared latency\n');
+      expect(rest.stdout).toBe('product-service: reset — cleared error on route:/cart/add\n');
       expect((await health('product-service')).failures).toEqual([]);
     } finally {
       await resetEverything();

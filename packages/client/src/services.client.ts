@@ -7,9 +7,12 @@ export type InjectAnswer = (typeof InjectResponse)['static'];
 /** `POST /reset`'s answer: the fault type that was active, or null. */
 export type ResetAnswer = (typeof ResetResponse)['static'];
 
-/** Which fault `POST /reset` clears: every one (default), or the one of a route or an edge (SPEC 2.1). */
+/**
+ * Which fault `POST /reset` clears: every one (default), the one of a route or an edge, or the one
+ * of a scope label as /health's `failures` gives it (`service`, `route:/cart/add`, `edge:db-service`).
+ */
 export interface ResetOptions extends ControlOptions {
-  readonly scope?: { readonly route?: string; readonly target?: string };
+  readonly scope?: { readonly route?: string; readonly target?: string } | string;
 }
 
 /** The control endpoints every business service has (SPEC §2): /health, /inject-failure, /reset. */
@@ -47,8 +50,9 @@ export class ServicesClient {
   async reset(service: BusinessService, options: ResetOptions = {}): Promise<ResetAnswer> {
     const { scope, ...rest } = options;
     const query = new URLSearchParams();
-    if (scope?.route !== undefined) query.set('route', scope.route);
-    if (scope?.target !== undefined) query.set('target', scope.target);
+    if (typeof scope === 'string') query.set('scope', scope);
+    else if (scope?.route !== undefined) query.set('route', scope.route);
+    else if (scope?.target !== undefined) query.set('target', scope.target);
     const search = query.size === 0 ? '' : `?${query}`;
     return this.caller.call<ResetAnswer>({
       ...rest,

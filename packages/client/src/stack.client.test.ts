@@ -138,6 +138,13 @@ describe(StackClient.name, () => {
     expect(fake.seen[1]?.headers['x-archaics-reason']).toBeUndefined();
   });
 
+  it('clears one scope by its target or by the label /health gives it', async () => {
+    await client().services.reset('db-service', { scope: { target: 'db-service' } });
+    await client().services.reset('db-service', { scope: 'service' });
+    await client().services.reset('db-service', { scope: 'route:/cart/add' });
+    expect(fake.seen.map((r) => r.url)).toEqual(['/reset?target=db-service', '/reset?scope=service', '/reset?scope=route%3A%2Fcart%2Fadd']);
+  });
+
   it('reads the token from CHAOS_TOKEN, else the state folder, once; CHAOS_OPEN=1 sends none; else it says where the token should be', async () => {
     const fromEnv = client({ token: undefined, env: { CHAOS_TOKEN: ' from-env ' } });
     await fromEnv.services.reset('db-service');

@@ -119,8 +119,12 @@ export const InjectResponse = Type.Object({
 });
 export type InjectResponse = Static<typeof InjectResponse>;
 
-/** Query string of POST /reset: none clears every fault; `route` or `target` clears that scope's only. */
+/**
+ * Query string of POST /reset: none clears every fault; `route`, `target` or `scope` (a label as
+ * /health's `failures` gives it: `service`, `route:/cart/add`, `edge:db-service`) clears that scope's only.
+ */
 export const ResetQuery = Type.Object({
+  scope: Type.Optional(Type.String({ description: 'clear only the fault of this scope: service, route:<template> or edge:<upstream>' })),
   route: Type.Optional(Type.String({ description: 'clear only the fault on this route template' })),
   target: Type.Optional(Type.String({ description: 'clear only the edge fault on calls to this upstream' })),
 });

@@ -65,7 +65,7 @@ describe(resetCommand.name, () => {
 });
 
 describe(`${resetCommand.name} (SPEC 2.1)`, () => {
-  it('clears one scope with --route or --target, and names what it cleared', async () => {
+  it('clears one scope with --route, --target or --scope, and names what it cleared', async () => {
     const answers = [
       {
         status: 'reset',
@@ -73,6 +73,8 @@ describe(`${resetCommand.name} (SPEC 2.1)`, () => {
         cleared: 'partition',
         cleared_faults: [{ type: 'partition', scope: 'edge:db-service' }],
       },
+      { status: 'reset', service: 'product-service', cleared: null, cleared_faults: [] },
+      { status: 'reset', service: 'product-service', cleared: 'latency', cleared_faults: [{ type: 'latency', scope: 'service' }] },
       { status: 'reset', service: 'product-service', cleared: null, cleared_faults: [] },
       {
         status: 'reset',
@@ -89,8 +91,18 @@ describe(`${resetCommand.name} (SPEC 2.1)`, () => {
     const env = { CHAOS_TOKEN: 'tok', PRODUCT_SERVICE_URL: ok.url };
     const edge = await reset(['product', '--target', 'db'], env);
     const route = await reset(['product', '--route', '/cart/add'], env);
+    const whole = await reset(['product', '--scope', 'service'], env);
+    const label = await reset(['product', '--scope', 'edge:db'], env);
     const all = await reset(['product'], env);
-    expect(ok.requests.map((r) => r.url)).toEqual(['/reset?target=db-service', '/reset?route=%2Fcart%2Fadd', '/reset']);
+    expect(ok.requests.map((r) => r.url)).toEqual([
+      '/reset?scope=edge%3Adb-service',
+      '/reset?scope=route%3A%2Fcart%2Fadd',
+      '/reset?scope=service',
+      '/reset?scope=edge%3Adb-service',
+      '/reset',
+    ]);
+    expect(whole).toMatchObject({ code: 0, out: 'product-service: reset — cleared latency\n' });
+    expect(label).toMatchObject({ code: 0, out: 'product-service: reset — no fault was active on edge:db-service\n' });
     expect(edge).toMatchObject({ code: 0, out: 'product-service: reset — cleared partition on edge:db-service\n' });
     expect(route).toMatchObject({ code: 0, out: 'product-service: reset — no fault was active on route:/cart/add\n' });
     expect(all).toMatchObject({ code: 0, out: 'product-service: reset — cleared latency, error on route:/cart/add\n' });
@@ -104,7 +116,10 @@ describe(`${resetCommand.name} (SPEC 2.1)`, () => {
       [['db', '--target', 'auth'], /--target: db-service calls no other service/],
       [['product', '--target', 'payment'], /--target "payment" is not a service product-service calls/],
       [['product', '--route', '/nope'], /--route "\/nope" is not a route of product-service; one of \/cart/],
-      [['product', '--route', '/cart', '--target', 'db'], /give --route or --target, not both/],
+      [['product', '--route', '/cart', '--target', 'db'], /give one of --route, --target or --scope, not --route and --target/],
+      [['product', '--scope', 'everything'], /--scope "everything" is not a scope; one of service, route:<route>, edge:<service>/],
+      [['product', '--scope', 'route:/nope'], /--route "\/nope" is not a route of product-service/],
+      [['--all', '--scope', 'service'], /--scope clears one scope of one SERVICE, not with --all/],
       [['--all', '--target', 'db'], /--target clears one scope of one SERVICE, not with --all/],
     ];
     for (const [args, message] of cases) {

@@ -25,15 +25,16 @@ const OPTIONS = {
   reason: { type: 'string', short: 'r' },
   route: { type: 'string' },
   target: { type: 'string' },
+  scope: { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const satisfies CommandOptions;
 
 export const resetCommand = defineCommand({
   name: 'reset',
   usage: usage({
-    synopsis: 'archaics reset SERVICE [--route R | --target T] [--reason TEXT]\narchaics reset --all [--reason TEXT]',
+    synopsis: 'archaics reset SERVICE [--route R | --target T | --scope S] [--reason TEXT]\narchaics reset --all [--reason TEXT]',
     description: `Clears the active faults of a service (POST /reset with the chaos token): every one,
-or with --route or --target only the fault of that scope, and says which it cleared.`,
+or with --route, --target or --scope only the fault of that scope, and says which it cleared.`,
     arguments: [SERVICE_ARGUMENT],
     options: [
       [
@@ -46,12 +47,14 @@ or with --route or --target only the fault of that scope, and says which it clea
       ],
       ['--route <route>', 'clear only the fault on this route template (e.g. /cart/add)'],
       ['--target <service>', 'clear only the edge fault on the calls to this upstream (auth, db)'],
+      ['--scope <scope>', 'clear only the fault of this scope, as status shows it:\nservice, route:/cart/add or edge:db'],
       ['--json', 'print the outcome of each service as JSON'],
     ],
     examples: [
       'archaics reset db',
       'archaics reset product --target db',
       'archaics reset product --route /cart/add',
+      'archaics reset product --scope service',
       'archaics reset --all --reason "experiment over"',
     ],
     environment: [ENVIRONMENT.chaosToken, ENVIRONMENT.home, ENVIRONMENT.serviceUrls, ENVIRONMENT.portOffset],
@@ -73,11 +76,6 @@ interface Outcome {
   readonly refused: boolean;
 }
 
-interface Scope {
-  readonly route?: string;
-  readonly target?: string;
-}
-
 async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, context: CommandContext): Promise<number> {
   const { stdout, stderr, env, cwd } = context;
   noMorePositionals(positionals, 1);
@@ -86,16 +84,13 @@ async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, con
   if (!values.all && named === undefined)
     throw new UsageError('which service? `archaics reset db`, or `archaics reset --all` for every one');
   if (values.reason !== undefined && values.reason.trim() === '') throw new UsageError('--reason needs some text');
-  if (values.route !== undefined && values.target !== undefined)
-    throw new UsageError('give --route or --target, not both: each clears one scope');
-  for (const option of ['route', 'target'] as const) {
-    if (values.all && values[option] !== undefined) throw new UsageError(`--${option} clears one scope of one SERVICE, not with --all`);
-  }
+  const scoping = (['route', 'target', 'scope'] as const).filter((option) => values[option] !== undefined);
+  if (scoping.length > 1)
+    throw new UsageError(`give one of --route, --target or --scope, not ${scoping.map((o) => `--${o}`).join(' and ')}`);
+  if (values.all && scoping[0] !== undefined) throw new UsageError(`--${scoping[0]} clears one scope of one SERVICE, not with --all`);
   const services: BusinessService[] = values.all ? [...BUSINESS_SERVICES] : [serviceArgument(named ?? '')];
   const [first] = services;
-  let scope: Scope = {};
-  if (first !== undefined && values.route !== undefined) scope = { route: routeOption(first, values.route) };
-  if (first !== undefined && values.target !== undefined) scope = { target: targetOption(first, values.target) };
+  const scope = first === undefined ? undefined : scopeOf(first, values);
   const reason = values.reason?.trim() ?? (values.all ? DEFAULT_HALT_REASON : undefined);
 
   const config = readCliConfig(env, cwd);
@@ -109,13 +104,13 @@ async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, con
 
   const outcomes = await Promise.all(services.map((service) => resetOne(stack, service, credential, reason, scope)));
   if (values.json) {
-    const scoped = scope.route === undefined && scope.target === undefined ? {} : { scope: scopeLabel(scope) };
+    const scoped = scope === undefined ? {} : { scope };
     stdout.write(`${JSON.stringify({ reason: reason ?? null, ...scoped, services: outcomes }, null, 2)}\n`);
   } else if (values.all) {
     const rows = outcomes.map((o) => [
       o.service,
       o.ok ? paint('green', 'reset') : paint('red', 'FAILED'),
-      o.ok ? clearedText(o.cleared_faults, {}) : (o.error ?? ''),
+      o.ok ? clearedText(o.cleared_faults, undefined) : (o.error ?? ''),
     ]);
     stdout.write(renderTable([{ header: 'service' }, { header: 'outcome' }, { header: 'detail' }], rows));
   } else {
@@ -145,11 +140,14 @@ async function resetOne(
   service: BusinessService,
   credential: ChaosCredential,
   reason: string | undefined,
-  scope: Scope,
+  scope: string | undefined,
 ): Promise<Outcome> {
   const url = stack.services.url(service);
   try {
-    const answer = await stack.services.reset(service, { ...(reason === undefined ? {} : { reason }), scope });
+    const answer = await stack.services.reset(service, {
+      ...(reason === undefined ? {} : { reason }),
+      ...(scope === undefined ? {} : { scope }),
+    });
     // A service of the seed answers `cleared` only.
     const clearedFaults = answer.cleared_faults ?? (answer.cleared === null ? [] : [{ type: answer.cleared, scope: 'service' }]);
     return { service, url, ok: true, cleared: answer.cleared, cleared_faults: clearedFaults, error: null, refused: false };
@@ -166,7 +164,22 @@ async function resetOne(
 }
 
 /** `cleared latency, error on route:/cart/add` / `no fault was active` (`on edge:db-service` when one scope was asked for). */
-function clearedText(cleared: Outcome['cleared_faults'], scope: Scope): string {
+function clearedText(cleared: Outcome['cleared_faults'], scope: string | undefined): string {
   if (cleared.length > 0) return `cleared ${describeCleared(cleared).join(', ')}`;
-  return scope.route === undefined && scope.target === undefined ? 'no fault was active' : `no fault was active on ${scopeLabel(scope)}`;
+  return scope === undefined ? 'no fault was active' : `no fault was active on ${scope}`;
+}
+
+/**
+ * The scope label to clear (`service`, `route:/cart/add`, `edge:db-service`) from --route,
+ * --target or --scope, checked against the service; undefined clears every fault.
+ */
+function scopeOf(service: BusinessService, values: { route?: string; target?: string; scope?: string }): string | undefined {
+  if (values.route !== undefined) return scopeLabel({ route: routeOption(service, values.route) });
+  if (values.target !== undefined) return scopeLabel({ target: targetOption(service, values.target) });
+  if (values.scope === undefined) return undefined;
+  const text = values.scope.trim();
+  if (text === 'service') return text;
+  if (text.startsWith('route:')) return scopeLabel({ route: routeOption(service, text.slice('route:'.length)) });
+  if (text.startsWith('edge:')) return scopeLabel({ target: targetOption(service, text.slice('edge:'.length)) });
+  throw new UsageError(`--scope "${values.scope}" is not a scope; one of service, route:<route>, edge:<service>`);
 }

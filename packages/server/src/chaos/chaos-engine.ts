@@ -29,6 +29,8 @@ export interface FaultParams {
 
 /** Which fault `POST /reset` clears: none given, all of them. */
 export interface ResetParams {
+  /** A scope label as /health's `failures` gives it: `service`, `route:<template>`, `edge:<upstream>`. */
+  scope?: string | undefined;
   route?: string | undefined;
   target?: string | undefined;
 }
@@ -216,12 +218,14 @@ export class ChaosEngine {
     return this.resetScope({}, reason).cleared;
   }
 
-  /** Clears every fault, or the one of the given route or target (SPEC 2.1). */
+  /** Clears every fault, or the one of the given scope, route or target (SPEC 2.1). */
   resetScope(params: ResetParams, reason = 'reset'): ResetResult {
-    const named = params.route !== undefined || params.target !== undefined;
+    const given = [params.scope, params.route, params.target].filter((p) => p !== undefined).length;
+    if (given > 1) throw badRequest('give one of scope, route or target, not several');
     let scopes: string[];
-    if (named) {
-      if (params.route !== undefined && params.target !== undefined) throw badRequest('give route or target, not both');
+    if (params.scope !== undefined) {
+      scopes = [this.checkScope(params.scope)];
+    } else if (given === 1) {
       scopes = [
         scopeLabel(params.route !== undefined ? { route: this.checkRoute(params.route) } : { target: this.checkTarget(params.target!) }),
       ];
@@ -341,6 +345,14 @@ export class ChaosEngine {
     if (route !== undefined) return { route: this.checkRoute(route) };
     if (target !== undefined) return { target: this.checkTarget(target) };
     return {};
+  }
+
+  /** A scope label as `failures` reports it, checked like the route or target it names. */
+  private checkScope(scope: string): string {
+    if (scope === SERVICE_SCOPE) return scope;
+    if (scope.startsWith('route:')) return scopeLabel({ route: this.checkRoute(scope.slice('route:'.length)) });
+    if (scope.startsWith('edge:')) return scopeLabel({ target: this.checkTarget(scope.slice('edge:'.length)) });
+    throw badRequest(`scope must be service, route:<template> or edge:<upstream>, got ${JSON.stringify(scope)}`);
   }
 
   private checkRoute(route: string): string {

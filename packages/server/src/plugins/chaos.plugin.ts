@@ -98,7 +98,7 @@ const chaos: FastifyPluginAsync<ChaosPluginOptions> = async (fastify, options) =
       preHandler: requireToken,
       schema: {
         tags: ['control'],
-        description: 'Clears every fault, or only the one of the given route or target.',
+        description: 'Clears every fault, or only the one of the given scope, route or target.',
         security: [{ bearer: [] }],
         querystring: ResetQuery,
         response: { 200: ResetResponse, ...errors },
