@@ -16,8 +16,17 @@ export type {
 export { applyOverrides } from './definition/overrides.ts';
 export type { LoadOverrides } from './definition/overrides.ts';
 export { parseDuration, formatDuration } from './definition/duration.ts';
-export { WITH_FAILURES, FAULT_MARGIN_S, injectFailures, resetFailures } from './faults/with-failures.ts';
-export type { FaultSpec, InjectedFault, ResetOutcome } from './faults/with-failures.ts';
+export {
+  WITH_FAILURES,
+  GRAY_FAILURES,
+  FAULT_SETS,
+  FAULT_SET_NAMES,
+  FAULT_MARGIN_S,
+  faultSetNamed,
+  injectFailures,
+  resetFailures,
+} from './faults/with-failures.ts';
+export type { FaultSetName, FaultSpec, InjectedFault, ResetOutcome } from './faults/with-failures.ts';
 export { targetsFromEnv, checkTargets, TargetError } from './http/targets.ts';
 export type { Targets } from './http/targets.ts';
 export { THRESHOLD_METRICS } from './report/thresholds.ts';

@@ -5,7 +5,14 @@ import { DefinitionError, parseScenario, type ScenarioDefinition } from './defin
 import { runClosedModel } from './execution/closed-model.ts';
 import { runOpenModel } from './execution/open-model.ts';
 import { RunControl } from './execution/run-control.ts';
-import { FAULT_MARGIN_S, WITH_FAILURES, injectFailures, resetFailures, type InjectedFault } from './faults/with-failures.ts';
+import {
+  FAULT_MARGIN_S,
+  FAULT_SETS,
+  injectFailures,
+  resetFailures,
+  type FaultSetName,
+  type InjectedFault,
+} from './faults/with-failures.ts';
 import { checkTargets, targetsFromEnv, type Targets } from './http/targets.ts';
 import { createTransport, httpClientNamed, HTTP_CLIENT_NAMES, type HttpClientName } from './http/transport.ts';
 import { JourneyRunner } from './journey/journey-runner.ts';
@@ -29,8 +36,8 @@ export interface RunOptions {
   cwd?: string;
   /** Let targets off this machine be used (see load/README.md for why it is off by default). */
   allowRemote?: boolean;
-  /** Inject the `--with-failures` set before the load and reset it after, whatever happens. */
-  withFailures?: boolean;
+  /** Inject a `--with-failures` set before the load and reset it after, whatever happens: `true` is the `seed` set. */
+  withFailures?: boolean | FaultSetName;
   /** The chaos token for --with-failures (null: none, a `CHAOS_OPEN=1` stack); default CHAOS_TOKEN, else the state folder's. */
   chaosToken?: string | null;
   /** Aborting it stops the run at once (running iterations are cut); the summary still comes back. */
@@ -55,7 +62,8 @@ export async function runScenario(definition: ScenarioDefinition, options: RunOp
   const thresholds = parseThresholds(checked.thresholds);
   const allTargets: Record<string, string> = { ...targetsFromEnv(env), ...options.targets };
   const used = new Set([...checked.journey.steps.map((s) => s.target), ...(checked.journey.session === 'none' ? [] : ['auth'])]);
-  if (options.withFailures) for (const fault of WITH_FAILURES) used.add(fault.target);
+  const faultSet = options.withFailures ? FAULT_SETS[options.withFailures === true ? 'seed' : options.withFailures] : [];
+  for (const fault of faultSet) used.add(fault.target);
   const targets: Record<string, string> = {};
   for (const name of [...used].sort()) {
     const base = allTargets[name];
@@ -85,7 +93,8 @@ export async function runScenario(definition: ScenarioDefinition, options: RunOp
   let faults: Summary['faults'];
   try {
     if (token !== undefined && !control.stopping) {
-      injected = await injectFailures(targets, token, Math.ceil(plan.durationMs / 1_000 + plan.gracefulStopMs / 1_000) + FAULT_MARGIN_S);
+      const durationS = Math.ceil(plan.durationMs / 1_000 + plan.gracefulStopMs / 1_000) + FAULT_MARGIN_S;
+      injected = await injectFailures(targets, token, durationS, faultSet);
     }
     if (!control.stopping) {
       const setupUser = journey.newVirtualUser(0);
@@ -100,7 +109,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunOp
   } finally {
     progress?.stop();
     options.signal?.removeEventListener('abort', onAbort);
-    if (token !== undefined && injected !== undefined) faults = { injected, reset: await resetFailures(targets, token) };
+    if (token !== undefined && injected !== undefined) faults = { injected, reset: await resetFailures(targets, token, faultSet) };
     await transport.close();
   }
   if (control.error !== undefined) throw control.error;

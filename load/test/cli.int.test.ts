@@ -136,6 +136,34 @@ describe(runLoadCli.name, () => {
   });
 });
 
+describe('the gray fault set', () => {
+  it('inject-failures --set gray injects a db latency inside the deadline and a 503 on product /cart/add; reset-failures clears that route only', async () => {
+    const injected = await cli(['inject-failures', 'normal', '--set', 'gray']);
+    expect(injected.code, injected.stderr).toBe(0);
+    expect(injected.stderr).toContain('injected db latency 300ms ±0.2 (probability 1, intensity 1, 75s)');
+    expect(injected.stderr).toContain('injected product error 503 on /cart/add (probability 0.2, intensity 1, 75s)');
+    const reset = await cli(['reset-failures', '--set', 'gray']);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toContain('reset product route:/cart/add: ok');
+    expect(stack.chaosCalls()).toEqual([
+      'POST /inject-failure?type=latency&intensity=1&probability=1&ms=300&jitter=0.2&duration=75',
+      'POST /inject-failure?type=error&intensity=1&probability=0.2&status=503&route=%2Fcart%2Fadd&duration=75',
+      'POST /reset',
+      'POST /reset?route=%2Fcart%2Fadd',
+    ]);
+  });
+
+  it('refuses an unknown set, and --set without --with-failures', async () => {
+    const unknown = await cli(['inject-failures', 'normal', '--set', 'grey']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--set must be one of seed, gray (got "grey")');
+    const alone = await cli(['run', 'normal', '--set', 'gray']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--set goes with --with-failures');
+    expect(stack.chaosCalls()).toEqual([]);
+  });
+});
+
 describe('main.ts', () => {
   it('stops on Ctrl-C, prints the summary, resets the faults it injected and exits 105', async () => {
     stack.delayMs = 2_000;
@@ -193,6 +221,46 @@ describe('run-test.sh', () => {
     } finally {
       rmSync(bin, { recursive: true, force: true });
     }
+  }, 30_000);
+
+  it('with --with-failures=gray, injects the gray set around the k6 run and resets what it injected', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'archaics-fake-k6-'));
+    writeFileSync(join(bin, 'k6'), `#!/bin/sh\nexit 0\n`);
+    chmodSync(join(bin, 'k6'), 0o755);
+    try {
+      const run = spawnCommand('load/run-test.sh', ['normal', '--with-failures=gray'], {
+        ...stack.env(),
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+      });
+      const { code, stderr } = await run.done;
+      expect(code, stderr).toBe(0);
+      expect(stack.chaosCalls()).toEqual([
+        'POST /inject-failure?type=latency&intensity=1&probability=1&ms=300&jitter=0.2&duration=75',
+        'POST /inject-failure?type=error&intensity=1&probability=0.2&status=503&route=%2Fcart%2Fadd&duration=75',
+        'POST /reset',
+        'POST /reset?route=%2Fcart%2Fadd',
+      ]);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('passes the gray set on to the built-in runner, and refuses an unknown set', async () => {
+    const run = spawnCommand('load/run-test.sh', ['products', '--with-failures=gray', '--duration', '1s', '--json', '--quiet'], {
+      ...stack.env(),
+      ARCHAICS_LOAD_ENGINE: 'builtin',
+    });
+    const { code, stdout, stderr } = await run.done;
+    expect(code, stderr).toBe(0);
+    const summary = JSON.parse(stdout) as Summary;
+    expect(summary.faults?.injected.map((f) => `${f.target} ${f.type}`)).toEqual(['db latency', 'product error']);
+    expect(summary.faults?.reset).toEqual([
+      { target: 'db', ok: true },
+      { target: 'product', scope: 'route:/cart/add', ok: true },
+    ]);
+    const refused = await spawnCommand('load/run-test.sh', ['normal', '--with-failures=grey'], stack.env()).done;
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('unknown fault set grey');
   }, 30_000);
 
   it('resets the faults when the k6 run is stopped with Ctrl-C', async () => {

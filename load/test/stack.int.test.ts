@@ -57,4 +57,29 @@ describe('the normal scenario on the real stack', () => {
       expect(health.body.failure, service).toBeNull();
     }
   }, 90_000);
+
+  it('with the gray set: POST /cart/add fails with 503, the db latency stays inside the deadline, and no fault is left', async () => {
+    const summary = await runScenario(loadScenario('normal'), {
+      targets,
+      overrides: { duration: '6s' },
+      withFailures: 'gray',
+      chaosToken: stack.token,
+    });
+    expect(summary.faults?.injected.map((f) => `${f.target} ${f.type}`)).toEqual(['db latency', 'product error']);
+    expect(summary.faults?.reset.every((r) => r.ok)).toBe(true);
+    expect(summary.errors.byStatus['503']).toBeGreaterThan(0);
+    // Inside the deadline: no timeout, no upstream error, no breaker opening.
+    expect(summary.errors.byStatus['504'] ?? 0).toBe(0);
+    expect(summary.errors.byStatus['502'] ?? 0).toBe(0);
+    // The route fault's 503s are on POST /cart/add only (a busy machine may add a stray 503 auth_unavailable elsewhere).
+    const byEndpoint = summary.errors.byEndpoint.map((e) => `${e.endpoint} ${e.outcome}`);
+    expect(byEndpoint).toContain('POST /cart/add 503');
+    expect(byEndpoint.filter((e) => e.endsWith(' 503') && e !== 'POST /cart/add 503').length).toBeLessThanOrEqual(1);
+    // db answers every call at least 240 ms late (300 ms ± 20 %): listing products takes that long at least.
+    expect(summary.endpoints.find((e) => e.endpoint === 'GET /products')?.latency.p50).toBeGreaterThanOrEqual(200);
+    for (const service of BUSINESS_SERVICES) {
+      const health = await call(`${stack.url(service)}/health`);
+      expect(health.body.failures, service).toEqual([]);
+    }
+  }, 90_000);
 });

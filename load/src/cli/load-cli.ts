@@ -4,7 +4,16 @@ import { UsageError, archaicsHome, type Env } from '@archaics/runtime';
 import type { LoadOverrides } from '../definition/overrides.ts';
 import { DefinitionError, EXECUTORS, type Executor } from '../definition/scenario-definition.ts';
 import { loadScenario, scenarioNames } from '../definition/scenario-files.ts';
-import { FAULT_MARGIN_S, WITH_FAILURES, injectFailures, resetFailures } from '../faults/with-failures.ts';
+import {
+  FAULT_MARGIN_S,
+  FAULT_SET_NAMES,
+  describeFault,
+  faultSetNamed,
+  injectFailures,
+  resetFailures,
+  type FaultSetName,
+  type FaultSpec,
+} from '../faults/with-failures.ts';
 import { TargetError, checkTargets, targetsFromEnv } from '../http/targets.ts';
 import type { ProgressOutput } from '../report/progress-line.ts';
 import { renderSummary } from '../report/render-summary.ts';
@@ -30,11 +39,13 @@ export const USAGE = `usage: node --import tsx load/src/main.ts <command>
       --executor E          ${EXECUTORS.join(' | ')}
       --grace 30s           graceful stop: how long running iterations may finish at the end
       --with-failures       inject the documented fault set before, reset it after (chaos token)
+      --set seed|gray       which set: seed (default: db timeout, product error) or gray
+                            (db latency 300 ms inside the deadline, product 503 on /cart/add)
       --allow-remote        allow targets that are not on this machine
       --quiet               no progress line on stderr
   list                      the shared scenarios
-  inject-failures NAME      inject the --with-failures set for NAME's duration + ${FAULT_MARGIN_S}s
-  reset-failures            reset the services of that set
+  inject-failures NAME [--set seed|gray]   inject a --with-failures set for NAME's duration + ${FAULT_MARGIN_S}s
+  reset-failures [--set seed|gray]         reset what that set injected
 
 Targets: AUTH_SERVICE_URL, PRODUCT_SERVICE_URL, PAYMENT_SERVICE_URL (DB_SERVICE_URL for faults),
 default http://127.0.0.1:800N. Chaos token: CHAOS_TOKEN, else $ARCHAICS_HOME/chaos-token (.archaics/).
@@ -68,6 +79,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       executor: { type: 'string' },
       grace: { type: 'string' },
       'with-failures': { type: 'boolean' },
+      set: { type: 'string' },
       'allow-remote': { type: 'boolean' },
       quiet: { type: 'boolean' },
     },
@@ -84,13 +96,15 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     ...(executor === undefined ? {} : { executor: executor as Executor }),
     ...(values.grace === undefined ? {} : { gracefulStop: values.grace }),
   };
+  if (values.set !== undefined && !values['with-failures']) throw new UsageError('--set goes with --with-failures');
+  const set = setNameOf(values.set);
   const definition = loadScenario(positionals[0] ?? '');
   const summary = await runScenario(definition, {
     overrides,
     env: io.env,
     cwd: io.cwd,
     allowRemote: values['allow-remote'] ?? false,
-    withFailures: values['with-failures'] ?? false,
+    withFailures: values['with-failures'] ? set : false,
     ...(io.signal ? { signal: io.signal } : {}),
     progress: values.quiet ? false : io.stderr,
   });
@@ -98,9 +112,28 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   return exitCodeOf(summary);
 }
 
-function faultTargets(io: CliIo, argv: string[]): ReturnType<typeof targetsFromEnv> {
+/** `--set NAME` (default seed); an unknown one is a usage error naming the sets. */
+function setNameOf(name: string | undefined): FaultSetName {
+  if (name === undefined) return 'seed';
+  if (faultSetNamed(name) === undefined) throw new UsageError(`--set must be one of ${FAULT_SET_NAMES.join(', ')} (got "${name}")`);
+  return name as FaultSetName;
+}
+
+/** The options of inject-failures and reset-failures: the scenario (inject only), the set, --allow-remote. */
+function faultArgs(argv: string[]): { name: string | undefined; set: readonly FaultSpec[]; allowRemote: boolean } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { set: { type: 'string' }, 'allow-remote': { type: 'boolean' } },
+  });
+  const set = faultSetNamed(setNameOf(values.set)) ?? [];
+  return { name: positionals[0], set, allowRemote: values['allow-remote'] ?? false };
+}
+
+function faultTargets(io: CliIo, set: readonly FaultSpec[], allowRemote: boolean): ReturnType<typeof targetsFromEnv> {
   const targets = targetsFromEnv(io.env);
-  checkTargets(Object.fromEntries(WITH_FAILURES.map((f) => [f.target, targets[f.target]])), argv.includes('--allow-remote'));
+  checkTargets(Object.fromEntries(set.map((f) => [f.target, targets[f.target]])), allowRemote);
   return targets;
 }
 
@@ -110,22 +143,26 @@ function chaosTokenOf(io: CliIo): string | null {
 }
 
 async function inject(argv: string[], io: CliIo): Promise<number> {
-  const name = argv.find((arg) => !arg.startsWith('--'));
+  const { name, set, allowRemote } = faultArgs(argv);
   if (name === undefined) throw new UsageError('inject-failures takes the scenario name (for its duration)');
   const plan = planOf(loadScenario(name).load);
   const durationS = Math.ceil((plan.durationMs + plan.gracefulStopMs) / 1_000) + FAULT_MARGIN_S;
-  const injected = await injectFailures(faultTargets(io, argv), chaosTokenOf(io), durationS);
+  const injected = await injectFailures(faultTargets(io, set, allowRemote), chaosTokenOf(io), durationS, set);
   for (const fault of injected) {
     io.stderr.write(
-      `injected ${fault.type} on ${fault.target} (probability ${fault.probability}, intensity ${fault.intensity}, ${fault.durationS}s)\n`,
+      `injected ${describeFault(fault)} (probability ${fault.probability}, intensity ${fault.intensity}, ${fault.durationS}s)\n`,
     );
   }
   return EXIT_CODES.ok;
 }
 
 async function reset(argv: string[], io: CliIo): Promise<number> {
-  const outcomes = await resetFailures(faultTargets(io, argv), chaosTokenOf(io));
-  for (const outcome of outcomes) io.stderr.write(`reset ${outcome.target}: ${outcome.ok ? 'ok' : `FAILED ${outcome.detail ?? ''}`}\n`);
+  const { set, allowRemote } = faultArgs(argv);
+  const outcomes = await resetFailures(faultTargets(io, set, allowRemote), chaosTokenOf(io), set);
+  for (const outcome of outcomes)
+    io.stderr.write(
+      `reset ${outcome.target}${outcome.scope ? ` ${outcome.scope}` : ''}: ${outcome.ok ? 'ok' : `FAILED ${outcome.detail ?? ''}`}\n`,
+    );
   return outcomes.every((o) => o.ok) ? EXIT_CODES.ok : EXIT_CODES.error;
 }
 

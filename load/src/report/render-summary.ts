@@ -1,3 +1,4 @@
+import { describeFault } from '../faults/with-failures.ts';
 import type { LatencyStats } from '../metrics/latency-histogram.ts';
 import type { Summary } from './summary.ts';
 
@@ -29,9 +30,11 @@ export function renderSummary(summary: Summary): string {
   );
   if (summary.faults) {
     lines.push(
-      `faults injected: ${summary.faults.injected.map((f) => `${f.target} ${f.type} p=${f.probability} for ${f.durationS}s`).join('; ')}`,
+      `faults injected: ${summary.faults.injected.map((f) => `${describeFault(f)} p=${f.probability} for ${f.durationS}s`).join('; ')}`,
     );
-    lines.push(`faults reset: ${summary.faults.reset.map((r) => `${r.target} ${r.ok ? 'ok' : `FAILED (${r.detail ?? ''})`}`).join(', ')}`);
+    lines.push(
+      `faults reset: ${summary.faults.reset.map((r) => `${r.target}${r.scope ? ` ${r.scope}` : ''} ${r.ok ? 'ok' : `FAILED (${r.detail ?? ''})`}`).join(', ')}`,
+    );
   }
   lines.push('');
   lines.push(

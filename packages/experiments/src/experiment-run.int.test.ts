@@ -74,14 +74,14 @@ function write(name: string, text: string): string {
   return path;
 }
 
-/** Every business service answers /health with `failure: null`. */
+/** Each business service's active faults in every scope, as /health's `failures` lists them. */
 async function failures(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  for (const service of BUSINESS_SERVICES) out[service] = (await call(`${stack.url(service)}/health`)).body.failure;
+  for (const service of BUSINESS_SERVICES) out[service] = (await call(`${stack.url(service)}/health`)).body.failures;
   return out;
 }
 
-const NO_FAULTS = Object.fromEntries(BUSINESS_SERVICES.map((s) => [s, null]));
+const NO_FAULTS = Object.fromEntries(BUSINESS_SERVICES.map((s) => [s, []]));
 
 function journalOf(stdout: string): Journal {
   const path = /journal (\S+journal\.json)/.exec(stdout)?.[1];
@@ -214,6 +214,66 @@ describe('archaics experiment run', () => {
     expect(journal.status).toBe('aborted');
     expect(journal.reason).toContain('interrupted');
     expect(journal.rollbacks.filter((r) => r.ok).map((r) => r.action)).toEqual(['reset db-service', 'reset payment-service']);
+    expect(await failures()).toEqual(NO_FAULTS);
+  }, 120_000);
+
+  it("holds with a latency fault on db inside product's deadline: product still answers 200, only slower", async () => {
+    const file = write(
+      'gray',
+      base(
+        'gray',
+        `method:\n  load: { scenario: normal, vus: 2 }\n  warmup: 3s\n  duration: 8s\n  steps:\n    - at: 1s\n      inject: { service: db, type: latency, ms: 300, jitter: 0.2, duration: 60 }\nrollbacks:\n  - reset: db\n`,
+      ),
+    );
+    let dbAnswer: Promise<Awaited<ReturnType<typeof call>>> | undefined;
+    const result = await runCli(file, (line) => {
+      if (dbAnswer === undefined && line.includes('inject') && line.includes('db-service latency'))
+        dbAnswer = call(`${stack.url('db-service')}/products`);
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const journal = journalOf(result.stdout);
+    expect(journal.status).toBe('held');
+    expect(journal.hypothesis.during.evaluations).toBeGreaterThan(0);
+    expect(journal.hypothesis.during.held).toBe(journal.hypothesis.during.evaluations);
+    expect(journal.events.find((e) => e.kind === 'inject')).toMatchObject({ service: 'db-service', scope: 'service' });
+    expect(journal.events.find((e) => e.kind === 'inject')?.detail).toContain('db-service latency (300 ms, jitter 0.2)');
+    expect(journal.score?.fault).toMatchObject({ type: 'latency', scope: 'service' });
+    // The delay is real: each db request waits 300 ms × (1 ± 0.2), so at least 240 ms.
+    const answer = await dbAnswer;
+    expect(answer?.status).toBe(200);
+    expect(answer?.ms).toBeGreaterThanOrEqual(200);
+    expect(journal.rollbacks.find((r) => r.action === 'reset db-service')).toMatchObject({ ok: true, detail: 'cleared latency' });
+    expect(await failures()).toEqual(NO_FAULTS);
+  }, 120_000);
+
+  it("a scoped reset step clears only that scope, leaving the other fault in place; the rollbacks clear only the run's scopes", async () => {
+    const file = write(
+      'scoped',
+      base(
+        'scoped',
+        `method:\n  load: none\n  duration: 6s\n  steps:\n    - at: 1s\n      inject: { service: product, type: error, status: 503, route: /cart/add }\n    - at: 1s\n      inject: { service: product, type: latency, ms: 50, target: db }\n    - at: 3s\n      reset: product\n      target: db\n`,
+      ),
+    );
+    let afterReset: Promise<unknown> | undefined;
+    const result = await runCli(file, (line) => {
+      if (afterReset === undefined && line.includes('reset') && line.includes('product-service edge:db-service'))
+        afterReset = call(`${stack.url('product-service')}/health`).then((health) => health.body.failures);
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(await afterReset).toEqual([expect.objectContaining({ type: 'error', scope: 'route:/cart/add', status: 503 })]);
+    const journal = journalOf(result.stdout);
+    expect(journal.events.filter((e) => e.kind === 'inject').map((e) => e.scope)).toEqual(['route:/cart/add', 'edge:db-service']);
+    expect(journal.events.find((e) => e.kind === 'reset')).toMatchObject({ service: 'product-service', scope: 'edge:db-service' });
+    expect(journal.events.find((e) => e.kind === 'reset')?.detail).toContain('cleared latency at edge:db-service');
+    expect(journal.score?.injections).toEqual([
+      { service: 'product-service', type: 'error', scope: 'route:/cart/add' },
+      { service: 'product-service', type: 'latency', scope: 'edge:db-service' },
+    ]);
+    // Nothing declared: the safety resets clear the two scopes the run injected, one by one.
+    expect(journal.rollbacks).toEqual([
+      expect.objectContaining({ action: 'reset product-service route:/cart/add', ok: true, detail: 'cleared error at route:/cart/add' }),
+      expect.objectContaining({ action: 'reset product-service edge:db-service', ok: true, detail: 'cleared nothing' }),
+    ]);
     expect(await failures()).toEqual(NO_FAULTS);
   }, 120_000);
 });

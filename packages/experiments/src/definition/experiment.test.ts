@@ -168,4 +168,257 @@ describe('the shipped experiments', () => {
     expect(suite.cases.filter((c) => c.kind === 'control').length).toBeGreaterThanOrEqual(1);
     expect(suite.cases.some((c) => c.quick && c.kind === 'control')).toBe(true);
   });
+
+  it('include a gray db latency and an edge partition product → db (SPEC 2.1)', () => {
+    const load = (name: string): ReturnType<typeof parseExperiment> =>
+      parseExperiment(readFileSync(join(EXPERIMENTS_DIR, `${name}.yaml`), 'utf8'), `${name}.yaml`);
+    const gray = load('gray-db-latency');
+    expect(gray.method.steps[0]).toMatchObject({ kind: 'inject', fault: { service: 'db-service', type: 'latency', ms: 300, jitter: 0.2 } });
+    expect(gray.hypothesis.probes[0]).toMatchObject({ service: 'product-service', status: [200] });
+    const edge = load('edge-product-db-partition');
+    expect(edge.method.steps[0]).toMatchObject({
+      kind: 'inject',
+      fault: { service: 'product-service', type: 'partition', target: 'db-service' },
+    });
+    expect(edge.hypothesis.probes.map((p) => p.service)).toContain('db-service');
+    expect(edge.rollbacks[0]).toEqual({ kind: 'reset', services: ['product-service'], scope: { target: 'db-service' } });
+  });
+});
+
+// Block style, so that each fault field has its own line (numbered on the right).
+const SCOPED = `name: scoped
+title: Scoped
+budget: 30s
+hypothesis:
+  probes:
+    - { name: products, type: http, service: product, path: /products, auth: user }
+method:
+  duration: 20s
+  steps:
+    - at: 1s
+      inject:
+        service: db
+        type: latency
+        ms: 300
+        jitter: 0.2
+    - at: 2s
+      inject:
+        service: product
+        type: error
+        status: 503
+        route: /cart/add
+    - at: 3s
+      inject:
+        service: product
+        type: partition
+        target: db
+    - at: 10s
+      reset: product
+      route: /cart/add
+rollbacks:
+  - reset: product
+    target: db-service
+  - reset: all
+`;
+// Lines: 13 db type, 14 ms, 15 jitter; 19 product type, 20 status, 21 route; 25 partition type, 26 target;
+// 28 reset, 29 route; 31 rollback reset, 32 target.
+
+describe('faults beyond the seed (SPEC 2.1)', () => {
+  it('reads ms, jitter, status, route and target, and scoped resets and rollbacks', () => {
+    const experiment = parseExperiment(SCOPED, 'scoped.yaml');
+    const [latency, error, partition, reset] = experiment.method.steps;
+    expect(latency).toMatchObject({ kind: 'inject', fault: { service: 'db-service', type: 'latency', ms: 300, jitter: 0.2 } });
+    expect(error).toMatchObject({ kind: 'inject', fault: { service: 'product-service', type: 'error', status: 503, route: '/cart/add' } });
+    expect(partition).toMatchObject({ kind: 'inject', fault: { service: 'product-service', type: 'partition', target: 'db-service' } });
+    expect(reset).toEqual({
+      atS: 10,
+      kind: 'reset',
+      services: ['product-service'],
+      scope: { route: '/cart/add' },
+      note: null,
+      random: false,
+    });
+    expect(experiment.rollbacks[0]).toEqual({ kind: 'reset', services: ['product-service'], scope: { target: 'db-service' } });
+    expect(experiment.rollbacks[1]).not.toHaveProperty('scope');
+  });
+
+  const cases: Array<[string, (text: string) => string, string, number, string]> = [
+    [
+      'an unknown route for the service',
+      (t) => t.replace('route: /cart/add\n    - at: 3s', 'route: /carts\n    - at: 3s'),
+      'method.steps[1].inject.route',
+      21,
+      '"/carts" is not a route of product-service; its routes: /cart, /cart/add',
+    ],
+    [
+      'a target the service does not call',
+      (t) => t.replace('target: db\n', 'target: payment\n'),
+      'method.steps[2].inject.target',
+      26,
+      'product-service does not call "payment"; its targets: auth-service, db-service',
+    ],
+    [
+      'a target on a service that calls none',
+      (t) => t.replace('service: db\n        type: latency', 'service: db\n        target: auth\n        type: latency'),
+      'method.steps[0].inject.target',
+      13,
+      'db-service calls no other service',
+    ],
+    [
+      'partition without target',
+      (t) => t.replace('        target: db\n', ''),
+      'method.steps[2].inject.target',
+      24,
+      'is required for partition (an edge fault)',
+    ],
+    [
+      'blackhole on a service that calls none',
+      (t) => t.replace('type: latency\n        ms: 300\n        jitter: 0.2', 'type: blackhole'),
+      'method.steps[0].inject.type',
+      13,
+      'blackhole is an edge fault of a service that calls others',
+    ],
+    [
+      'route on cpu',
+      (t) => t.replace('type: error\n        status: 503', 'type: cpu'),
+      'method.steps[1].inject.route',
+      20,
+      'does not apply to cpu: it acts on the whole process',
+    ],
+    [
+      'target on leak',
+      (t) => t.replace('type: partition', 'type: leak'),
+      'method.steps[2].inject.target',
+      26,
+      'does not apply to leak: it acts on the whole process',
+    ],
+    [
+      'route on crash',
+      (t) => t.replace('type: error\n        status: 503', 'type: crash'),
+      'method.steps[1].inject.route',
+      20,
+      'does not apply to crash',
+    ],
+    ['ms above 30000', (t) => t.replace('ms: 300', 'ms: 40000'), 'method.steps[0].inject.ms', 14, 'less or equal to 30000 (got 40000)'],
+    ['ms below 1', (t) => t.replace('ms: 300', 'ms: 0'), 'method.steps[0].inject.ms', 14, 'greater or equal to 1 (got 0)'],
+    ['jitter above 1', (t) => t.replace('jitter: 0.2', 'jitter: 1.5'), 'method.steps[0].inject.jitter', 15, 'less or equal to 1 (got 1.5)'],
+    [
+      'a status that is not an error status',
+      (t) => t.replace('status: 503', 'status: 404'),
+      'method.steps[1].inject.status',
+      20,
+      'must be one of 500, 502, 503, 429 (got 404)',
+    ],
+    [
+      'ms on an error fault',
+      (t) => t.replace('status: 503', 'ms: 200'),
+      'method.steps[1].inject.ms',
+      20,
+      'belongs to a latency fault, not an error one',
+    ],
+    [
+      'jitter on a timeout fault',
+      (t) => t.replace('type: latency', 'type: timeout'),
+      'method.steps[0].inject.jitter',
+      15,
+      'belongs to a latency fault, not a timeout one',
+    ],
+    [
+      'status on a latency fault',
+      (t) => t.replace('jitter: 0.2', 'status: 503'),
+      'method.steps[0].inject.status',
+      15,
+      'belongs to an error fault, not a latency one',
+    ],
+    [
+      'a scoped reset of an unknown route',
+      (t) => t.replace('      route: /cart/add\nrollbacks', '      route: /checkout\nrollbacks'),
+      'method.steps[3].route',
+      29,
+      '"/checkout" is not a route of product-service',
+    ],
+    [
+      'a scoped reset of several services',
+      (t) => t.replace('reset: product\n      route', 'reset: [product, db]\n      route'),
+      'method.steps[3].route',
+      29,
+      'a scoped reset names one service in reset (got 2)',
+    ],
+    [
+      'a scoped rollback of a target not called',
+      (t) => t.replace('target: db-service', 'target: payment-service'),
+      'rollbacks[0].target',
+      32,
+      'product-service does not call "payment-service"',
+    ],
+    [
+      'a scoped rollback of every service',
+      (t) => t.replace('reset: product\n    target', 'reset: all\n    target'),
+      'rollbacks[0].target',
+      32,
+      'a scoped reset names one service in reset (got 4)',
+    ],
+    [
+      'a reset scope on an inject step',
+      (t) => t.replace('    - at: 3s\n      inject:', '    - at: 3s\n      route: /cart\n      inject:'),
+      'method.steps[2].route',
+      23,
+      'belongs to a reset step',
+    ],
+  ];
+  it.each(cases)('refuses %s, naming the field and its line', (_what, edit, field, line, message) => {
+    const error = issuesOf(edit(SCOPED));
+    const issue = error.issues.find((i) => i.field === field);
+    expect(issue, JSON.stringify(error.issues)).toBeDefined();
+    expect(issue?.line).toBe(line);
+    expect(issue?.message).toContain(message);
+    expect(error.message).toContain(`bad.yaml:${line}:`);
+  });
+
+  it('refuses partition and blackhole among random faults: they need a target', () => {
+    const error = issuesOf(
+      VALID.replace(
+        '  steps:',
+        '  random: { seed: 7, count: 3, between: [1s, 15s], services: [product], types: [error, partition], duration: [3, 6] }\n  steps:',
+      ),
+    );
+    expect(error.issues[0]).toMatchObject({ field: 'method.random.types[1]', line: 21 });
+    expect(error.issues[0]?.message).toContain('partition needs a target');
+  });
+});
+
+describe(parseSuite.name, () => {
+  const suite = (types: string): string => `name: s
+title: S
+load: { scenario: normal, vus: 2 }
+baseline: { reset: false, timeout: 60s }
+fault_run: { duration: 10s, budget: 30s }
+quiet_timeout: 30s
+cases:
+  - faults: { services: [product, db], types: ${types} }
+`;
+
+  it('runs the types of a fault matrix service-wide, latency and leak included', () => {
+    const parsed = parseSuite(suite('[timeout, latency, leak]'), 'suite.yaml');
+    expect(parsed.cases.map((c) => c.label)).toEqual([
+      'fault product-service timeout i1 p1',
+      'fault product-service latency i1 p1',
+      'fault product-service leak i1 p1',
+      'fault db-service timeout i1 p1',
+      'fault db-service latency i1 p1',
+      'fault db-service leak i1 p1',
+    ]);
+  });
+
+  it('refuses partition and blackhole in a fault matrix, which names no target', () => {
+    let caught: unknown;
+    try {
+      parseSuite(suite('[error, blackhole]'), 'suite.yaml');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ExperimentDefinitionError);
+    expect((caught as ExperimentDefinitionError).issues[0]).toMatchObject({ field: 'cases[0].faults.types[1]', line: 8 });
+    expect((caught as ExperimentDefinitionError).issues[0]?.message).toContain('blackhole needs a target');
+  });
 });

@@ -1,6 +1,18 @@
-import { BUSINESS_SERVICES, faultTypesFor, resolveServiceName, type BusinessService, type FaultType } from '@archaics/contracts';
+import {
+  BUSINESS_SERVICES,
+  EDGE_ONLY_FAULT_TYPES,
+  FAULT_ROUTES,
+  PROCESS_FAULT_TYPES,
+  faultTargetsFor,
+  faultTypesFor,
+  resolveServiceName,
+  type BusinessService,
+  type ErrorStatus,
+  type FaultScope,
+  type FaultType,
+} from '@archaics/contracts';
 import { parseDuration, scenarioNames } from '@archaics/load';
-import { ExperimentSchema, type ExperimentInput, type ProbeInput, type ProbeMetric } from './schema.ts';
+import { ExperimentSchema, type ExperimentInput, type FaultInput, type ProbeInput, type ProbeMetric } from './schema.ts';
 import { schemaIssues } from './schema-check.ts';
 import { ExperimentDefinitionError, YamlSource, type DefinitionIssue } from './yaml-source.ts';
 import { drawRandomFaults } from './random-faults.ts';
@@ -12,6 +24,22 @@ export interface Fault {
   readonly probability: number;
   /** null: until reset. */
   readonly durationS: number | null;
+  /** latency: the mean delay in ms (absent: the service's default, 100 × intensity). */
+  readonly ms?: number;
+  /** latency: each delay is ms × (1 ± jitter·u) (absent: 0). */
+  readonly jitter?: number;
+  /** error: the status answered (absent: 500). */
+  readonly status?: ErrorStatus;
+  /** Only requests on this route template (SPEC 2.1). */
+  readonly route?: string;
+  /** An edge fault: only the service's calls to this upstream (SPEC 2.1). */
+  readonly target?: BusinessService;
+}
+
+/** The scope of a reset: every fault of the service (none given), or the one of a route or an edge. */
+export interface ResetScope {
+  readonly route?: string;
+  readonly target?: BusinessService;
 }
 
 export type Probe =
@@ -40,12 +68,15 @@ export type Step =
       readonly atS: number;
       readonly kind: 'reset';
       readonly services: readonly BusinessService[];
+      /** Clear only this scope's fault (one service); absent: every fault of the services. */
+      readonly scope?: ResetScope;
       readonly note: string | null;
       readonly random: boolean;
     };
 
 export type Rollback =
-  { readonly kind: 'reset'; readonly services: readonly BusinessService[] } | { readonly kind: 'wait_healthy'; readonly timeoutS: number };
+  | { readonly kind: 'reset'; readonly services: readonly BusinessService[]; readonly scope?: ResetScope }
+  | { readonly kind: 'wait_healthy'; readonly timeoutS: number };
 
 export interface LoadSpec {
   readonly scenario: string;
@@ -74,6 +105,9 @@ export interface Experiment {
   /** The file it came from, or `(generated)`. */
   readonly source: string;
 }
+
+/** `an error`, `a latency`. */
+const article = (word: string): string => `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
 
 /** Checks fields one by one and collects every problem with its line. */
 export class FieldChecker {
@@ -129,8 +163,97 @@ export class FieldChecker {
   }
 
   faultFits(service: BusinessService, type: FaultType, path: ReadonlyArray<string | number>): void {
-    if (!faultTypesFor(service).includes(type))
-      this.fail(path, `${type} applies to db-service only; ${service} takes ${faultTypesFor(service).join(', ')}`);
+    if (faultTypesFor(service).includes(type)) return;
+    const why = EDGE_ONLY_FAULT_TYPES.includes(type) ? 'is an edge fault of a service that calls others' : 'applies to db-service only';
+    this.fail(path, `${type} ${why}; ${service} takes ${faultTypesFor(service).join(', ')}`);
+  }
+
+  /** A route template of the service (FAULT_ROUTES). */
+  route(service: BusinessService, route: string, path: ReadonlyArray<string | number>): string {
+    if (!FAULT_ROUTES[service].includes(route))
+      this.fail(path, `"${route}" is not a route of ${service}; its routes: ${FAULT_ROUTES[service].join(', ')}`);
+    return route;
+  }
+
+  /** An upstream the service calls (`db` or `db-service`). */
+  target(service: BusinessService, text: string, path: ReadonlyArray<string | number>): BusinessService {
+    const upstream = resolveServiceName(text.trim().toLowerCase());
+    const targets = faultTargetsFor(service);
+    if (upstream === undefined || !targets.includes(upstream)) {
+      this.fail(
+        path,
+        `${service} does not call "${text}"; ${targets.length === 0 ? `${service} calls no other service` : `its targets: ${targets.join(', ')}`}`,
+      );
+      return targets[0] ?? 'db-service';
+    }
+    return upstream;
+  }
+
+  /** A scope of one service (route or target, not both); none given: undefined. */
+  scope(
+    services: readonly BusinessService[],
+    given: { readonly route?: string | undefined; readonly target?: string | undefined },
+    path: ReadonlyArray<string | number>,
+    resetKey: string,
+  ): ResetScope | undefined {
+    if (given.route === undefined && given.target === undefined) return undefined;
+    const key = given.target !== undefined ? 'target' : 'route';
+    if (given.route !== undefined && given.target !== undefined) {
+      this.fail([...path, 'target'], 'give route or target, not both: a reset clears one scope');
+      return undefined;
+    }
+    const service = services[0];
+    if (services.length !== 1 || service === undefined) {
+      this.fail([...path, key], `a scoped reset names one service in ${resetKey} (got ${services.length})`);
+      return undefined;
+    }
+    return given.target !== undefined
+      ? { target: this.target(service, given.target, [...path, 'target']) }
+      : { route: this.route(service, given.route ?? '', [...path, 'route']) };
+  }
+
+  /** An injection: its type fits the service, its scope and gray-failure fields fit its type. */
+  fault(input: FaultInput, path: ReadonlyArray<string | number>): Fault {
+    const service = this.service(input.service, [...path, 'service']);
+    const type = input.type;
+    this.faultFits(service, type, [...path, 'type']);
+    const durationS =
+      input.duration === undefined ? null : this.seconds(input.duration, [...path, 'duration'], 1, { positive: true, max: 86_400 });
+    const fieldsOf: ReadonlyArray<readonly ['ms' | 'jitter' | 'status', FaultType]> = [
+      ['ms', 'latency'],
+      ['jitter', 'latency'],
+      ['status', 'error'],
+    ];
+    for (const [key, owner] of fieldsOf)
+      if (input[key] !== undefined && type !== owner)
+        this.fail([...path, key], `belongs to ${article(owner)} fault, not ${article(type)} one`);
+    let scope: FaultScope = {};
+    if (PROCESS_FAULT_TYPES.includes(type)) {
+      for (const key of ['route', 'target'] as const)
+        if (input[key] !== undefined) this.fail([...path, key], `does not apply to ${type}: it acts on the whole process`);
+    } else if (input.route !== undefined && input.target !== undefined) {
+      this.fail([...path, 'target'], 'give route or target, not both: a fault has one scope');
+    } else if (input.target !== undefined) {
+      scope = { target: this.target(service, input.target, [...path, 'target']) };
+    } else if (input.route !== undefined) {
+      scope = { route: this.route(service, input.route, [...path, 'route']) };
+    }
+    if (EDGE_ONLY_FAULT_TYPES.includes(type) && input.target === undefined && faultTypesFor(service).includes(type))
+      this.fail(
+        [...path, 'target'],
+        `is required for ${type} (an edge fault); ${service}'s targets: ${faultTargetsFor(service).join(', ')}`,
+      );
+    return {
+      service,
+      type,
+      intensity: input.intensity ?? 1,
+      probability: input.probability ?? 1,
+      durationS,
+      ...(input.ms === undefined || type !== 'latency' ? {} : { ms: input.ms }),
+      ...(input.jitter === undefined || type !== 'latency' ? {} : { jitter: input.jitter }),
+      ...(input.status === undefined || type !== 'error' ? {} : { status: input.status }),
+      ...(scope as { route?: string; target?: BusinessService }),
+    };
   }
 
   probe(input: ProbeInput, path: ReadonlyArray<string | number>): Probe {
@@ -208,20 +331,13 @@ export function experimentFrom(source: YamlSource): Experiment {
       return;
     }
     if (step.inject !== undefined) {
-      const f = step.inject;
-      const service = check.service(f.service, [...path, 'inject', 'service']);
-      check.faultFits(service, f.type, [...path, 'inject', 'type']);
-      const duration =
-        f.duration === undefined ? null : check.seconds(f.duration, [...path, 'inject', 'duration'], 1, { positive: true, max: 86_400 });
-      steps.push({
-        atS,
-        kind: 'inject',
-        fault: { service, type: f.type, intensity: f.intensity ?? 1, probability: f.probability ?? 1, durationS: duration },
-        note,
-        random: false,
-      });
+      for (const key of ['route', 'target'] as const)
+        if (step[key] !== undefined) check.fail([...path, key], `belongs to a reset step; an injection names its ${key} inside inject`);
+      steps.push({ atS, kind: 'inject', fault: check.fault(step.inject, [...path, 'inject']), note, random: false });
     } else if (step.reset !== undefined) {
-      steps.push({ atS, kind: 'reset', services: check.services(step.reset, [...path, 'reset']), note, random: false });
+      const services = check.services(step.reset, [...path, 'reset']);
+      const scope = check.scope(services, step, path, 'reset');
+      steps.push({ atS, kind: 'reset', services, ...(scope ? { scope } : {}), note, random: false });
     }
   });
 
@@ -243,8 +359,14 @@ export function experimentFrom(source: YamlSource): Experiment {
       if (range[0] > range[1] || range[0] < min || range[1] > max)
         check.fail([...path, key], `must be [low, high] within ${min}..${max} (got [${range.join(', ')}])`);
     }
+    r.types.forEach((type, t) => {
+      if (EDGE_ONLY_FAULT_TYPES.includes(type))
+        check.fail([...path, 'types', t], `${type} needs a target, and random faults are drawn without one; use a step with inject.target`);
+    });
     const pairs = services.flatMap((service) =>
-      r.types.filter((type) => faultTypesFor(service).includes(type)).map((type) => ({ service, type })),
+      r.types
+        .filter((type) => faultTypesFor(service).includes(type) && !EDGE_ONLY_FAULT_TYPES.includes(type))
+        .map((type) => ({ service, type })),
     );
     if (pairs.length === 0) check.fail([...path, 'types'], `no type applies to the services (bad_data is db only)`);
     if (check.issues.length === 0) {
@@ -282,8 +404,13 @@ export function experimentFrom(source: YamlSource): Experiment {
       check.fail(path, 'a rollback has exactly one of reset or wait_healthy');
       return;
     }
-    if (rollback.reset !== undefined) rollbacks.push({ kind: 'reset', services: check.services(rollback.reset, [...path, 'reset']) });
-    else
+    if (rollback.reset !== undefined) {
+      const services = check.services(rollback.reset, [...path, 'reset']);
+      const scope = check.scope(services, rollback, path, 'reset');
+      rollbacks.push({ kind: 'reset', services, ...(scope ? { scope } : {}) });
+    } else if (rollback.route !== undefined || rollback.target !== undefined) {
+      check.fail([...path, rollback.route !== undefined ? 'route' : 'target'], 'belongs to a reset rollback, not a wait_healthy one');
+    } else
       rollbacks.push({
         kind: 'wait_healthy',
         timeoutS: check.seconds(rollback.wait_healthy, [...path, 'wait_healthy'], 30, { positive: true, max: 600 }),

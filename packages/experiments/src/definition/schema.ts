@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { FaultType, oneOf } from '@archaics/contracts';
+import { ERROR_STATUSES, FAULT_LIMITS, FaultType, oneOf } from '@archaics/contracts';
 
 /**
  * The shape of an experiment file (experiments/*.yaml). Structure only: enums, ranges and
@@ -39,6 +39,14 @@ export const ProbeSchema = Type.Object(
 );
 export type ProbeInput = Static<typeof ProbeSchema>;
 
+/** Where a fault applies, or which one a reset clears (SPEC 2.1): one route template, or one edge. */
+const ScopeFields = {
+  /** A route template of the service, e.g. /cart/add. */
+  route: Type.Optional(Type.String({ minLength: 1 })),
+  /** An upstream the service calls (`db` or `db-service`): an edge fault. */
+  target: Type.Optional(Type.String({ minLength: 1 })),
+};
+
 export const FaultSchema = Type.Object(
   {
     service: Type.String({ minLength: 1 }),
@@ -46,9 +54,17 @@ export const FaultSchema = Type.Object(
     intensity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
     probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     duration: Type.Optional(DurationText),
+    /** latency: the mean delay (default 100 × intensity). */
+    ms: Type.Optional(Type.Integer({ minimum: FAULT_LIMITS.ms.min, maximum: FAULT_LIMITS.ms.max })),
+    /** latency: each delay is ms × (1 ± jitter·u). */
+    jitter: Type.Optional(Type.Number({ minimum: FAULT_LIMITS.jitter.min, maximum: FAULT_LIMITS.jitter.max })),
+    /** error: the status answered (default 500). */
+    status: Type.Optional(Type.Union(ERROR_STATUSES.map((status) => Type.Literal(status)))),
+    ...ScopeFields,
   },
   { additionalProperties: false },
 );
+export type FaultInput = Static<typeof FaultSchema>;
 
 /** One step of the method: at a time after the method starts, inject a fault or reset services. */
 export const StepSchema = Type.Object(
@@ -57,6 +73,8 @@ export const StepSchema = Type.Object(
     inject: Type.Optional(FaultSchema),
     /** `all`, one service, or a list. */
     reset: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })])),
+    /** With reset of one service: clear only the fault of this route or edge. */
+    ...ScopeFields,
     note: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
@@ -105,6 +123,8 @@ export const RollbackSchema = Type.Object(
   {
     /** `all`, one service, or a list: POST /reset. */
     reset: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })])),
+    /** With reset of one service: clear only the fault of this route or edge. */
+    ...ScopeFields,
     /** Wait (bounded) until every business service answers /health with no fault. */
     wait_healthy: Type.Optional(DurationText),
   },

@@ -46,6 +46,8 @@ export interface JournalEvent {
   readonly kind: EventKind;
   readonly detail: string;
   readonly service?: string;
+  /** The scope of the fault an inject, reset or rollback event is about: `service`, `route:/cart/add` or `edge:db-service`. */
+  readonly scope?: string;
 }
 
 export interface ServicePoint {
@@ -55,6 +57,8 @@ export interface ServicePoint {
   readonly p95_ms: number | null;
   readonly cpu_cores: number | null;
   readonly faults: readonly string[];
+  /** Each active fault with its scope, e.g. `latency edge:db-service` (absent in journals written before SPEC 2.1). */
+  readonly fault_scopes?: readonly string[];
 }
 
 export interface SamplePoint {
@@ -72,7 +76,11 @@ export interface RunScore {
     readonly intensity: number;
     readonly probability: number;
     readonly duration_s: number | null;
+    /** `service`, `route:/cart/add` or `edge:db-service`. */
+    readonly scope: string;
   } | null;
+  /** Every fault the method injected, in time order, with its scope. */
+  readonly injections: ReadonlyArray<{ readonly service: string; readonly type: string; readonly scope: string }>;
   readonly injected_at: string | null;
   readonly detected: boolean;
   readonly detected_at: string | null;
@@ -129,7 +137,8 @@ export interface Journal {
   };
   readonly events: JournalEvent[];
   readonly samples: SamplePoint[];
-  readonly rollbacks: Array<{ at: string; action: string; ok: boolean; detail: string }>;
+  /** `scope`: the one scope a reset cleared (absent: every fault of the service). */
+  readonly rollbacks: Array<{ at: string; action: string; ok: boolean; detail: string; scope?: string }>;
   /** After the rollbacks: every service answered /health with no fault. */
   final: { clear: boolean; detail: readonly string[] } | null;
   aiops: { detector: boolean; operator: boolean; anomalies: DetectorAnomaly[]; incidents: IncidentSummary[] };

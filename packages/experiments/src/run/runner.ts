@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { BUSINESS_SERVICES, type BusinessService, type Incident } from '@archaics/contracts';
+import { BUSINESS_SERVICES, scopeLabel, type BusinessService, type Incident } from '@archaics/contracts';
 import type { Env } from '@archaics/runtime';
 import type { MetricsReader } from '@archaics/telemetry-query';
 import { loadScenario, runScenario, type Summary } from '@archaics/load';
-import type { Experiment, Probe, Rollback, Step } from '../definition/experiment.ts';
+import type { Experiment, Fault, Probe, ResetScope, Rollback, Step } from '../definition/experiment.ts';
 import {
   exitCodeFor,
   newJournal,
@@ -87,11 +87,41 @@ interface Outcome {
   readonly reason: string;
 }
 
+/** Each service a fault may be left on, with the scopes (by label) of those faults: the safety resets clear them. */
+type Touched = ReadonlyMap<BusinessService, ReadonlyMap<string, ResetScope>>;
+
+const SERVICE_SCOPE = scopeLabel({});
+
+/** `touched` with one more fault's service and scope. */
+function touch(touched: Touched, service: BusinessService, scope: ResetScope = {}): Touched {
+  const next = new Map(touched);
+  next.set(service, new Map([...(touched.get(service) ?? []), [scopeLabel(scope), scope]]));
+  return next;
+}
+
+/** The scope of a fault: its route or its edge, or none (service-wide). */
+function scopeOf(fault: Fault): ResetScope {
+  if (fault.target !== undefined) return { target: fault.target };
+  return fault.route === undefined ? {} : { route: fault.route };
+}
+
+/** How a reset shows in the journal: `reset db-service`, or `reset product-service route:/cart/add` for one scope. */
+function resetAction(service: BusinessService, scope: ResetScope | undefined): string {
+  return scope === undefined ? `reset ${service}` : `reset ${service} ${scopeLabel(scope)}`;
+}
+
+/** What a reset cleared: `cleared cpu`, `cleared error at route:/cart/add`, or `cleared nothing`. */
+function clearedOf(body: unknown): string {
+  const answer = body as { cleared?: string | null; cleared_faults?: ReadonlyArray<{ type: string; scope: string }> };
+  const faults = answer.cleared_faults?.map((f) => (f.scope === SERVICE_SCOPE ? f.type : `${f.type} at ${f.scope}`));
+  const list = faults ?? (answer.cleared ? [answer.cleared] : []);
+  return `cleared ${list.length === 0 ? 'nothing' : list.join(', ')}`;
+}
+
 /** What one phase hands to the next. */
 interface RunState {
   readonly ctx: RunContext;
-  /** The services a fault may be left on: the safety resets clear them. */
-  readonly touched: ReadonlySet<BusinessService>;
+  readonly touched: Touched;
   readonly firstInjectionMs: number | null;
   readonly load: BackgroundLoad | null;
   readonly outcome: Outcome | null;
@@ -143,7 +173,7 @@ async function openRun(experiment: Experiment, options: RunExperimentOptions): P
     breaches: new Map(),
     probeUser: { token: null },
   };
-  return { ctx, touched: new Set(), firstInjectionMs: null, load: null, outcome: null };
+  return { ctx, touched: new Map(), firstInjectionMs: null, load: null, outcome: null };
 }
 
 /** Runs a phase; what it throws (a stop condition, an interrupt, an error) aborts the run. */
@@ -179,18 +209,21 @@ async function checkStack(state: RunState): Promise<RunState> {
   const health = await Promise.all(BUSINESS_SERVICES.map(async (service) => [service, await client.health(service)] as const));
   const down = health.filter(([, h]) => !h.up);
   if (down.length > 0) throw new Error(`the stack is not ready: ${down.map(([s, h]) => `${s} (${h.error})`).join(', ')}`);
-  const active = health.filter(([, h]) => h.failure !== null);
+  const active = health.filter(([, h]) => h.failures.length > 0);
   if (active.length > 0)
     event(
       ctx,
       'phase',
-      `faults already active before the run: ${active.map(([s, h]) => `${s} ${h.failure?.type}`).join(', ')} (the rollbacks clear them)`,
+      `faults already active before the run: ${active
+        .flatMap(([s, h]) => h.failures.map((f) => `${s} ${f.type}${f.scope === SERVICE_SCOPE ? '' : ` ${f.scope}`}`))
+        .join(', ')} (the rollbacks clear them)`,
     );
   if (!journal.aiops.detector)
     event(ctx, 'phase', `the anomaly detector does not answer at ${options.targets.detectorUrl}: no detection markers`);
   if (!journal.aiops.operator)
     event(ctx, 'phase', `the ai-operator does not answer at ${options.targets.operatorUrl}: no root-cause, action or mitigation markers`);
-  return { ...state, touched: new Set([...state.touched, ...active.map(([service]) => service)]) };
+  // A fault found before the run is cleared with every other fault of its service.
+  return { ...state, touched: active.reduce((touched, [service]) => touch(touched, service), state.touched) };
 }
 
 /** The experiment's load in the background, for longer than the run can last; none when the suite runs its own. */
@@ -321,15 +354,24 @@ async function steadyStateAfter(state: RunState): Promise<RunState> {
   return settled;
 }
 
-/** The declared rollbacks, then a safety reset of every service the run touched; always run. */
+/**
+ * The declared rollbacks, then a safety reset of what the run touched and they left: a service
+ * with a service-wide fault is reset whole, one with only scoped faults in those scopes only; always run.
+ */
 async function rollBack(state: RunState): Promise<RunState> {
   const { ctx } = state;
   const { experiment } = ctx;
   event(ctx, 'phase', 'rollbacks');
   for (const rollback of experiment.rollbacks) await runRollback(ctx, rollback);
-  const declared = new Set(experiment.rollbacks.flatMap((r) => (r.kind === 'reset' ? r.services : [])));
-  for (const service of state.touched)
-    if (!declared.has(service)) await rollbackReset(ctx, service, `experiment ${experiment.name}: safety reset`);
+  const declared = new Set(
+    experiment.rollbacks.flatMap((r) => (r.kind === 'reset' ? r.services.map((service) => resetAction(service, r.scope)) : [])),
+  );
+  const reason = `experiment ${experiment.name}: safety reset`;
+  for (const [service, scopes] of state.touched) {
+    if (declared.has(resetAction(service, undefined))) continue;
+    const wanted = scopes.has(SERVICE_SCOPE) ? [undefined] : [...scopes.values()];
+    for (const scope of wanted) if (!declared.has(resetAction(service, scope))) await rollbackReset(ctx, service, reason, scope);
+  }
   return state;
 }
 
@@ -379,29 +421,45 @@ async function runStep(state: RunState, step: Step): Promise<RunState> {
   const { ctx } = state;
   const { client, experiment } = ctx;
   if (step.kind !== 'inject') {
+    const scope = step.scope === undefined ? undefined : scopeLabel(step.scope);
     for (const service of step.services) {
-      const answer = await client.reset(service, `experiment ${experiment.name}: method step`).catch((error: Error) => error);
+      const answer = await client.reset(service, `experiment ${experiment.name}: method step`, step.scope).catch((error: Error) => error);
+      const outcome =
+        answer instanceof Error
+          ? `: ${answer.message}`
+          : ` (${answer.status}${answer.status === 200 ? `, ${clearedOf(answer.body)}` : ''})`;
       event(
         ctx,
         answer instanceof Error ? 'error' : 'reset',
-        `${service}${answer instanceof Error ? `: ${answer.message}` : ` (${answer.status})`}${step.note ? ` — ${step.note}` : ''}`,
-        service,
+        `${service}${scope === undefined ? '' : ` ${scope}`}${outcome}${step.note ? ` — ${step.note}` : ''}`,
+        { service, ...(scope === undefined ? {} : { scope }) },
       );
     }
     return state;
   }
   const f = step.fault;
   const at = Date.now();
-  const injected: RunState = { ...state, touched: new Set([...state.touched, f.service]), firstInjectionMs: state.firstInjectionMs ?? at };
-  const what = `${f.service} ${f.type} intensity ${f.intensity} probability ${f.probability}${f.durationS === null ? ' until reset' : ` for ${f.durationS} s`}${step.note ? ` — ${step.note}` : ''}`;
+  const scope = scopeLabel(scopeOf(f));
+  const injected: RunState = {
+    ...state,
+    touched: touch(state.touched, f.service, scopeOf(f)),
+    firstInjectionMs: state.firstInjectionMs ?? at,
+  };
+  const gray = [
+    ...(f.ms === undefined ? [] : [`${f.ms} ms`]),
+    ...(f.jitter === undefined ? [] : [`jitter ${f.jitter}`]),
+    ...(f.status === undefined ? [] : [`status ${f.status}`]),
+  ];
+  const what = `${f.service} ${f.type}${scope === SERVICE_SCOPE ? '' : ` at ${scope}`}${gray.length === 0 ? '' : ` (${gray.join(', ')})`} intensity ${f.intensity} probability ${f.probability}${f.durationS === null ? ' until reset' : ` for ${f.durationS} s`}${step.note ? ` — ${step.note}` : ''}`;
+  const where = { service: f.service, scope };
   try {
     const answer = await client.inject(f, `experiment ${experiment.name}`);
     // A crash at probability 1 may take the process down before the answer is read.
-    if (answer.status === 200) event(ctx, 'inject', what, f.service, iso(at));
-    else event(ctx, 'error', `inject ${what}: HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`, f.service);
+    if (answer.status === 200) event(ctx, 'inject', what, where, iso(at));
+    else event(ctx, 'error', `inject ${what}: HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`, where);
   } catch (error) {
-    if (f.type === 'crash') event(ctx, 'inject', `${what} (the process went down at once)`, f.service, iso(at));
-    else event(ctx, 'error', `inject ${what}: ${(error as Error).message}`, f.service);
+    if (f.type === 'crash') event(ctx, 'inject', `${what} (the process went down at once)`, where, iso(at));
+    else event(ctx, 'error', `inject ${what}: ${(error as Error).message}`, where);
   }
   return injected;
 }
@@ -411,7 +469,7 @@ async function runStep(state: RunState, step: Step): Promise<RunState> {
 async function runRollback(ctx: RunContext, rollback: Rollback): Promise<void> {
   const { client, experiment, journal } = ctx;
   if (rollback.kind === 'reset') {
-    for (const service of rollback.services) await rollbackReset(ctx, service, `experiment ${experiment.name}: rollback`);
+    for (const service of rollback.services) await rollbackReset(ctx, service, `experiment ${experiment.name}: rollback`, rollback.scope);
     return;
   }
   const end = Date.now() + rollback.timeoutS * 1000;
@@ -429,18 +487,21 @@ async function runRollback(ctx: RunContext, rollback: Rollback): Promise<void> {
   event(ctx, 'rollback', `wait_healthy: ${state.clear ? 'every service healthy, no fault' : state.detail.join(', ')}`);
 }
 
-async function rollbackReset(ctx: RunContext, service: BusinessService, reason: string): Promise<void> {
+/** POST /reset of a service: every fault, or only the one of `scope`. */
+async function rollbackReset(ctx: RunContext, service: BusinessService, reason: string, scope?: ResetScope): Promise<void> {
   let detail: string;
   let ok = false;
   try {
-    const answer = await ctx.client.reset(service, reason);
+    const answer = await ctx.client.reset(service, reason, scope);
     ok = answer.status === 200;
-    detail = ok ? `cleared ${(answer.body as { cleared?: string | null }).cleared ?? 'nothing'}` : `HTTP ${answer.status}`;
+    detail = ok ? clearedOf(answer.body) : `HTTP ${answer.status}`;
   } catch (error) {
     detail = (error as Error).message;
   }
-  ctx.journal.rollbacks.push({ at: iso(), action: `reset ${service}`, ok, detail });
-  event(ctx, 'rollback', `reset ${service}: ${detail}`, service);
+  const action = resetAction(service, scope);
+  const label = scope === undefined ? {} : { scope: scopeLabel(scope) };
+  ctx.journal.rollbacks.push({ at: iso(), action, ok, detail, ...label });
+  event(ctx, 'rollback', `${action}: ${detail}`, { service, ...label });
 }
 
 // ---- ticking: sample, poll, and (during the method and the wait after it) judge
@@ -516,6 +577,7 @@ async function sampleMetrics(ctx: RunContext): Promise<void> {
         p95_ms: s.latency.p95 === null ? null : s.latency.p95 * 1000,
         cpu_cores: s.cpuCores,
         faults: s.chaosFailureActive,
+        fault_scopes: (s.chaosFaults ?? []).map((f) => `${f.type} ${f.scope}`),
       };
     }
     if (Object.keys(services).length > 0) ctx.journal.samples.push({ at: iso(sample.timestamp), services });
@@ -648,8 +710,16 @@ function metricProbe(journal: Journal, probe: Extract<Probe, { type: 'metric' }>
 
 // ---- helpers
 
-function event(ctx: RunContext, kind: JournalEvent['kind'], detail: string, service?: string, at = iso()): void {
-  ctx.journal.events.push({ at, kind, detail, ...(service === undefined ? {} : { service }) });
+/** Records an event, with the service (and the fault's scope) it is about, and shows it. */
+function event(
+  ctx: RunContext,
+  kind: JournalEvent['kind'],
+  detail: string,
+  about?: string | { readonly service: string; readonly scope?: string },
+  at = iso(),
+): void {
+  const where = about === undefined ? {} : typeof about === 'string' ? { service: about } : about;
+  ctx.journal.events.push({ at, kind, detail, ...where });
   ctx.say(`${at.slice(11, 19)}  ${kind.padEnd(10)} ${detail}`);
 }
 

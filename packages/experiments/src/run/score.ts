@@ -1,3 +1,5 @@
+import { scopeLabel } from '@archaics/contracts';
+import type { Fault } from '../definition/experiment.ts';
 import type { Journal, RunScore } from './journal.ts';
 
 /** A detector may stamp an anomaly a moment before the runner records its injection (clock reads differ). */
@@ -33,8 +35,10 @@ export function scoreRun(journal: Journal, firstInjectionMs: number | null): Run
             intensity: firstInject.fault.intensity,
             probability: firstInject.fault.probability,
             duration_s: firstInject.fault.durationS,
+            scope: scopeLabel(firstInject.fault),
           }
         : null,
+    injections: journal.experiment.method.steps.flatMap((step) => (step.kind === 'inject' ? [injectionOf(step.fault)] : [])),
     injected_at: injectedMs === null ? null : new Date(injectedMs).toISOString(),
     detected: anomaly !== undefined,
     detected_at: anomaly?.opened_at ?? null,
@@ -57,4 +61,8 @@ export function scoreRun(journal: Journal, firstInjectionMs: number | null): Run
     anomalies_opened: journal.aiops.anomalies.filter((a) => Date.parse(a.opened_at) >= Date.parse(journal.started_at)).length,
     incidents_opened: journal.aiops.incidents.filter((i) => Date.parse(i.opened_at) >= Date.parse(journal.started_at)).length,
   };
+}
+
+function injectionOf(fault: Fault): RunScore['injections'][number] {
+  return { service: fault.service, type: fault.type, scope: scopeLabel(fault) };
 }

@@ -6,10 +6,12 @@ import {
   type DetectorAnomaly,
   type HttpAnswer,
 } from '@archaics/client';
-import { BUSINESS_SERVICES, type BusinessService, type FailureState, type Incident } from '@archaics/contracts';
-import type { Fault } from '../definition/experiment.ts';
+import { BUSINESS_SERVICES, scopeLabel, type BusinessService, type FailureState, type Incident } from '@archaics/contracts';
+import type { Fault, ResetScope } from '../definition/experiment.ts';
 
 export type { DetectorAnomaly, HttpAnswer };
+
+const SERVICE_SCOPE = scopeLabel({});
 
 /** Where the stack is: what the CLI reads from the environment (`*_SERVICE_URL`, canonical ports + ARCHAICS_PORT_OFFSET). */
 export interface StackTargets {
@@ -55,29 +57,45 @@ export class StackClient {
   }
 
   async inject(fault: Fault, reason: string): Promise<HttpAnswer> {
-    const params = { type: fault.type, intensity: fault.intensity, probability: fault.probability, duration: fault.durationS ?? undefined };
+    const params = {
+      type: fault.type,
+      intensity: fault.intensity,
+      probability: fault.probability,
+      duration: fault.durationS ?? undefined,
+      ms: fault.ms,
+      jitter: fault.jitter,
+      status: fault.status,
+      route: fault.route,
+      target: fault.target,
+    };
     return answerOf(200, () => this.stack.services.inject(fault.service, params, { reason }));
   }
 
-  async reset(service: BusinessService, reason: string): Promise<HttpAnswer> {
-    return answerOf(200, () => this.stack.services.reset(service, { reason }));
+  /** POST /reset: every fault of the service, or only the one of `scope` (a route or an edge). */
+  async reset(service: BusinessService, reason: string, scope?: ResetScope): Promise<HttpAnswer> {
+    return answerOf(200, () => this.stack.services.reset(service, { reason, ...(scope ? { scope } : {}) }));
   }
 
-  /** /health of a service: its failure, or why it did not answer. */
-  async health(service: BusinessService, timeoutMs = 2000): Promise<{ up: boolean; failure: FailureState | null; error: string | null }> {
+  /** /health of a service: its service-wide failure and every active fault with its scope, or why it did not answer. */
+  async health(
+    service: BusinessService,
+    timeoutMs = 2000,
+  ): Promise<{ up: boolean; failure: FailureState | null; failures: FailureState[]; error: string | null }> {
     try {
       const health = await this.stack.services.health(service, { timeoutMs });
-      return { up: true, failure: health.failure ?? null, error: null };
+      return { up: true, failure: health.failure ?? null, failures: [...health.failures], error: null };
     } catch (error) {
-      return { up: false, failure: null, error: failureReason(error) };
+      return { up: false, failure: null, failures: [], error: failureReason(error) };
     }
   }
 
-  /** Every business service answers /health 200 with no fault. */
+  /** Every business service answers /health 200 with no fault in any scope. */
   async allClear(): Promise<{ clear: boolean; detail: string[] }> {
     const answers = await Promise.all(BUSINESS_SERVICES.map(async (service) => [service, await this.health(service)] as const));
     const detail = answers.flatMap(([service, h]) =>
-      !h.up ? [`${service} down (${h.error})`] : h.failure ? [`${service} ${h.failure.type} active`] : [],
+      !h.up
+        ? [`${service} down (${h.error})`]
+        : h.failures.map((f) => `${service} ${f.type}${f.scope === SERVICE_SCOPE ? '' : ` ${f.scope}`} active`),
     );
     return { clear: detail.length === 0, detail };
   }

@@ -5,7 +5,8 @@ import { buildScorecard, median, renderScorecard, type ScorecardRun } from './sc
 const none: RunScore = {
   kind: 'fault',
   target: 'db-service',
-  fault: { type: 'timeout', intensity: 2, probability: 1, duration_s: null },
+  fault: { type: 'timeout', intensity: 2, probability: 1, duration_s: null, scope: 'service' },
+  injections: [{ service: 'db-service', type: 'timeout', scope: 'service' }],
   injected_at: '2026-01-01T00:00:00.000Z',
   detected: false,
   detected_at: null,
@@ -66,7 +67,7 @@ describe(buildScorecard.name, () => {
           rank: 2,
           ttl_s: 7,
           mitigated: false,
-          fault: { type: 'error', intensity: 1, probability: 1, duration_s: null },
+          fault: { type: 'error', intensity: 1, probability: 1, duration_s: null, scope: 'service' },
         }),
         run('c', {}, 'fault', 'deviated'),
         run('d', { detected: true, ttd_s: 100, rank: 1, mitigated: true, ttm_s: 1 }, 'fault', 'aborted'),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUSINESS_SERVICES, faultTypesFor, type BusinessService, type FaultType } from '@archaics/contracts';
+import { BUSINESS_SERVICES, EDGE_ONLY_FAULT_TYPES, faultTypesFor, type BusinessService, type FaultType } from '@archaics/contracts';
 import { scenarioNames } from '@archaics/load';
 import { FieldChecker, type Experiment, type LoadSpec, type Probe } from '../definition/experiment.ts';
 import { EXPERIMENTS_DIR, loadExperimentFile, resolveExperimentFile, SUITE_FILE } from '../definition/files.ts';
@@ -125,9 +125,16 @@ export function parseSuite(text: string, file: string, experimentsDir = EXPERIME
     }
     if (c.faults) {
       const services = check.services(c.faults.services, [...path, 'faults', 'services']);
+      c.faults.types.forEach((type, t) => {
+        if (EDGE_ONLY_FAULT_TYPES.includes(type))
+          check.fail(
+            [...path, 'faults', 'types', t],
+            `${type} needs a target, and a fault matrix gives none; use an experiment with inject.target`,
+          );
+      });
       for (const service of services) {
         for (const type of c.faults.types) {
-          if (!faultTypesFor(service).includes(type)) continue;
+          if (!faultTypesFor(service).includes(type) || EDGE_ONLY_FAULT_TYPES.includes(type)) continue;
           for (const intensity of c.faults.intensity ?? [1]) {
             for (const probability of c.faults.probability ?? [1]) {
               cases.push({
