@@ -318,6 +318,27 @@ describe(`archaics ${loadCommand.name}`, { timeout: 60_000 }, () => {
     for (const service of BUSINESS_SERVICES) expect((await health(service)).failure, service).toBeNull();
   }, 70_000);
 
+  it('injects the gray set with --with-failures --set gray, and refuses an unknown set', async () => {
+    const result = await runCli(
+      ['load', 'products', '--with-failures', '--set', 'gray', '--duration', '2s', '--rate', '5', '--json', '--quiet'],
+      env,
+      { timeoutMs: 60_000 },
+    );
+    expect([0, 99], result.stderr).toContain(result.code);
+    const summary = JSON.parse(result.stdout) as {
+      requests: { total: number; failed: number };
+      faults: { injected: Array<{ target: string; type: string }>; reset: Array<{ ok: boolean }> };
+    };
+    expect(summary.faults.injected.map((f) => `${f.target} ${f.type}`).sort()).toEqual(['db latency', 'product error']);
+    // The gray set stays inside the deadline and off GET /products: nothing fails, it is only slower.
+    expect(summary.requests.failed).toBe(0);
+    expect(summary.faults.reset.every((r) => r.ok)).toBe(true);
+    for (const service of BUSINESS_SERVICES) expect((await health(service)).failures, service).toEqual([]);
+    const unknown = await runCli(['load', 'products', '--with-failures', '--set', 'loud'], env);
+    expect(unknown).toMatchObject({ code: 2 });
+    expect(unknown.stderr).toContain('--set must be one of seed, gray (got "loud")');
+  }, 70_000);
+
   it('stops on Ctrl-C, still prints the summary and resets the faults it injected', async () => {
     const running = spawnCli(['load', 'products', '--with-failures', '--duration', '60s', '--rate', '5', '--json'], env);
     try {

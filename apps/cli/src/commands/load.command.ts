@@ -3,12 +3,14 @@ import { isBusinessService, resolveServiceName, type BusinessService } from '@ar
 import {
   DefinitionError,
   TargetError,
-  WITH_FAILURES,
+  FAULT_SETS,
+  FAULT_SET_NAMES,
   exitCodeOf,
   loadScenario,
   renderSummary,
   runScenario,
   scenarioNames,
+  type FaultSetName,
   type LoadOverrides,
   type ScenarioDefinition,
 } from '@archaics/load';
@@ -29,6 +31,7 @@ import { ENVIRONMENT, usage } from './usage.ts';
 
 const OPTIONS = {
   'with-failures': { type: 'boolean', default: false },
+  set: { type: 'string' },
   vus: { type: 'string' },
   duration: { type: 'string' },
   rate: { type: 'string' },
@@ -58,6 +61,10 @@ definition file (path/to/scenario.json)`,
       [
         '--with-failures',
         'inject the documented fault set first (db timeout on 30% of\nrequests, product error on 20%) and reset it afterwards, also\nafter Ctrl-C (needs the chaos token)',
+      ],
+      [
+        '--set <seed|gray>',
+        'with --with-failures, which set: seed (the default, above) or gray\n(db latency 300 ms ±20% inside the deadline, product /cart/add\nanswering 503 on 20%)',
       ],
       ['--vus <n>', 'override the VUs (ramping scenarios: the peak)'],
       ['--duration <d>', 'override the duration (30s, 2m; ramping stages are stretched)'],
@@ -101,7 +108,11 @@ async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, con
     throw error;
   }
   const config = readCliConfig(env, cwd);
-  const withFailures = values['with-failures'];
+  if (values.set !== undefined && !values['with-failures']) throw new UsageError('--set goes with --with-failures');
+  const set = values.set ?? 'seed';
+  if (!(FAULT_SET_NAMES as readonly string[]).includes(set))
+    throw new UsageError(`--set must be one of ${FAULT_SET_NAMES.join(', ')} (got "${set}")`);
+  const withFailures: FaultSetName | false = values['with-failures'] ? (set as FaultSetName) : false;
   const stack = cliStack(config, env);
   const chaosToken = withFailures ? cliCredential(stack).token : undefined;
   await checkServices(stack, servicesUsed(definition, withFailures));
@@ -148,10 +159,10 @@ async function run({ values, positionals }: ParsedArguments<typeof OPTIONS>, con
 }
 
 /** The business services a run talks to: its journey's targets, auth when it signs in, and the fault set's. */
-function servicesUsed(definition: ScenarioDefinition, withFailures: boolean): BusinessService[] {
+function servicesUsed(definition: ScenarioDefinition, withFailures: FaultSetName | false): BusinessService[] {
   const targets = new Set(definition.journey.steps.map((step) => step.target));
   if (definition.journey.session !== 'none') targets.add('auth');
-  if (withFailures) for (const fault of WITH_FAILURES) targets.add(fault.target);
+  if (withFailures) for (const fault of FAULT_SETS[withFailures]) targets.add(fault.target);
   const services = [...targets]
     .map((target) => resolveServiceName(target))
     .filter((s): s is BusinessService => s !== undefined && isBusinessService(s));
