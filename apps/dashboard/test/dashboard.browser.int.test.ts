@@ -143,6 +143,9 @@ afterAll(async () => {
 }, 60_000);
 
 const statusOf = (p: Page, service: string): Promise<string | null> => p.getAttribute(`[data-testid="service-${service}"]`, 'data-status');
+/** The scope labels of a service's active faults, as its /health gives them. */
+const scopesOf = async (service: (typeof BUSINESS)[number]): Promise<string[]> =>
+  ((await call(`${stack.url(service)}/health`)).body.failures as Array<{ scope: string }>).map((f) => f.scope).sort();
 
 describe('dashboard in the browser', () => {
   it('shows four healthy services, the graph and the live charts on the overview', async () => {
@@ -187,6 +190,78 @@ describe('dashboard in the browser', () => {
     const health = await call(`${stack.url('db-service')}/health`);
     expect(health.body.failure).toBeNull();
     // Product's breaker and metrics window recover a few seconds after the fault is gone.
+    await waitFor('four healthy services again', async () => (await page.locator('[data-status="healthy"]').count()) === 4, 30_000);
+  });
+
+  it('injects faults of several scopes from the chaos view, shows each by scope and an edge fault on its edge, and clears one scope', async () => {
+    try {
+      await page.click('nav >> text=Chaos');
+      await page.waitForSelector('[data-testid="fault-service"]');
+      // A gray latency on the whole of db, with its delay.
+      await page.selectOption('[data-testid="fault-service"]', 'db-service');
+      await page.selectOption('[data-testid="fault-type"]', 'latency');
+      expect(await page.locator('[data-testid="fault-status"]').count()).toBe(0);
+      await page.fill('[data-testid="fault-ms"]', '250');
+      await page.fill('[data-testid="fault-jitter"]', '0.2');
+      await page.fill('[data-testid="fault-duration"]', '120');
+      await page.click('[data-testid="inject"]');
+      const latency = page.locator('[data-testid="fault-db-service-service"]');
+      await latency.waitFor({ timeout: 5000 });
+      expect(await latency.getAttribute('data-type')).toBe('latency');
+      expect(await latency.textContent()).toMatch(/latency\s*whole service.*250 ms ±0\.2/);
+
+      // An error 502 on one route of db beside it: two scopes on one service.
+      await page.selectOption('[data-testid="fault-type"]', 'error');
+      expect(await page.locator('[data-testid="fault-ms"]').count()).toBe(0);
+      await page.selectOption('[data-testid="fault-status"]', '502');
+      await page.selectOption('[data-testid="fault-scope"]', 'route');
+      await page.selectOption('[data-testid="fault-route"]', '/cart/add');
+      await page.click('[data-testid="inject"]');
+      const routeFault = page.locator('[data-testid="fault-db-service-route:/cart/add"]');
+      await routeFault.waitFor({ timeout: 5000 });
+      expect(await routeFault.textContent()).toMatch(/error\s*route \/cart\/add.*status 502/);
+      expect(await page.locator('[data-testid="fault-db-service"] > li').count()).toBe(2);
+
+      // A partition of product → db: edge-only, so the scope is the edge and a target is asked for.
+      await page.selectOption('[data-testid="fault-service"]', 'product-service');
+      await page.selectOption('[data-testid="fault-type"]', 'partition');
+      expect(await page.locator('[data-testid="fault-scope"] option').allTextContents()).toEqual(['an edge (calls to)']);
+      await page.selectOption('[data-testid="fault-target"]', 'db-service');
+      await page.click('[data-testid="inject"]');
+      const edge = page.locator('[data-testid="fault-product-service-edge:db-service"]');
+      await edge.waitFor({ timeout: 5000 });
+      expect(await edge.textContent()).toMatch(/partition\s*edge → db/);
+      // cpu acts on the whole process: no scope to choose.
+      await page.selectOption('[data-testid="fault-type"]', 'cpu');
+      expect(await page.locator('[data-testid="fault-scope"]').count()).toBe(0);
+      expect(await scopesOf('db-service')).toEqual(['route:/cart/add', 'service']);
+      expect(await scopesOf('product-service')).toEqual(['edge:db-service']);
+      await page.screenshot({ path: join(SHOTS, 'chaos-scopes.png'), fullPage: true });
+
+      // The overview: the edge drawn and listed as partitioned, every fault on the cards.
+      await page.click('nav >> text=Overview');
+      const drawn = page.locator('[data-testid="edge-fault-product-service-db-service"]');
+      await drawn.waitFor({ timeout: 5000 });
+      expect(await drawn.getAttribute('data-type')).toBe('partition');
+      expect(await drawn.textContent()).toBe('product → db: partition');
+      expect(await page.textContent('[data-testid="fault-product-service"]')).toContain('partition');
+      expect(await page.locator('[data-testid="fault-db-service"] > li').count()).toBe(2);
+      await page.screenshot({ path: join(SHOTS, 'overview-edge-fault.png'), fullPage: true });
+
+      // Clearing the route's fault leaves db's service-wide latency in place.
+      await page.click('nav >> text=Chaos');
+      await page.click('[data-testid="clear-db-service-route:/cart/add"]');
+      await waitFor('the route fault gone', async () => (await routeFault.count()) === 0, 5000);
+      expect(await latency.count()).toBe(1);
+      expect(await scopesOf('db-service')).toEqual(['service']);
+      expect(await scopesOf('product-service')).toEqual(['edge:db-service']);
+      await page.click('[data-testid="clear-product-service-edge:db-service"]');
+      await waitFor('the edge fault gone', async () => (await edge.count()) === 0, 5000);
+      expect(await scopesOf('product-service')).toEqual([]);
+      expect(await scopesOf('db-service')).toEqual(['service']);
+    } finally {
+      await resetAll(stack);
+    }
     await waitFor('four healthy services again', async () => (await page.locator('[data-status="healthy"]').count()) === 4, 30_000);
   });
 
@@ -369,6 +444,49 @@ describe('dashboard in the browser', () => {
     expect((await call(`${stack.url('payment-service')}/health`)).body.failure).toBeNull();
     await p.screenshot({ path: join(SHOTS, 'control.png'), fullPage: true });
     await phone.close();
+  });
+
+  it('injects a route error with status 503 from the phone page at 390 px and clears it', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const p = await phone.newPage();
+    watch(p);
+    try {
+      await p.goto(controlUrl);
+      await p.waitForSelector('[data-testid="control-service"]');
+      await p.selectOption('[data-testid="control-service"]', 'product-service');
+      await p.selectOption('[data-testid="control-type"]', 'error');
+      await p.selectOption('[data-testid="control-scope"]', 'route');
+      await p.selectOption('[data-testid="control-route"]', '/cart/add');
+      await p.selectOption('[data-testid="control-status"]', '503');
+      await p.fill('[data-testid="control-duration"]', '120');
+      await p.tap('[data-testid="control-inject"]');
+      await p.locator('[data-testid="responses"] li', { hasText: 'inject error → product on /cart/add' }).waitFor({ timeout: 10_000 });
+      expect(await p.textContent('[data-testid="responses"]')).toContain('inject error → product on /cart/add: injected');
+      const health = (await call(`${stack.url('product-service')}/health`)).body;
+      expect(health.failures).toEqual([expect.objectContaining({ type: 'error', scope: 'route:/cart/add', status: 503 })]);
+      // Faults of other scopes beside it, for the list (and the screenshot).
+      await inject(stack, 'product-service', 'type=blackhole&target=auth-service&duration=120');
+      await inject(stack, 'db-service', 'type=latency&ms=200&duration=120');
+      const routeFault = p.locator('[data-testid="fault-product-service-route:/cart/add"]');
+      await routeFault.waitFor({ timeout: 10_000 });
+      await p.locator('[data-testid="fault-product-service-edge:auth-service"]').waitFor({ timeout: 10_000 });
+      await p.locator('[data-testid="fault-db-service-service"]').waitFor({ timeout: 10_000 });
+      expect(await routeFault.textContent()).toMatch(/error\s*route \/cart\/add.*status 503/);
+      expect(await p.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      const heights = await p.locator('button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().height));
+      for (const h of heights) expect(h).toBeGreaterThanOrEqual(44);
+      await p.screenshot({ path: join(SHOTS, 'control-scopes.png'), fullPage: true });
+      await p.locator('section[aria-label="active faults"]').screenshot({ path: join(SHOTS, 'control-faults.png') });
+
+      await p.tap('[data-testid="clear-product-service-route:/cart/add"]');
+      await p.locator('[data-testid="responses"] li', { hasText: 'clear route:/cart/add of product' }).waitFor({ timeout: 10_000 });
+      await waitFor('the route fault gone from the page', async () => (await routeFault.count()) === 0, 10_000);
+      expect(await scopesOf('product-service')).toEqual(['edge:auth-service']);
+      expect(await p.locator('[data-testid="fault-product-service-edge:auth-service"]').count()).toBe(1);
+    } finally {
+      await resetAll(stack);
+      await phone.close();
+    }
   });
 
   it('never sends the chaos token to the browser', async () => {

@@ -34,8 +34,8 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'archaics-dashboard-'));
   dist = mkdtempSync(join(tmpdir(), 'archaics-dashboard-dist-'));
   db = await FakeUpstream.start((request) =>
-    request.path.startsWith('/inject-failure?type=nope')
-      ? { status: 400, body: { error: 'bad_request', detail: 'unknown type "nope"; allowed: timeout, error' } }
+    request.path.startsWith('/inject-failure?type=leak')
+      ? { status: 400, body: { error: 'bad_request', detail: 'leak refused: the process is at its cap' } }
       : request.path.startsWith('/inject-failure')
         ? { status: 200, body: { status: 'injected', service: 'db-service', failure: { type: 'timeout' } } }
         : { status: 200, body: { status: 'reset', service: 'db-service', cleared: 'timeout' } },
@@ -75,15 +75,66 @@ describe('chaos relay', () => {
     expect(seen.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 
-  it("passes the service's 400 on, naming the problem", async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/chaos/inject', payload: { service: 'db-service', type: 'nope' } });
+  it('relays the parameters of SPEC 2.1 checked, the target by its full name', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/chaos/inject',
+      payload: { service: 'db', type: 'latency', ms: 300, jitter: 0.5, route: '/cart/add', duration: 30 },
+    });
+    expect(res.statusCode).toBe(200);
+    const seen = db.requests.filter((r) => r.path.startsWith('/inject-failure')).at(-1)!;
+    expect(seen.path).toBe('/inject-failure?type=latency&duration=30&ms=300&jitter=0.5&route=%2Fcart%2Fadd');
+  });
+
+  it('refuses a bad fault with a 400 naming the parameter, before calling the service', async () => {
+    const before = db.requests.length;
+    const cases = [
+      [{ service: 'db', type: 'nope' }, /^type must be one of/],
+      [{ service: 'db', type: 'latency', ms: 0 }, /^ms must be an integer 1\.\.30000/],
+      [{ service: 'db', type: 'error', status: 418 }, /^status must be one of 500, 502, 503, 429/],
+      [{ service: 'db', type: 'error', route: '/nope' }, /^route "\/nope" is not a route of db-service/],
+      [{ service: 'product', type: 'partition' }, /^target is required for partition/],
+    ] as const;
+    for (const [payload, detail] of cases) {
+      const res = await app.inject({ method: 'POST', url: '/api/chaos/inject', payload });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json()).toMatchObject({ error: 'bad_request', detail: expect.stringMatching(detail) });
+    }
+    expect(db.requests.length).toBe(before);
+  });
+
+  it("passes the service's own 400 on as a 400 with its detail", async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/chaos/inject', payload: { service: 'db-service', type: 'leak' } });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
       error: 'bad_request',
-      detail: expect.stringContaining('unknown type'),
+      detail: 'leak refused: the process is at its cap',
       service: 'db-service',
       upstream_status: 400,
     });
+  });
+
+  it('resets one scope by its label, or every fault; an unknown label is a 400', async () => {
+    const lastReset = (): string => db.requests.filter((r) => r.path.startsWith('/reset')).at(-1)!.path;
+    const one = await app.inject({ method: 'POST', url: '/api/chaos/reset', payload: { service: 'db', scope: 'route:/cart/add' } });
+    expect(one.statusCode).toBe(200);
+    expect(lastReset()).toBe('/reset?scope=route%3A%2Fcart%2Fadd');
+    const all = await app.inject({ method: 'POST', url: '/api/chaos/reset', payload: { service: 'db' } });
+    expect(all.statusCode).toBe(200);
+    expect(lastReset()).toBe('/reset');
+    const bad = await app.inject({ method: 'POST', url: '/api/chaos/reset', payload: { service: 'db', scope: 'edge:auth-service' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toMatch(/^scope "edge:auth-service" is not a scope of db-service/);
+  });
+
+  it('serves the fault catalog the forms are built from', async () => {
+    const res = await app.inject({ url: '/api/chaos/catalog' });
+    expect(res.statusCode).toBe(200);
+    const product = res.json().services.find((s: { service: string }) => s.service === 'product-service');
+    expect(product).toMatchObject({ routes: ['/cart', '/cart/add', '/cart/clear', '/products'], targets: ['auth-service', 'db-service'] });
+    expect(product.types).toContain('partition');
+    expect(res.json().limits.ms).toEqual({ min: 1, max: 30000, perIntensity: 100 });
+    expect(res.json().errorStatuses).toEqual([500, 502, 503, 429]);
   });
 
   it('refuses an unknown service and unknown fields with a 400', async () => {

@@ -98,6 +98,7 @@ export class Sampler {
         status: statuses[name].status,
         reasons: statuses[name].reasons,
         failure: statuses[name].failure,
+        failures: [...statuses[name].failures],
         version: health?.version ?? null,
         uptimeS: health?.uptime_s ?? null,
         checkedAt: probe?.at ?? 0,

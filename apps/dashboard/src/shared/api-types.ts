@@ -15,7 +15,7 @@ export type {
   MetricsPoint,
   MetricsResponse,
 } from './schemas/overview.schema.ts';
-export type { ChaosResult, HaltResponse, PresetResponse, PresetList } from './schemas/chaos.schema.ts';
+export type { ChaosResult, FaultCatalog, HaltResponse, PresetResponse, PresetList } from './schemas/chaos.schema.ts';
 export type { LoadProgress, LoadRunView, LoadSummaryView, LoadResponse, LoadStopResponse } from './schemas/load.schema.ts';
 export type {
   TraceSummary,

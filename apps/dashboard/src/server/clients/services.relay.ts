@@ -32,8 +32,9 @@ export class ServicesRelay {
     return this.relay(service, () => this.stack.services.inject(service, fault, { reason: 'dashboard' }));
   }
 
-  reset(service: BusinessService, reason: string): Promise<ChaosResult> {
-    return this.relay(service, () => this.stack.services.reset(service, { reason }));
+  /** Clears every fault of the service, or only the one of `scope` (a label: `service`, `route:/cart/add`, `edge:db-service`). */
+  reset(service: BusinessService, reason: string, scope?: string): Promise<ChaosResult> {
+    return this.relay(service, () => this.stack.services.reset(service, { reason, ...(scope === undefined ? {} : { scope }) }));
   }
 
   /** The service's answer with its status; 0 and a `service_unreachable` body when it did not answer. */

@@ -7,6 +7,12 @@ export interface Injection {
   readonly intensity?: number;
   readonly probability?: number;
   readonly duration?: number;
+  /** SPEC 2.1: latency's delay and jitter, error's status, and the scope (a route template or an upstream). */
+  readonly ms?: number;
+  readonly jitter?: number;
+  readonly status?: number;
+  readonly route?: string;
+  readonly target?: string;
 }
 
 /** The phone page's quick actions (the seed's "error storm" and "high latency"), timed so they clear themselves. */

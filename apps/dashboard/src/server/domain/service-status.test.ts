@@ -48,11 +48,36 @@ describe(serviceStatuses.name, () => {
       scope: 'service',
     };
     const statuses = serviceStatuses({ ...all(), 'db-service': healthy('db-service', failure) }, []);
-    expect(statuses['db-service']).toMatchObject({ status: 'degraded', reasons: ['fault timeout (42 s left)'], failure });
+    expect(statuses['db-service']).toMatchObject({
+      status: 'degraded',
+      reasons: ['fault timeout (42 s left)'],
+      failure,
+      failures: [failure],
+    });
     expect(statuses['product-service'].status).toBe('degraded');
     expect(statuses['product-service'].reasons).toEqual(['depends on db-service (degraded)']);
     expect(statuses['payment-service'].status).toBe('degraded');
     expect(statuses['auth-service'].status).toBe('healthy');
+  });
+
+  it('lists every fault with its scope as a reason, an edge fault degrading its caller', () => {
+    const base = { intensity: 1, probability: 1, started_at: '', expires_at: null, remaining_s: null };
+    const edge = { ...base, type: 'partition' as const, scope: 'edge:db-service', target: 'db-service' };
+    const route = { ...base, type: 'error' as const, scope: 'route:/cart/add', route: '/cart/add', status: 503 };
+    const probe: HealthProbe = {
+      ok: true,
+      at: 0,
+      health: { status: 'ok', service: 'product-service', version: '0.1.0', uptime_s: 1, failure: null, failures: [edge, route] },
+    };
+    const statuses = serviceStatuses({ ...all(), 'product-service': probe }, []);
+    expect(statuses['product-service']).toMatchObject({
+      status: 'degraded',
+      reasons: ['fault partition on edge:db-service', 'fault error on route:/cart/add'],
+      failure: null,
+      failures: [edge, route],
+    });
+    // The upstream sees nothing wrong: the path between the two is broken.
+    expect(statuses['db-service']).toMatchObject({ status: 'healthy', failures: [] });
   });
 
   it('calls a service down when its health check fails, whatever its metrics', () => {

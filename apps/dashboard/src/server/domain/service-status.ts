@@ -21,17 +21,27 @@ export interface StatusOf {
   readonly status: ServiceStatus;
   readonly reasons: string[];
   readonly failure: FailureState | null;
+  /** Every active fault, service-wide, per route and per edge (/health's `failures`). */
+  readonly failures: readonly FailureState[];
+}
+
+/** `timeout (42 s left)`, `partition on edge:db-service`: a fault as a reason. */
+function faultReason(failure: FailureState): string {
+  const on = failure.scope === 'service' ? '' : ` on ${failure.scope}`;
+  const left = failure.remaining_s === null ? '' : ` (${Math.ceil(failure.remaining_s)} s left)`;
+  return `fault ${failure.type}${on}${left}`;
 }
 
 const pct = (ratio: number): string => `${(ratio * 100).toFixed(0)}%`;
 
-/** A service's own status: down when /health does not answer, degraded by an active fault or bad metrics. */
+/** A service's own status: down when /health does not answer, degraded by any active fault (of any scope) or bad metrics. */
 function ownStatus(probe: HealthProbe | undefined, sample: ServiceSample | undefined): StatusOf {
-  if (!probe) return { status: 'down', reasons: ['not checked yet'], failure: null };
-  if (!probe.ok) return { status: 'down', reasons: [`health check failed: ${probe.error}`], failure: null };
+  if (!probe) return { status: 'down', reasons: ['not checked yet'], failure: null, failures: [] };
+  if (!probe.ok) return { status: 'down', reasons: [`health check failed: ${probe.error}`], failure: null, failures: [] };
   const failure = probe.health.failure;
-  const reasons: string[] = [];
-  if (failure) reasons.push(`fault ${failure.type}${failure.remaining_s === null ? '' : ` (${Math.ceil(failure.remaining_s)} s left)`}`);
+  // A service of the seed's contract reports `failure` only.
+  const failures = probe.health.failures ?? (failure ? [failure] : []);
+  const reasons = failures.map(faultReason);
   if (sample?.up && sample.requestRate > 0) {
     if (sample.errorRatio >= DEGRADED_WHEN.errorRatio) reasons.push(`error ratio ${pct(sample.errorRatio)}`);
     if (sample.latency.p95 !== null && sample.latency.p95 >= DEGRADED_WHEN.p95Seconds)
@@ -41,7 +51,7 @@ function ownStatus(probe: HealthProbe | undefined, sample: ServiceSample | undef
     if (upstream.callRate > 0 && upstream.errorRatio >= DEGRADED_WHEN.upstreamErrorRatio)
       reasons.push(`calls to ${upstream.upstream} failing (${pct(upstream.errorRatio)})`);
   }
-  return { status: reasons.length > 0 ? 'degraded' : 'healthy', reasons, failure };
+  return { status: reasons.length > 0 ? 'degraded' : 'healthy', reasons, failure, failures };
 }
 
 /**
@@ -72,7 +82,7 @@ export function serviceStatuses(
       if (theirs !== 'healthy') reasons.push(`depends on ${dependency} (${theirs})`);
     }
     const status: ServiceStatus = mine.status === 'down' ? 'down' : reasons.length > 0 ? 'degraded' : 'healthy';
-    result[service] = { status, reasons, failure: mine.failure };
+    result[service] = { status, reasons, failure: mine.failure, failures: mine.failures };
   }
   return result;
 }

@@ -1,9 +1,10 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { BUSINESS_SERVICES, resolveServiceName, type BusinessService } from '@archaics/contracts';
-import { badRequest, notFound } from '@archaics/server';
+import { BUSINESS_SERVICES } from '@archaics/contracts';
+import { notFound } from '@archaics/server';
 import {
   ChaosResult,
+  FaultCatalog,
   HaltResponse,
   InjectBody,
   PresetList,
@@ -13,18 +14,13 @@ import {
 } from '../../shared/schemas/chaos.schema.ts';
 import type { ServicesRelay } from '../clients/services.relay.ts';
 import { CHAOS_PRESETS } from '../domain/chaos-presets.ts';
+import { faultCatalog, parseFaultRequest, parseScopeLabel, toService } from '../domain/fault-request.ts';
 import type { Sampler } from '../sampler.ts';
 import { ERRORS } from './route-options.ts';
 
 export interface ChaosRoutesOptions {
   readonly services: ServicesRelay;
   readonly sampler: Sampler;
-}
-
-function toService(name: string, field = 'service'): BusinessService {
-  const service = resolveServiceName(name);
-  if (!service) throw badRequest(`${field} must be one of ${BUSINESS_SERVICES.join(', ')}; got "${name}"`);
-  return service;
 }
 
 /** A failed relay as `{error, detail}` (the service's own when it gave one), with the service's status. */
@@ -37,7 +33,7 @@ function relayFailure(result: ChaosResult): { status: number; body: Record<strin
   return { status, body: { error, detail, service: result.service, upstream_status: result.status } };
 }
 
-/** The chaos view and the phone page: inject, reset, halt all, presets; relayed to the business services with the chaos token. */
+/** The chaos view and the phone page: the fault catalog, inject, reset (all or one scope), halt all, presets; relayed to the business services with the chaos token. */
 export const chaosRoutes: FastifyPluginAsyncTypebox<ChaosRoutesOptions> = async (app, { services, sampler }) => {
   const answer = (result: ChaosResult, reply: FastifyReply): ChaosResult | FastifyReply => {
     if (result.ok) return result;
@@ -45,13 +41,14 @@ export const chaosRoutes: FastifyPluginAsyncTypebox<ChaosRoutesOptions> = async 
     return reply.code(failure.status).send(failure.body);
   };
 
+  app.get('/api/chaos/catalog', { schema: { tags: ['chaos'], response: { 200: FaultCatalog } } }, async () => faultCatalog());
   app.post(
     '/api/chaos/inject',
     { schema: { tags: ['chaos'], body: InjectBody, response: { 200: ChaosResult, ...ERRORS } } },
     async (request, reply) => {
-      const service = toService(request.body.service);
-      const result = await services.inject({ ...request.body, service });
-      await sampler.refresh(service);
+      const injection = parseFaultRequest(request.body);
+      const result = await services.inject(injection);
+      await sampler.refresh(injection.service);
       return answer(result, reply);
     },
   );
@@ -60,7 +57,8 @@ export const chaosRoutes: FastifyPluginAsyncTypebox<ChaosRoutesOptions> = async 
     { schema: { tags: ['chaos'], body: ResetBody, response: { 200: ChaosResult, ...ERRORS } } },
     async (request, reply) => {
       const service = toService(request.body.service);
-      const result = await services.reset(service, 'dashboard reset');
+      const { scope } = request.body;
+      const result = await services.reset(service, 'dashboard reset', scope === undefined ? undefined : parseScopeLabel(service, scope));
       await sampler.refresh(service);
       return answer(result, reply);
     },

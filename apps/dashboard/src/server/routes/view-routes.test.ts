@@ -118,6 +118,7 @@ const FAILURE = {
   remaining_s: 42.5,
   scope: 'service',
 };
+const ROUTE_FAILURE = { ...FAILURE, type: 'latency', scope: 'route:/cart/add', route: '/cart/add', ms: 300, remaining_s: null };
 
 let db: FakeUpstream;
 let home: string;
@@ -128,7 +129,7 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'archaics-dashboard-views-'));
   db = await FakeUpstream.start(() => ({
     status: 200,
-    body: { status: 'ok', service: 'db-service', version: '1.2.3', uptime_s: 12.5, failure: FAILURE },
+    body: { status: 'ok', service: 'db-service', version: '1.2.3', uptime_s: 12.5, failure: FAILURE, failures: [FAILURE, ROUTE_FAILURE] },
   }));
   const nowhere = await unreachableUrl();
   const config = loadConfig({
@@ -170,12 +171,15 @@ describe('overview routes', () => {
       url: db.url,
       status: 'degraded',
       failure: FAILURE,
+      failures: [FAILURE, ROUTE_FAILURE],
       version: '1.2.3',
       uptimeS: 12.5,
     });
-    expect(dbView.reasons).toEqual(expect.arrayContaining(['fault timeout (43 s left)', 'error ratio 25%', 'p95 1.50 s']));
+    expect(dbView.reasons).toEqual(
+      expect.arrayContaining(['fault timeout (43 s left)', 'fault latency on route:/cart/add', 'error ratio 25%', 'p95 1.50 s']),
+    );
     expect(dbView.checkedAt).toBeGreaterThan(0);
-    expect(body.services[0]).toMatchObject({ status: 'down', failure: null, version: null, uptimeS: null });
+    expect(body.services[0]).toMatchObject({ status: 'down', failure: null, failures: [], version: null, uptimeS: null });
     expect(body.graph).toEqual(DEPENDENCY_GRAPH.map(([from, to]) => [from, to]));
     expect(body.platform).toMatchObject({ detector: { running: false }, operator: { running: false } });
     expect(typeof body.now).toBe('number');

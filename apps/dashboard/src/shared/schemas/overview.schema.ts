@@ -11,7 +11,10 @@ export const ServiceView = Type.Object({
   status: ServiceStatus,
   /** Why the status is not healthy, in words (empty when healthy). */
   reasons: Type.Array(Type.String()),
+  /** The service-wide fault, or null. */
   failure: Type.Union([FailureState, Type.Null()]),
+  /** Every active fault with its scope: service-wide, per route, per edge (an edge fault is held by the caller). */
+  failures: Type.Array(FailureState),
   version: Type.Union([Type.String(), Type.Null()]),
   uptimeS: Type.Union([Type.Number(), Type.Null()]),
   /** When the health was read, ms since the epoch. */

@@ -1,32 +1,27 @@
 import type { ReactNode } from 'react';
 import type { ServiceView } from '../../shared/api-types.ts';
-import { shortName, useCountdown } from '../api.ts';
+import { shortName } from '../api.ts';
+import { FaultList } from './FaultList.tsx';
 
-function FaultBadge({ service, readAt }: { service: ServiceView; readAt: number }) {
-  const left = useCountdown(service.failure?.remaining_s, readAt);
-  if (!service.failure) return <span className="muted">no fault</span>;
-  return (
-    <span className="fault" data-testid={`fault-${service.name}`}>
-      {service.failure.type} ×{service.failure.intensity} p={service.failure.probability}
-      {left !== null && (
-        <>
-          {' '}
-          · <span data-testid={`countdown-${service.name}`}>{left}</span> s left
-        </>
-      )}
-    </span>
-  );
-}
+/** The reasons of a status beside the faults, which the card lists on their own. */
+const reasons = (s: ServiceView): string[] => s.reasons.filter((r) => !r.startsWith('fault '));
 
-/** One card per business service: status, why, active fault with its countdown; `actions` adds buttons. */
+/**
+ * One card per business service: status, why, every active fault with its scope and countdown;
+ * `onClear` adds a Clear button to each fault, `actions` adds buttons to the card.
+ */
 export function ServiceCards({
   services,
   readAt,
   actions,
+  onClear,
+  busy,
 }: {
   services: readonly ServiceView[];
   readAt: number;
   actions?: (s: ServiceView) => ReactNode;
+  onClear?: (service: string, scope: string) => void;
+  busy?: boolean;
 }) {
   return (
     <div className="cards">
@@ -38,10 +33,16 @@ export function ServiceCards({
               {s.status}
             </span>
           </div>
-          <FaultBadge service={s} readAt={readAt} />
-          {s.reasons.length > 0 && (
+          <FaultList
+            service={s.name}
+            failures={s.failures}
+            readAt={readAt}
+            busy={busy ?? false}
+            {...(onClear ? { onClear: (scope: string) => onClear(s.name, scope) } : {})}
+          />
+          {reasons(s).length > 0 && (
             <ul className="reasons">
-              {s.reasons.map((r) => (
+              {reasons(s).map((r) => (
                 <li key={r}>{r}</li>
               ))}
             </ul>

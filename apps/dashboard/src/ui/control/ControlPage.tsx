@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { LoadResponse, OverviewResponse } from '../../shared/api-types.ts';
 import { api, shortName, usePoll } from '../api.ts';
-
-const SERVICES = ['auth-service', 'db-service', 'product-service', 'payment-service'] as const;
-const TYPES = ['timeout', 'error', 'cpu', 'crash', 'bad_data'] as const;
+import { FaultFields } from '../components/FaultFields.tsx';
+import { FaultList } from '../components/FaultList.tsx';
+import { clearScope, faultBody, faultSummary, useFaultForm } from '../faults.ts';
 
 interface Entry {
   readonly at: string;
@@ -15,11 +15,7 @@ interface Entry {
 export function ControlPage() {
   const overview = usePoll(() => api<OverviewResponse>('/api/overview'), 3000);
   const load = usePoll(() => api<LoadResponse>('/api/load'), 2000);
-  const [service, setService] = useState<string>('db-service');
-  const [type, setType] = useState<string>('timeout');
-  const [intensity, setIntensity] = useState('1');
-  const [probability, setProbability] = useState('1');
-  const [duration, setDuration] = useState('60');
+  const { catalog, error, form, set } = useFaultForm();
   const [scenario, setScenario] = useState('normal');
   const [log, setLog] = useState<Entry[]>([]);
   const [busy, setBusy] = useState(false);
@@ -48,9 +44,7 @@ export function ControlPage() {
         {(overview.data?.services ?? []).map((s) => (
           <div key={s.name} className={`status-row ${s.status}`} data-testid={`status-${s.name}`}>
             <span>{shortName(s.name)}</span>
-            <span>
-              {s.failure ? `${s.failure.type}${s.failure.remaining_s === null ? '' : ` ${Math.ceil(s.failure.remaining_s)}s`}` : s.status}
-            </span>
+            <span>{s.failures.length > 0 ? s.failures.map((f) => f.type).join(', ') : s.status}</span>
           </div>
         ))}
         {overview.error && <p className="bad">{overview.error}</p>}
@@ -58,59 +52,37 @@ export function ControlPage() {
 
       <section aria-label="inject">
         <h2>Inject a failure</h2>
-        <label>
-          Service
-          <select data-testid="control-service" value={service} onChange={(e) => setService(e.target.value)}>
-            {SERVICES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Type
-          <select data-testid="control-type" value={type} onChange={(e) => setType(e.target.value)}>
-            {TYPES.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Intensity (1–10)
-          <input inputMode="numeric" value={intensity} onChange={(e) => setIntensity(e.target.value)} />
-        </label>
-        <label>
-          Probability (0–1)
-          <input inputMode="decimal" value={probability} onChange={(e) => setProbability(e.target.value)} />
-        </label>
-        <label>
-          Duration in seconds (empty: until reset)
-          <input data-testid="control-duration" inputMode="numeric" value={duration} onChange={(e) => setDuration(e.target.value)} />
-        </label>
+        {catalog ? <FaultFields catalog={catalog} form={form} set={set} prefix="control" /> : <p>{error ?? 'Loading…'}</p>}
         <button
           type="button"
           className="big"
-          disabled={busy}
+          disabled={busy || !catalog}
           data-testid="control-inject"
           onClick={() =>
-            void act(`inject ${type} → ${shortName(service)}`, () =>
-              api('/api/chaos/inject', {
-                body: {
-                  service,
-                  type,
-                  intensity: Number(intensity),
-                  probability: Number(probability),
-                  ...(duration.trim() ? { duration: Number(duration) } : {}),
-                },
-              }),
-            )
+            catalog && void act(`inject ${faultSummary(catalog, form)}`, () => api('/api/chaos/inject', { body: faultBody(catalog, form) }))
           }
         >
           Inject
         </button>
+      </section>
+
+      <section aria-label="active faults">
+        <h2>Active faults</h2>
+        {(overview.data?.services ?? [])
+          .filter((s) => s.failures.length > 0)
+          .map((s) => (
+            <div key={s.name} className="service-faults">
+              <h3>{shortName(s.name)}</h3>
+              <FaultList
+                service={s.name}
+                failures={s.failures}
+                readAt={overview.at}
+                busy={busy}
+                onClear={(scope) => void act(`clear ${scope} of ${shortName(s.name)}`, () => clearScope(s.name, scope))}
+              />
+            </div>
+          ))}
+        {(overview.data?.services ?? []).every((s) => s.failures.length === 0) && <p className="none">no active fault</p>}
       </section>
 
       <section aria-label="quick actions">

@@ -1,17 +1,12 @@
 import { useState } from 'react';
 import type { ChaosResult, OverviewResponse } from '../../shared/api-types.ts';
-import { api } from '../api.ts';
+import { api, shortName } from '../api.ts';
+import { FaultFields } from '../components/FaultFields.tsx';
 import { ServiceCards } from '../components/ServiceCards.tsx';
-
-export const SERVICES = ['auth-service', 'db-service', 'product-service', 'payment-service'] as const;
-export const TYPES = ['timeout', 'error', 'cpu', 'crash', 'bad_data'] as const;
+import { clearScope, faultBody, faultSummary, useFaultForm } from '../faults.ts';
 
 export function ChaosView({ overview, readAt, refresh }: { overview: OverviewResponse | null; readAt: number; refresh: () => void }) {
-  const [service, setService] = useState<string>('db-service');
-  const [type, setType] = useState<string>('timeout');
-  const [intensity, setIntensity] = useState(1);
-  const [probability, setProbability] = useState(1);
-  const [duration, setDuration] = useState('60');
+  const { catalog, error, form, set } = useFaultForm();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -29,11 +24,9 @@ export function ChaosView({ overview, readAt, refresh }: { overview: OverviewRes
   };
 
   const inject = (): Promise<void> =>
-    run(`injected ${type} into ${service}`, () =>
-      api<ChaosResult>('/api/chaos/inject', {
-        body: { service, type, intensity, probability, ...(duration.trim() === '' ? {} : { duration: Number(duration) }) },
-      }),
-    );
+    catalog
+      ? run(`injected ${faultSummary(catalog, form)}`, () => api<ChaosResult>('/api/chaos/inject', { body: faultBody(catalog, form) }))
+      : Promise.resolve();
 
   return (
     <section>
@@ -45,55 +38,8 @@ export function ChaosView({ overview, readAt, refresh }: { overview: OverviewRes
           void inject();
         }}
       >
-        <label>
-          Service
-          <select name="service" value={service} onChange={(e) => setService(e.target.value)}>
-            {SERVICES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Type
-          <select name="type" value={type} onChange={(e) => setType(e.target.value)}>
-            {TYPES.map((t) => (
-              <option key={t} value={t} disabled={t === 'bad_data' && service !== 'db-service'}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Intensity
-          <input
-            name="intensity"
-            type="number"
-            min={1}
-            max={10}
-            step={1}
-            value={intensity}
-            onChange={(e) => setIntensity(Number(e.target.value))}
-          />
-        </label>
-        <label>
-          Probability
-          <input
-            name="probability"
-            type="number"
-            min={0}
-            max={1}
-            step={0.05}
-            value={probability}
-            onChange={(e) => setProbability(Number(e.target.value))}
-          />
-        </label>
-        <label>
-          Duration (s, empty = until reset)
-          <input name="duration" type="number" min={1} max={86400} value={duration} onChange={(e) => setDuration(e.target.value)} />
-        </label>
-        <button type="submit" disabled={busy} data-testid="inject">
+        {catalog ? <FaultFields catalog={catalog} form={form} set={set} prefix="fault" /> : <p className="muted">{error ?? 'Loading…'}</p>}
+        <button type="submit" disabled={busy || !catalog} data-testid="inject">
           Inject
         </button>
         <button
@@ -115,14 +61,16 @@ export function ChaosView({ overview, readAt, refresh }: { overview: OverviewRes
         <ServiceCards
           services={overview.services}
           readAt={readAt}
+          busy={busy}
+          onClear={(service, scope) => void run(`cleared ${scope} of ${shortName(service)}`, () => clearScope(service, scope))}
           actions={(s) => (
             <button
               type="button"
-              disabled={busy || !s.failure}
+              disabled={busy || s.failures.length === 0}
               data-testid={`reset-${s.name}`}
               onClick={() => void run(`reset ${s.name}`, () => api('/api/chaos/reset', { body: { service: s.name } }))}
             >
-              Reset
+              Clear all
             </button>
           )}
         />
