@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../metrics/metrics.ts';
 import { captureLogger } from '../testing/log-capture.ts';
 import { createTracing } from '../tracing/tracing.ts';
-import { DependencyClient, UpstreamFailure } from './dependency-client.ts';
+import { FAULT_TYPES } from '@archaics/contracts';
+import { ChaosEngine } from '../chaos/chaos-engine.ts';
+import { DependencyClient, UpstreamFailure, type EdgeFaults } from './dependency-client.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const servers: Server[] = [];
@@ -22,7 +24,7 @@ async function fakeUpstream(handler: Handler): Promise<{ url: string; seen: Inco
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-function client(url: string, overrides: { timeoutMs?: number; breakerThreshold?: number } = {}) {
+function client(url: string, overrides: { timeoutMs?: number; breakerThreshold?: number; edgeFaults?: EdgeFaults } = {}) {
   const log = captureLogger('product-service');
   const metrics = createMetrics('product-service', { defaults: false });
   const tracing = createTracing({ service: 'product-service', version: 't' });
@@ -132,5 +134,100 @@ describe(DependencyClient.name, () => {
     const traceId = parent.spanContext().traceId;
     expect(headers['x-trace-id']).toBe(traceId);
     expect(headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+  });
+
+  describe('edge faults', () => {
+    /** A caller's chaos engine that knows db-service as an upstream, and a client to db on it. */
+    async function edge(query: Record<string, string>, timeoutMs = 300) {
+      const up = await fakeUpstream((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+      const chaos = new ChaosEngine({
+        service: 'product-service',
+        allowedTypes: FAULT_TYPES,
+        logger: captureLogger('product-service').logger,
+      });
+      chaos.addUpstream('db-service');
+      chaos.inject({ target: 'db-service', ...query });
+      const made = client(up.url, { timeoutMs, edgeFaults: chaos });
+      const outcomes = async (): Promise<string> =>
+        (await made.metrics.registry.metrics())
+          .split('\n')
+          .filter((l) => l.startsWith('upstream_requests_total{'))
+          .join('\n');
+      return { up, chaos, ...made, outcomes };
+    }
+
+    it('partition fails at once as unreachable and sends nothing', async () => {
+      const { c, up, outcomes } = await edge({ type: 'partition' });
+      const start = performance.now();
+      const failure = await failureOf(c.request({ method: 'GET', path: '/products' }));
+      expect(failure.kind).toBe('unreachable');
+      expect(performance.now() - start).toBeLessThan(150);
+      expect(up.seen).toHaveLength(0);
+      expect(await outcomes()).toContain('outcome="unreachable"} 1');
+    });
+
+    it('blackhole ends at the deadline as a timeout and sends nothing', async () => {
+      const { c, up, log } = await edge({ type: 'blackhole' }, 300);
+      const start = performance.now();
+      const failure = await failureOf(c.request({ method: 'GET', path: '/products' }));
+      const elapsed = performance.now() - start;
+      expect(failure.kind).toBe('timeout');
+      expect(elapsed).toBeGreaterThanOrEqual(290);
+      expect(elapsed).toBeLessThan(900);
+      expect(up.seen).toHaveLength(0);
+      expect(log.records().some((r) => /^db-service timeout after \d+ms/.test(String(r.message)))).toBe(true);
+    });
+
+    it('blackhole lets a pending call go on to the upstream when the fault is reset', async () => {
+      const { c, up, chaos } = await edge({ type: 'blackhole' }, 2000);
+      const pending = c.request({ method: 'GET', path: '/products' });
+      await new Promise((r) => setTimeout(r, 100));
+      chaos.reset();
+      expect((await pending).body).toEqual({ ok: true });
+      expect(up.seen).toHaveLength(1);
+    });
+
+    it('latency delays the call, then the upstream answers', async () => {
+      const { c, up } = await edge({ type: 'latency', ms: '150' }, 1000);
+      const response = await c.request({ method: 'GET', path: '/products' });
+      expect(response.body).toEqual({ ok: true });
+      expect(response.elapsedMs).toBeGreaterThanOrEqual(145);
+      expect(up.seen).toHaveLength(1);
+    });
+
+    it('latency beyond the deadline is a timeout', async () => {
+      const { c, up } = await edge({ type: 'latency', ms: '2000' }, 200);
+      expect((await failureOf(c.request({ method: 'GET', path: '/products' }))).kind).toBe('timeout');
+      expect(up.seen).toHaveLength(0);
+    });
+
+    it.each(['500', '502', '503'])('error %s fails as if the upstream had answered it, and sends nothing', async (status) => {
+      const { c, up, outcomes } = await edge({ type: 'error', status });
+      const failure = await failureOf(c.request({ method: 'POST', path: '/cart/add', body: {} }));
+      expect(failure).toMatchObject({ kind: 'error', status: Number(status) });
+      expect(up.seen).toHaveLength(0);
+      expect(await outcomes()).toContain('outcome="error"} 1');
+    });
+
+    it('error 429 is returned as that answer, with Retry-After', async () => {
+      const { c, up } = await edge({ type: 'error', status: '429', duration: '20' });
+      const response = await c.request({ method: 'GET', path: '/products' });
+      expect(response.status).toBe(429);
+      expect(response.body).toEqual({ error: 'injected_error', service: 'db-service' });
+      expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(19);
+      expect(up.seen).toHaveLength(0);
+    });
+
+    it('leaves calls alone at probability 0 and once the fault is reset', async () => {
+      const { c, up, chaos } = await edge({ type: 'partition', probability: '0' });
+      expect((await c.request({ method: 'GET', path: '/products' })).body).toEqual({ ok: true });
+      chaos.inject({ type: 'partition', target: 'db-service' });
+      await failureOf(c.request({ method: 'POST', path: '/x', body: {} }));
+      chaos.reset();
+      expect((await c.request({ method: 'GET', path: '/products' })).body).toEqual({ ok: true });
+      expect(up.seen).toHaveLength(2);
+    });
   });
 });
