@@ -55,7 +55,7 @@ describe(main.name, () => {
       expect(inject.stdout).toMatch(/^ +bad_data +db only/m);
       for (const type of ['latency', 'leak', 'partition', 'blackhole']) expect(inject.stdout).toMatch(new RegExp(`^ +${type} +\\S`, 'm'));
       for (const option of ['--ms', '--jitter', '--status', '--route', '--target']) expect(inject.stdout).toContain(`${option} <`);
-      expect(reset.stdout).toContain('archaics reset SERVICE [--route R | --target T]');
+      expect(reset.stdout).toContain('archaics reset SERVICE [--route R | --target T | --scope S]');
       expect(logs.stdout).toContain('LOKI_URL');
       expect(trace.stdout).toContain('JAEGER_URL');
     },

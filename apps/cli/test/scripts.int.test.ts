@@ -222,8 +222,10 @@ describe('generate_errors.sh', { timeout: 60_000 }, () => {
       expect(partition.stdout).toMatch(
         /^product-service: blackhole injected on edge:auth-service — intensity 1, probability 0\.2, for 20s/m,
       );
-      // Half of product's calls to db are refused: some requests answer 502 upstream_error.
-      expect(partition.stdout).toMatch(/^done: .* 502×\d+/m);
+      // Half of product's calls to db are refused (502 upstream_error) and a fifth of its calls to auth
+      // end at the deadline (503 auth_unavailable, which comes first): on a busy machine few requests
+      // get past auth, so either answer shows the broken edges.
+      expect(partition.stdout).toMatch(/^done: .* (502|503)×\d+/m);
       expect(partition.stdout).toContain('halt-all: resetting every service — reason: generate_errors.sh finished (exit 0)');
       expect(await allFaults()).toEqual([]);
     }, 120_000);
