@@ -70,6 +70,41 @@ export function scopeLabel(scope: FaultScope): string {
   return 'service';
 }
 
+/** The scope a label of {@link scopeLabel} names (`service` is the whole service), or undefined when it is not a label. */
+export function scopeOfLabel(label: string): FaultScope | undefined {
+  if (label === 'service') return {};
+  if (label.startsWith('route:')) return { route: label.slice('route:'.length) };
+  if (label.startsWith('edge:')) return { target: label.slice('edge:'.length) };
+  return undefined;
+}
+
+/** The SPEC 2.1 parameters of an injection besides intensity, probability and duration, as given (any form). */
+export interface FaultExtras {
+  readonly ms?: unknown;
+  readonly jitter?: unknown;
+  readonly status?: unknown;
+  readonly route?: unknown;
+  readonly target?: unknown;
+}
+
+/**
+ * The first parameter given that does not go with the fault's type, as a sentence naming it:
+ * `ms` and `jitter` go with latency only, `status` with error only, `route` or `target` (one
+ * scope, not both) with any type but cpu, leak and crash. `flag` writes a parameter's name
+ * (`--ms` on the command line). Undefined when they fit.
+ */
+export function faultParameterConflict(type: FaultType, given: FaultExtras, flag = (name: string) => name): string | undefined {
+  for (const name of ['ms', 'jitter'] as const)
+    if (given[name] !== undefined && type !== 'latency') return `${flag(name)} goes with latency only, not ${type}`;
+  if (given.status !== undefined && type !== 'error') return `${flag('status')} goes with error only, not ${type}`;
+  if (given.route !== undefined && given.target !== undefined)
+    return `give ${flag('route')} or ${flag('target')}, not both: a fault has one scope`;
+  for (const name of ['route', 'target'] as const)
+    if (given[name] !== undefined && PROCESS_FAULT_TYPES.includes(type))
+      return `${flag(name)} does not go with ${type}: ${PROCESS_FAULT_TYPES.join(', ')} act on the whole process`;
+  return undefined;
+}
+
 /** An active fault as /health reports it. */
 export const FailureState = Type.Object({
   type: FaultType,

@@ -24,6 +24,8 @@ export {
   faultTargetsFor,
   FAULT_ROUTES,
   scopeLabel,
+  scopeOfLabel,
+  faultParameterConflict,
   FailureState,
   HealthResponse,
   InjectQuery,
@@ -33,7 +35,7 @@ export {
   ErrorResponse,
   upstreamErrors,
 } from './chaos.ts';
-export type { ErrorStatus, FaultScope } from './chaos.ts';
+export type { ErrorStatus, FaultExtras, FaultScope } from './chaos.ts';
 export { LOG_LEVELS, LogLevel, LogLine } from './logs.ts';
 export {
   MAX_LINE_QUANTITY,

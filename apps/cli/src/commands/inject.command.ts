@@ -3,9 +3,9 @@ import {
   ERROR_STATUSES,
   FAULT_LIMITS,
   FAULT_TYPES,
+  faultParameterConflict,
   faultTargetsFor,
   faultTypesFor,
-  PROCESS_FAULT_TYPES,
   scopeLabel,
   type BusinessService,
   type FaultType,
@@ -136,17 +136,8 @@ export function parseFault(service: BusinessService, typeText: string, values: I
     }
     throw new UsageError(`${type} applies to db-service only; ${service} takes ${allowed.join(', ')}`);
   }
-  for (const option of ['ms', 'jitter'] as const) {
-    if (values[option] !== undefined && fault !== 'latency') throw new UsageError(`--${option} goes with latency only, not ${type}`);
-  }
-  if (values.status !== undefined && fault !== 'error') throw new UsageError(`--status goes with error only, not ${type}`);
-  if (values.route !== undefined && values.target !== undefined)
-    throw new UsageError('give --route or --target, not both: a fault has one scope');
-  for (const option of ['route', 'target'] as const) {
-    if (values[option] !== undefined && PROCESS_FAULT_TYPES.includes(fault)) {
-      throw new UsageError(`--${option} does not go with ${type}: ${PROCESS_FAULT_TYPES.join(', ')} act on the whole process`);
-    }
-  }
+  const conflict = faultParameterConflict(fault, values, (name) => `--${name}`);
+  if (conflict !== undefined) throw new UsageError(conflict);
   if (values.target === undefined && EDGE_ONLY_FAULT_TYPES.includes(fault)) {
     const targets = faultTargetsFor(service).map(shortName);
     throw new UsageError(`${type} needs --target: the upstream whose calls it breaks (${targets.join(' or ')})`);

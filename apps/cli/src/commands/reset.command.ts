@@ -1,4 +1,4 @@
-import { BUSINESS_SERVICES, scopeLabel, type BusinessService } from '@archaics/contracts';
+import { BUSINESS_SERVICES, scopeLabel, scopeOfLabel, type BusinessService } from '@archaics/contracts';
 import { REASON_HEADER, StackRefusedError, type ChaosCredential, type StackClient } from '@archaics/client';
 import { readCliConfig } from '../client/cli.config.ts';
 import { cliCredential, cliStack, commandErrorOf } from '../client/cli-stack.ts';
@@ -174,12 +174,12 @@ function clearedText(cleared: Outcome['cleared_faults'], scope: string | undefin
  * --target or --scope, checked against the service; undefined clears every fault.
  */
 function scopeOf(service: BusinessService, values: { route?: string; target?: string; scope?: string }): string | undefined {
-  if (values.route !== undefined) return scopeLabel({ route: routeOption(service, values.route) });
-  if (values.target !== undefined) return scopeLabel({ target: targetOption(service, values.target) });
-  if (values.scope === undefined) return undefined;
-  const text = values.scope.trim();
-  if (text === 'service') return text;
-  if (text.startsWith('route:')) return scopeLabel({ route: routeOption(service, text.slice('route:'.length)) });
-  if (text.startsWith('edge:')) return scopeLabel({ target: targetOption(service, text.slice('edge:'.length)) });
-  throw new UsageError(`--scope "${values.scope}" is not a scope; one of service, route:<route>, edge:<service>`);
+  const labelled = values.scope === undefined ? undefined : scopeOfLabel(values.scope.trim());
+  if (values.scope !== undefined && labelled === undefined)
+    throw new UsageError(`--scope "${values.scope}" is not a scope; one of service, route:<route>, edge:<service>`);
+  const route = values.route ?? labelled?.route;
+  const target = values.target ?? labelled?.target;
+  if (route !== undefined) return scopeLabel({ route: routeOption(service, route) });
+  if (target !== undefined) return scopeLabel({ target: targetOption(service, target) });
+  return labelled === undefined ? undefined : scopeLabel({});
 }

@@ -5,6 +5,7 @@ import {
   FAULT_TYPES,
   PROCESS_FAULT_TYPES,
   scopeLabel,
+  scopeOfLabel,
   type FailureState,
   type FaultType,
 } from '@archaics/contracts';
@@ -348,11 +349,12 @@ export class ChaosEngine {
   }
 
   /** A scope label as `failures` reports it, checked like the route or target it names. */
-  private checkScope(scope: string): string {
-    if (scope === SERVICE_SCOPE) return scope;
-    if (scope.startsWith('route:')) return scopeLabel({ route: this.checkRoute(scope.slice('route:'.length)) });
-    if (scope.startsWith('edge:')) return scopeLabel({ target: this.checkTarget(scope.slice('edge:'.length)) });
-    throw badRequest(`scope must be service, route:<template> or edge:<upstream>, got ${JSON.stringify(scope)}`);
+  private checkScope(label: string): string {
+    const scope = scopeOfLabel(label);
+    if (scope === undefined) throw badRequest(`scope must be service, route:<template> or edge:<upstream>, got ${JSON.stringify(label)}`);
+    if (scope.route !== undefined) return scopeLabel({ route: this.checkRoute(scope.route) });
+    if (scope.target !== undefined) return scopeLabel({ target: this.checkTarget(scope.target) });
+    return SERVICE_SCOPE;
   }
 
   private checkRoute(route: string): string {

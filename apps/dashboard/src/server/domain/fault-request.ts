@@ -6,6 +6,7 @@ import {
   FAULT_ROUTES,
   FAULT_TYPES,
   PROCESS_FAULT_TYPES,
+  faultParameterConflict,
   faultTargetsFor,
   faultTypesFor,
   resolveServiceName,
@@ -48,15 +49,10 @@ export function parseFaultRequest(body: InjectBody): Injection {
       : `${type} applies to db-service only`;
     throw badRequest(`type: ${why}; ${service} takes ${allowed.join(', ')}`);
   }
-  for (const name of ['ms', 'jitter'] as const)
-    if (body[name] !== undefined && type !== 'latency') throw badRequest(`${name} goes with latency only, not ${type}`);
-  if (body.status !== undefined && type !== 'error') throw badRequest(`status goes with error only, not ${type}`);
+  const conflict = faultParameterConflict(type, body);
+  if (conflict !== undefined) throw badRequest(conflict);
   if (body.status !== undefined && !(ERROR_STATUSES as readonly number[]).includes(body.status))
     throw badRequest(`status must be one of ${ERROR_STATUSES.join(', ')}; got ${body.status}`);
-  if (body.route !== undefined && body.target !== undefined) throw badRequest('give route or target, not both: a fault has one scope');
-  for (const name of ['route', 'target'] as const)
-    if (body[name] !== undefined && PROCESS_FAULT_TYPES.includes(type))
-      throw badRequest(`${name} does not go with ${type}: ${PROCESS_FAULT_TYPES.join(', ')} act on the whole process`);
   const targets = faultTargetsFor(service);
   if (body.target === undefined && EDGE_ONLY_FAULT_TYPES.includes(type))
     throw badRequest(`target is required for ${type}: the upstream whose calls it breaks (${targets.join(' or ')})`);
